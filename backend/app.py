@@ -1,0 +1,84 @@
+"""The FastAPI application: routers, the error shape, background services."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+
+from fastapi import FastAPI, Request
+from sqlalchemy import text
+
+from backend import errors
+from backend.config import Settings
+from backend.db import make_engine, make_sessionmaker, migrate
+from backend_client.schemas.common import Health
+
+log = logging.getLogger(__name__)
+VERSION = "0.1.0"
+
+# "module:attribute" of each APIRouter; a domain adds its line here.
+ROUTERS = [
+    "backend.auth.router:router",
+    "backend.auth.router:users_router",
+    "backend.events.router:router",
+    "backend.audit.router:router",
+]
+
+# "module:factory" of in-process services; factory(app) returns an object with
+# start()/stop(), or None when settings turn it off.
+SERVICES: list[str] = []
+
+
+def _load(ref: str):
+    module, _, attr = ref.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> FastAPI:
+    settings = settings or Settings()
+    engine = make_engine(settings.resolved_database_url)
+    if run_migrations:
+        migrate(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        started = []
+        for ref in SERVICES:
+            service = _load(ref)(app)
+            if service is not None:
+                service.start()
+                started.append(service)
+        app.state.services = started
+        try:
+            yield
+        finally:
+            for service in reversed(started):
+                try:
+                    service.stop()
+                except Exception:  # one failing service must not keep the others running
+                    log.exception("stopping %s failed", type(service).__name__)
+            engine.dispose()
+
+    app = FastAPI(title="Situation Center API", version=VERSION, lifespan=lifespan,
+                  description="Smart Kurchatov situation center: incidents, cameras, telemetry.")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    errors.install(app)
+
+    @app.get("/api/v1/health", response_model=Health, tags=["health"], operation_id="health")
+    def health(request: Request) -> Health:
+        try:
+            with request.app.state.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            db = "ok"
+        except Exception as exc:  # health must answer even when the database does not
+            db = f"error: {type(exc).__name__}"
+        return Health(status="ok" if db == "ok" else "degraded", version=VERSION,
+                      database=db, time=datetime.now(timezone.utc).isoformat())
+
+    for ref in ROUTERS:
+        app.include_router(_load(ref))
+    return app

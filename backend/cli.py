@@ -1,0 +1,113 @@
+"""sc-server: run the backend, migrate, create users, seed the demo city."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import secrets
+import sys
+
+
+def _settings(args):
+    from backend.config import Settings
+
+    kw = {}
+    if getattr(args, "database_url", None):
+        kw["database_url"] = args.database_url
+    if getattr(args, "demo", False):
+        kw["demo"] = True
+    return Settings(**kw)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sc-server", description="Situation Center backend")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", help="SQLAlchemy URL; default: SQLite in the user data directory "
+                                                "(SC_DATABASE_URL works too)")
+    parser.add_argument("--demo", action="store_true", help="demo mode: seed the Kurchatov demo city and users")
+    sub = parser.add_subparsers(dest="cmd")
+    sub.add_parser("migrate", help="apply all database migrations")
+    cu = sub.add_parser("create-user", help="create a user (the password is asked for)")
+    cu.add_argument("name")
+    cu.add_argument("--role", required=True, choices=["dispatcher", "supervisor", "admin"])
+    cu.add_argument("--full-name", default="")
+    cu.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    sub.add_parser("seed-demo", help="create the Kurchatov demo city and demo users")
+    for extra in ("recorder",):
+        sub.add_parser(extra, help=f"run only the {extra} service")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    try:
+        settings = _settings(args)
+    except ValueError as exc:
+        print(f"sc-server: {exc}", file=sys.stderr)
+        return 2
+
+    from backend.db import make_engine, make_sessionmaker, migrate
+
+    if args.cmd == "migrate":
+        migrate(make_engine(settings.resolved_database_url))
+        print("database is up to date")
+        return 0
+    if args.cmd == "create-user":
+        from backend.auth.service import create_user
+        from backend.errors import AppError
+
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+        engine = make_engine(settings.resolved_database_url)
+        migrate(engine)
+        with make_sessionmaker(engine)() as s:
+            try:
+                create_user(s, username=args.name, role=args.role, password=password, full_name=args.full_name)
+                s.commit()
+            except AppError as exc:
+                print(f"sc-server: {exc.message}", file=sys.stderr)
+                return 1
+        print(f"created {args.role} {args.name}")
+        return 0
+    if args.cmd == "seed-demo":
+        from backend.simulator.seed import seed_demo
+
+        engine = make_engine(settings.resolved_database_url)
+        migrate(engine)
+        creds = seed_demo(make_sessionmaker(engine))
+        print_demo_credentials(creds)
+        return 0
+    if args.cmd == "recorder":
+        from backend.recorder.service import run_forever
+
+        return run_forever(settings)
+
+    import uvicorn
+
+    from backend.app import create_app
+
+    app = create_app(settings)
+    if settings.demo:
+        from backend.simulator.seed import seed_demo
+
+        print_demo_credentials(seed_demo(app.state.sessionmaker))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    return 0
+
+
+def print_demo_credentials(creds: dict[str, str]) -> None:
+    if not creds:
+        print("demo city already present; demo users keep the passwords printed when they were made "
+              "(see the demo credentials file in the server data directory)")
+        return
+    print("Demo users (demo mode only):")
+    for user, password in creds.items():
+        print(f"  {user:<12} {password}")
+
+
+def demo_password() -> str:
+    return os.environ.get("SC_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

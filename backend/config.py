@@ -1,0 +1,69 @@
+"""Backend settings: read once from SC_* environment variables, typos are errors."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+import platformdirs
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "situation-center"
+
+
+def data_dir() -> Path:
+    """The platform's user data directory for the server (created on demand)."""
+    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "server"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SC_", extra="forbid")
+
+    database_url: str = ""
+    media_dir: str = ""
+    secret_key: str = ""
+    demo: bool = False
+    token_ttl_minutes: int = 12 * 60
+    mqtt_url: str = ""
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    # Services that run inside the server process; off in tests unless a test asks.
+    run_ingest: bool = True
+    run_recorder: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> "Settings":
+        if not self.secret_key:
+            if not self.demo and self.database_url.startswith("postgresql"):
+                raise ValueError(
+                    "SC_SECRET_KEY must be set for a production (PostgreSQL) server; "
+                    "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
+            # Embedded/demo: a per-installation key kept beside the database.
+            self.secret_key = _local_secret()
+        elif len(self.secret_key) < 32:
+            raise ValueError("SC_SECRET_KEY must be at least 32 characters long")
+        return self
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{data_dir() / 'situation-center.sqlite3'}"
+
+    @cached_property
+    def resolved_media_dir(self) -> Path:
+        path = Path(self.media_dir) if self.media_dir else data_dir() / "media"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+def _local_secret() -> str:
+    path = data_dir() / "secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,83 @@
+"""The one error shape of the API: {"error": {"code", "message", "details"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class AppError(Exception):
+    """An error a service raises; the API turns it into a response once, here."""
+
+    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def NotFound(what: str, ident: Any) -> AppError:
+    return AppError(404, "not_found", f"{what} {ident} does not exist", what=what, id=ident)
+
+
+def Conflict(message: str, **details: Any) -> AppError:
+    return AppError(409, "conflict", message, **details)
+
+
+def Forbidden(message: str = "Your role does not allow this action") -> AppError:
+    return AppError(403, "forbidden", message)
+
+
+def BadRequest(message: str, **details: Any) -> AppError:
+    return AppError(400, "bad_request", message, **details)
+
+
+def Unprocessable(message: str, **details: Any) -> AppError:
+    return AppError(422, "invalid", message, **details)
+
+
+def PreconditionFailed(message: str, **details: Any) -> AppError:
+    return AppError(412, "stale_version", message, **details)
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _describe_validation(errors: list[dict]) -> tuple[str, list[dict]]:
+    parts, clean = [], []
+    for e in errors:
+        loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        field = ".".join(loc) or "request"
+        msg = e.get("msg", "is invalid")
+        if e.get("type") == "json_invalid":
+            field, msg = "body", "is not valid JSON"
+        parts.append(f"{field}: {msg}")
+        clean.append({"field": field, "message": msg, "type": e.get("type")})
+    return "Invalid request — " + "; ".join(parts), clean
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        headers = exc.details.pop("_headers", None)
+        return JSONResponse(error_body(exc.code, exc.message, exc.details), exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        message, fields = _describe_validation(list(exc.errors()))
+        return JSONResponse(error_body("invalid", message, {"fields": fields}), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else "Request failed"
+        if exc.status_code == 404 and message == "Not Found":
+            message = "No such endpoint"
+        return JSONResponse(error_body(code, message), exc.status_code, headers=getattr(exc, "headers", None))

@@ -1,0 +1,75 @@
+"""Server-Sent Events with ids; a client resuming with Last-Event-ID misses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from backend.auth.deps import CurrentUser
+from backend.events.service import events_after, last_event_id, notifier
+
+router = APIRouter(prefix="/api/v1", tags=["events"])
+
+HEARTBEAT_S = 15.0
+POLL_S = 1.0  # also picks up events written by other server instances
+
+
+@router.get("/events", operation_id="events_stream",
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def stream(request: Request, user: CurrentUser,
+                 last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+                 last_event_id_q: Annotated[int | None, Query(alias="last_event_id", ge=0)] = None,
+                 types: Annotated[str | None, Query(description="comma-separated type prefixes")] = None):
+    sessionmaker = request.app.state.sessionmaker
+    prefixes = tuple(t.strip() for t in types.split(",")) if types else ()
+
+    def _read(after: int):
+        with sessionmaker() as s:
+            return [(e.id, e.type, e.data) for e in events_after(s, after)]
+
+    def _head() -> int:
+        with sessionmaker() as s:
+            return last_event_id(s)
+
+    start: int | None = last_event_id_q
+    if last_event_id_header and last_event_id_header.strip().isdigit():
+        start = int(last_event_id_header)
+    if start is None:
+        start = await run_in_threadpool(_head)
+
+    async def gen():
+        after = start
+        waiter = notifier.subscribe()
+        idle = 0.0
+        try:
+            yield f"retry: 2000\nid: {after}\nevent: hello\ndata: {json.dumps({'user': user.username, 'last_event_id': after})}\n\n"
+            while True:
+                waiter[1].clear()
+                rows = await run_in_threadpool(_read, after)
+                for eid, etype, data in rows:
+                    after = eid
+                    if prefixes and not etype.startswith(prefixes):
+                        continue
+                    yield f"id: {eid}\nevent: {etype}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+                if rows and len(rows) >= 500:
+                    continue
+                if await request.is_disconnected():
+                    return
+                try:
+                    await asyncio.wait_for(waiter[1].wait(), POLL_S)
+                    idle = 0.0
+                except TimeoutError:
+                    idle += POLL_S
+                    if idle >= HEARTBEAT_S:
+                        idle = 0.0
+                        yield ": ping\n\n"
+        finally:
+            notifier.unsubscribe(waiter)
+
+    return StreamingResponse(gen(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,0 +1,70 @@
+"""Publishing live changes: rows in `events`, announced to streams after the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.events.models import Event
+
+
+def publish(session: Session, type_: str, data: dict[str, Any]) -> Event:
+    """Record a live change in the caller's transaction; streams hear of it on commit."""
+    row = Event(type=type_, data=data)
+    session.add(row)
+    session.info["sc_events_pending"] = True
+    return row
+
+
+def last_event_id(session: Session) -> int:
+    return session.scalar(select(func.max(Event.id))) or 0
+
+
+def events_after(session: Session, after: int, limit: int = 500) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.id > after).order_by(Event.id).limit(limit)))
+
+
+class Notifier:
+    """Wakes the event streams of this process when a transaction with events commits."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+
+    def subscribe(self) -> tuple[asyncio.AbstractEventLoop, asyncio.Event]:
+        waiter = (asyncio.get_running_loop(), asyncio.Event())
+        with self._lock:
+            self._waiters.add(waiter)
+        return waiter
+
+    def unsubscribe(self, waiter) -> None:
+        with self._lock:
+            self._waiters.discard(waiter)
+
+    def notify(self) -> None:
+        with self._lock:
+            waiters = list(self._waiters)
+        for loop, ev in waiters:
+            try:
+                loop.call_soon_threadsafe(ev.set)
+            except RuntimeError:  # loop closed
+                self.unsubscribe((loop, ev))
+
+
+notifier = Notifier()
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop("sc_events_pending", False):
+        notifier.notify()
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("sc_events_pending", None)

@@ -1,0 +1,5 @@
+"""Every domain's tables, imported once so Alembic and the tests see the whole schema."""
+
+from backend.audit.models import AuditEntry  # noqa: F401
+from backend.auth.models import LoginFailure, User  # noqa: F401
+from backend.events.models import Event  # noqa: F401

@@ -1,0 +1,131 @@
+"""Core API behaviour: health, auth, roles, the error shape, the event stream."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import jwt
+import pytest
+import requests
+
+from tests.conftest import TEST_PASSWORD
+
+
+def test_health_and_openapi(api):
+    c = api()
+    assert c.get("/api/v1/health").json()["status"] == "ok"
+    spec = c.get("/openapi.json").json()
+    ops = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
+    assert {"auth_token", "health", "events_stream", "audit_list"} <= ops
+
+
+def test_login_wrong_password_is_401_with_message(api):
+    r = api().post("/api/v1/auth/token", data={"username": "dispatcher", "password": "nope-nope"})
+    assert r.status_code == 401
+    assert r.json()["error"]["message"] == "Wrong user name or password"
+
+
+def test_repeated_failures_slow_down_then_lock(api, monkeypatch):
+    from backend.auth import service
+
+    slept = []
+    monkeypatch.setattr(service, "_sleep", slept.append)
+    c = api()
+    for _ in range(service.LOCK_AFTER):
+        assert c.post("/api/v1/auth/token", data={"username": "dispatcher", "password": "bad-bad-bad"}).status_code == 401
+    assert slept and slept == sorted(slept), "later failures must wait longer"
+    r = c.post("/api/v1/auth/token", data={"username": "dispatcher", "password": TEST_PASSWORD})
+    assert r.status_code == 429 and "try again" in r.json()["error"]["message"]
+    assert int(r.headers["Retry-After"]) > 0
+
+
+def test_passwords_are_argon2(backend):
+    from backend.auth.models import User
+
+    with backend.sessionmaker() as s:
+        user = s.query(User).filter_by(username="dispatcher").one()
+        assert user.password_hash.startswith("$argon2") and TEST_PASSWORD not in user.password_hash
+
+
+def test_expired_and_forged_tokens(api, backend):
+    c = api()
+    past = {"sub": "1", "role": "admin", "exp": int(time.time()) - 10}
+    expired = jwt.encode(past, backend.settings.secret_key, algorithm="HS256")
+    r = c.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {expired}"})
+    assert r.status_code == 401 and "expired" in r.json()["error"]["message"]
+    forged = jwt.encode({"sub": "1", "exp": int(time.time()) + 100}, "x" * 40, algorithm="HS256")
+    r = c.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {forged}"})
+    assert r.status_code == 401 and "not valid" in r.json()["error"]["message"]
+
+
+def test_roles_are_checked_on_the_server(api):
+    assert api("dispatcher").get("/api/v1/audit").status_code == 403
+    assert api("supervisor").get("/api/v1/audit").status_code == 200
+    assert api("supervisor").get("/api/v1/users").status_code == 403
+    admin = api("admin")
+    r = admin.post("/api/v1/users", json={"username": "ivanov", "role": "dispatcher", "password": "short"})
+    assert r.status_code == 422 and "password" in r.json()["error"]["message"]
+    r = admin.post("/api/v1/users", json={"username": "ivanov", "role": "dispatcher", "password": "long-enough-1"})
+    assert r.status_code == 201
+    assert admin.post("/api/v1/users", json={"username": "ivanov", "role": "dispatcher",
+                                             "password": "long-enough-1"}).status_code == 409
+
+
+def test_malformed_json_is_422_with_message(api):
+    r = api("admin").post("/api/v1/users", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+    assert "JSON" in r.json()["error"]["message"]
+
+
+def test_unknown_endpoint_has_the_error_shape(api):
+    r = api().get("/api/v1/nothing-here")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+def _read_events(url, token, headers=None, want=1, timeout=10.0):
+    got = []
+    with requests.get(url, headers={"Authorization": f"Bearer {token}", **(headers or {})},
+                      stream=True, timeout=timeout) as r:
+        assert r.status_code == 200
+        event = {}
+        for line in r.iter_lines(decode_unicode=True):
+            if line == "":
+                if event.get("event") not in (None, "hello"):
+                    got.append(event)
+                    if len(got) >= want:
+                        return got
+                event = {}
+            elif not line.startswith(":"):
+                k, _, v = line.partition(": ")
+                event[k] = v
+    return got
+
+
+def test_event_stream_delivers_and_resumes(live_server):
+    from backend.events.service import publish
+
+    url = live_server.url
+    token = requests.post(f"{url}/api/v1/auth/token",
+                          data={"username": "dispatcher", "password": TEST_PASSWORD}).json()["access_token"]
+
+    def emit(n, start=0):
+        with live_server.backend.sessionmaker() as s:
+            for i in range(start, start + n):
+                publish(s, "test.ping", {"n": i})
+            s.commit()
+
+    result = {}
+    t = threading.Thread(target=lambda: result.setdefault("ev", _read_events(f"{url}/api/v1/events", token, want=3)))
+    t.start()
+    time.sleep(0.5)
+    emit(3)
+    t.join(10)
+    first = result["ev"]
+    assert [json.loads(e["data"])["n"] for e in first] == [0, 1, 2]
+    # Disconnected now; two more happen; resuming from the last id gets exactly those.
+    emit(2, start=3)
+    resumed = _read_events(f"{url}/api/v1/events", token, headers={"Last-Event-ID": first[-1]["id"]}, want=2)
+    assert [json.loads(e["data"])["n"] for e in resumed] == [3, 4]
+    assert int(resumed[0]["id"]) > int(first[-1]["id"])
