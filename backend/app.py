@@ -24,6 +24,7 @@ ROUTERS = [
     "backend.auth.router:users_router",
     "backend.events.router:router",
     "backend.audit.router:router",
+    "backend.cameras.router:router",
 ]
 
 # "module:factory" of in-process services; factory(app) returns an object with

@@ -2,4 +2,5 @@
 
 from backend.audit.models import AuditEntry  # noqa: F401
 from backend.auth.models import LoginFailure, User  # noqa: F401
+from backend.cameras.models import Camera, WallLayout  # noqa: F401
 from backend.events.models import Event  # noqa: F401

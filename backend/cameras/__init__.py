@@ -1,0 +1,1 @@
+"""Cameras of the city and the operators' saved video-wall layouts."""
