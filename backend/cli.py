@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = make_engine(settings.resolved_database_url)
         migrate(engine)
         creds = seed_demo(make_sessionmaker(engine))
-        print_demo_credentials(creds)
+        print_demo_credentials(creds, settings)
         return 0
     if args.cmd == "recorder":
         from backend.recorder.service import run_forever
@@ -90,16 +90,27 @@ def main(argv: list[str] | None = None) -> int:
     if settings.demo:
         from backend.simulator.seed import seed_demo
 
-        print_demo_credentials(seed_demo(app.state.sessionmaker))
+        print_demo_credentials(seed_demo(app.state.sessionmaker), settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
 
-def print_demo_credentials(creds: dict[str, str]) -> None:
+def print_demo_credentials(creds: dict[str, str], settings) -> None:
+    """Print the demo users' passwords and keep them, readable by this user only, for sc-demo."""
+    from pathlib import Path
+
+    from backend.config import data_dir
+
+    path = Path(settings.demo_credentials_file) if settings.demo_credentials_file else data_dir() / "demo-credentials.txt"
     if not creds:
-        print("demo city already present; demo users keep the passwords printed when they were made "
-              "(see the demo credentials file in the server data directory)")
+        print(f"demo city already present; the demo users' passwords are in {path}")
         return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("# demo users of the Situation Center demo (demo mode only)\n")
+        for user, password in creds.items():
+            fh.write(f"{user} {password}\n")
     print("Demo users (demo mode only):")
     for user, password in creds.items():
         print(f"  {user:<12} {password}")

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     media_dir: str = ""
     secret_key: str = ""
     demo: bool = False
+    demo_credentials_file: str = ""  # where seed-demo writes the demo users' passwords
     token_ttl_minutes: int = 12 * 60
     mqtt_url: str = ""
     max_attachment_bytes: int = 10 * 1024 * 1024

@@ -1,0 +1,110 @@
+"""sc-demo: the real backend on embedded SQLite with the Kurchatov demo city, the city
+simulator, and the desktop logged in as the demo dispatcher."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import platformdirs
+import requests
+
+
+def _free_port(preferred: int) -> int:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"sc-demo: the server exited with code {proc.returncode}; see the log above")
+        try:
+            if requests.get(f"{url}/api/v1/health", timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("sc-demo: the server did not become healthy in time")
+
+
+def read_demo_credentials(path: Path) -> dict[str, str]:
+    creds = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, _, password = line.replace(":", " ", 1).partition(" ")
+        creds[user.strip()] = password.strip()
+    return creds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sc-demo", description=__doc__)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--user", default="dispatcher", choices=["dispatcher", "supervisor", "admin"])
+    parser.add_argument("--complaint-interval", type=float, default=20.0,
+                        help="seconds between simulated citizen complaints")
+    parser.add_argument("--no-client", action="store_true", help="run the server and simulator only")
+    args = parser.parse_args(argv)
+
+    demo_dir = Path(platformdirs.user_data_dir("situation-center", appauthor=False)) / "demo"
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    creds_file = demo_dir / "credentials.txt"
+    port = _free_port(args.port)
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ)
+    env.setdefault("SC_DATABASE_URL", f"sqlite:///{demo_dir / 'demo.sqlite3'}")
+    env.setdefault("SC_MEDIA_DIR", str(demo_dir / "media"))
+    env["SC_DEMO_CREDENTIALS_FILE"] = str(creds_file)
+    env["SC_DEMO"] = "true"
+    print(f"sc-demo: starting the backend on {url} (database {env['SC_DATABASE_URL']})", flush=True)
+    server = subprocess.Popen([sys.executable, "-m", "backend.cli", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env)
+    procs = [server]
+    try:
+        _wait_healthy(url, server)
+        creds = read_demo_credentials(creds_file)
+        sim = subprocess.Popen([sys.executable, "-m", "backend.simulator", "--server", url, "--user", "dispatcher",
+                                "--complaint-interval", str(args.complaint_interval)],
+                               env={**env, "SC_SIM_PASSWORD": creds["dispatcher"]})
+        procs.append(sim)
+        if args.no_client:
+            print("sc-demo: running; Ctrl+C stops", flush=True)
+            server.wait()
+            return 0
+        with tempfile.NamedTemporaryFile("w", delete=False, prefix="sc-demo-", suffix=".pw") as fh:
+            os.chmod(fh.name, 0o600)
+            fh.write(creds[args.user])
+        try:
+            from app.main import main as desk_main
+
+            return desk_main(["--server", url, "--user", args.user, "--password-file", fh.name])
+        finally:
+            os.unlink(fh.name)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

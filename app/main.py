@@ -1,0 +1,92 @@
+"""sc-desk: the operator desktop."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+if os.geteuid() == 0 if hasattr(os, "geteuid") else False:
+    # QtWebEngine refuses to run as root without this.
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+
+def build_context(client, user, settings, *, app=None):
+    from app.context import AppContext
+    from app.errors import ErrorSink
+    from app.events import EventHub
+    from app.tasks import TaskRunner
+
+    errors = ErrorSink()
+    ctx = AppContext(api=client, tasks=TaskRunner(errors), events=EventHub(client), errors=errors,
+                     settings=settings, user=user)
+    return ctx
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sc-desk", description="Situation Center operator desktop")
+    parser.add_argument("--server", help="backend URL, e.g. http://127.0.0.1:8765")
+    parser.add_argument("--user", help="log in as this user")
+    parser.add_argument("--password-file", help="read the password from this file (demo launcher)")
+    parser.add_argument("--language", choices=["system", "ru", "en"])
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app import i18n, theme
+    from app.settings import AppSettings
+
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Situation Center")
+    app.setOrganizationName("Smart Kurchatov")
+    settings = AppSettings.load()
+    if args.server:
+        settings.server_url = args.server
+    i18n.install(app, args.language or settings.language)
+    theme.apply(app, settings.theme)
+
+    from app.login import LoginDialog
+    from app.errors import ErrorSink
+    from app.tasks import TaskRunner
+
+    boot_tasks = TaskRunner(ErrorSink())
+    client = user = None
+    if args.user and args.password_file:
+        from backend_client.client import ApiClient
+
+        with open(args.password_file, encoding="utf-8") as fh:
+            password = fh.read().strip()
+        try:
+            client = ApiClient(settings.server_url)
+            user = client.login(args.user, password)  # before any window exists: nothing to freeze
+        except Exception as exc:  # fall back to the dialog with the reason
+            logging.warning("automatic login failed: %s", exc)
+            client = user = None
+    if client is None:
+        dlg = LoginDialog(boot_tasks, server_url=settings.server_url, username=args.user or settings.last_username)
+        if dlg.exec() != LoginDialog.DialogCode.Accepted:
+            return 1
+        client, user = dlg.client, dlg.user
+        settings.server_url = client.base_url
+    settings.last_username = user.username
+    settings.save()
+    boot_tasks.shutdown()
+
+    from app.mainwindow import MainWindow
+
+    ctx = build_context(client, user, settings, app=app)
+    window = MainWindow(ctx)
+    window.show()
+    ctx.events.start()
+    code = app.exec()
+    ctx.events.stop()
+    ctx.tasks.shutdown()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

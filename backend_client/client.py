@@ -1,0 +1,104 @@
+"""The HTTP client of the situation center API. No Qt; callers run it off the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import requests
+
+from backend_client.errors import ApiError, AuthExpired, ConnectionLost
+from backend_client.schemas.auth import Token, UserOut
+
+DEFAULT_TIMEOUT = (3.05, 15)  # connect, read
+
+
+class ApiClient:
+    """A logged-in session with the backend; thread-safe for concurrent calls."""
+
+    def __init__(self, base_url: str, *, timeout: tuple[float, float] = DEFAULT_TIMEOUT, retries: int = 2) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retries = retries
+        self.token: str | None = None
+        self.user: UserOut | None = None
+        self._local = threading.local()
+
+    # One requests.Session per thread: Session is not guaranteed thread-safe.
+    @property
+    def _http(self) -> requests.Session:
+        s = getattr(self._local, "session", None)
+        if s is None:
+            s = requests.Session()
+            s.headers["User-Agent"] = "sc-desk/0.1"
+            self._local.session = s
+        return s
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else f"{self.base_url}{path}"
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def login(self, username: str, password: str) -> UserOut:
+        data = self.request("POST", "/api/v1/auth/token", data={"username": username, "password": password},
+                            auth=False, retry=False)
+        tok = Token.model_validate(data)
+        self.token, self.user = tok.access_token, tok.user
+        return tok.user
+
+    def use_token(self, token: str) -> UserOut:
+        """Resume a session from a saved token (raises AuthExpired if it no longer works)."""
+        self.token = token
+        self.user = UserOut.model_validate(self.request("GET", "/api/v1/auth/me"))
+        return self.user
+
+    def health(self) -> dict:
+        return self.request("GET", "/api/v1/health", auth=False, retry=False)
+
+    def request(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
+                data: Any = None, files: Any = None, headers: dict[str, str] | None = None,
+                auth: bool = True, retry: bool | None = None, raw: bool = False,
+                timeout: tuple[float, float] | None = None) -> Any:
+        """Parsed JSON (or the Response when raw); ApiError for error answers, ConnectionLost when down.
+
+        Only idempotent methods are retried by default; a POST is retried only when the
+        caller says so (it carries an Idempotency-Key).
+        """
+        hdrs = dict(headers or {})
+        if auth:
+            hdrs.update(self.auth_headers())
+        if retry is None:
+            retry = method.upper() in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
+        attempts = 1 + (self.retries if retry else 0)
+        last: Exception | None = None
+        for _ in range(attempts):
+            try:
+                r = self._http.request(method, self.url(path), params=params, json=json, data=data,
+                                       files=files, headers=hdrs, timeout=timeout or self.timeout)
+                break
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last = exc
+        else:
+            raise ConnectionLost(f"The server {self.base_url} cannot be reached ({type(last).__name__})") from last
+        if r.status_code >= 400:
+            raise self._error(r)
+        if raw:
+            return r
+        if r.status_code == 204 or not r.content:
+            return None
+        if "json" in r.headers.get("Content-Type", ""):
+            return r.json()
+        return r.content
+
+    @staticmethod
+    def _error(r: requests.Response) -> ApiError:
+        try:
+            body = r.json()["error"]
+            code, message, details = body["code"], body["message"], body.get("details") or {}
+        except (ValueError, KeyError, TypeError):
+            code, message, details = "http_error", f"The server answered {r.status_code} {r.reason}", {}
+        cls = AuthExpired if r.status_code == 401 and code == "unauthorized" else ApiError
+        err = cls(r.status_code, code, message, details)
+        err.headers = dict(r.headers)
+        return err

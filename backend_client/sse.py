@@ -1,0 +1,107 @@
+"""A Server-Sent Events reader that resumes with Last-Event-ID after every drop."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from backend_client.client import ApiClient
+from backend_client.errors import AuthExpired
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    type: str
+    data: Any
+
+
+class EventStream:
+    """Iterates events forever, reconnecting with backoff; `stop()` ends it from another thread."""
+
+    def __init__(self, client: ApiClient, *, last_event_id: int | None = None,
+                 on_state: Callable[[str, str], None] | None = None, read_timeout: float = 40.0,
+                 max_backoff: float = 10.0) -> None:
+        self.client = client
+        self.last_event_id = last_event_id
+        self.on_state = on_state or (lambda state, detail: None)
+        self.read_timeout = read_timeout  # the server pings every 15 s, so silence means a dead link
+        self.max_backoff = max_backoff
+        self._stopped = False
+        self._response: requests.Response | None = None
+
+    def stop(self) -> None:
+        self._stopped = True
+        r = self._response
+        if r is not None:
+            try:
+                r.close()
+            except Exception:  # closing a half-dead socket may raise anything
+                pass
+
+    def __iter__(self) -> Iterator[Event]:
+        backoff = 0.5
+        while not self._stopped:
+            try:
+                headers = {"Accept": "text/event-stream", **self.client.auth_headers()}
+                if self.last_event_id is not None:
+                    headers["Last-Event-ID"] = str(self.last_event_id)
+                self.on_state("connecting", self.client.base_url)
+                with requests.get(self.client.url("/api/v1/events"), headers=headers, stream=True,
+                                  timeout=(3.05, self.read_timeout)) as r:
+                    self._response = r
+                    if r.status_code == 401:
+                        self.on_state("unauthorized", "session expired")
+                        raise AuthExpired(401, "unauthorized", "Your session has expired; log in again")
+                    if r.status_code != 200:
+                        raise requests.ConnectionError(f"event stream answered {r.status_code}")
+                    backoff = 0.5
+                    for ev in self._parse(r):
+                        if ev.type == "hello":
+                            self.on_state("connected", self.client.base_url)
+                            if self.last_event_id is None:
+                                self.last_event_id = ev.id
+                            continue
+                        self.last_event_id = ev.id
+                        yield ev
+            except AuthExpired:
+                raise
+            except (requests.RequestException, ValueError, OSError, AttributeError) as exc:
+                if self._stopped:
+                    break
+                self.on_state("disconnected", str(exc) or type(exc).__name__)
+            finally:
+                self._response = None
+            if self._stopped:
+                break
+            time.sleep(backoff)
+            backoff = min(backoff * 2, self.max_backoff)
+
+    @staticmethod
+    def _parse(r: requests.Response) -> Iterator[Event]:
+        eid, etype, data = None, "message", []
+        for raw in r.iter_lines(decode_unicode=True, chunk_size=None):
+            if raw is None:
+                continue
+            line = raw.rstrip("\r")
+            if not line:
+                if data or etype == "hello":
+                    text = "\n".join(data)
+                    yield Event(int(eid) if eid and eid.isdigit() else 0, etype, json.loads(text) if text else None)
+                eid, etype, data = None, "message", []
+                continue
+            if line.startswith(":"):
+                continue
+            field, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if field == "id":
+                eid = value
+            elif field == "event":
+                etype = value
+            elif field == "data":
+                data.append(value)

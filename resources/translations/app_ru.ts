@@ -1,0 +1,259 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru">
+  <context>
+    <name>Actions</name>
+    <message>
+      <source>New incident</source>
+      <translation>Новое происшествие</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>Обновить</translation>
+    </message>
+    <message>
+      <source>Find incident</source>
+      <translation>Найти происшествие</translation>
+    </message>
+    <message>
+      <source>Acknowledge</source>
+      <translation>Принять</translation>
+    </message>
+    <message>
+      <source>Start work</source>
+      <translation>Начать работу</translation>
+    </message>
+    <message>
+      <source>Resolve</source>
+      <translation>Решено</translation>
+    </message>
+    <message>
+      <source>Assign…</source>
+      <translation>Назначить…</translation>
+    </message>
+    <message>
+      <source>Add comment…</source>
+      <translation>Комментарий…</translation>
+    </message>
+    <message>
+      <source>Acknowledge alert</source>
+      <translation>Подтвердить тревогу</translation>
+    </message>
+    <message>
+      <source>Settings…</source>
+      <translation>Настройки…</translation>
+    </message>
+    <message>
+      <source>Reset layout</source>
+      <translation>Сбросить расположение</translation>
+    </message>
+    <message>
+      <source>Full screen</source>
+      <translation>Полный экран</translation>
+    </message>
+    <message>
+      <source>Quit</source>
+      <translation>Выход</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConnectionStatusBar</name>
+    <message>
+      <source>dispatcher</source>
+      <translation>диспетчер</translation>
+    </message>
+    <message>
+      <source>supervisor</source>
+      <translation>старший смены</translation>
+    </message>
+    <message>
+      <source>administrator</source>
+      <translation>администратор</translation>
+    </message>
+    <message>
+      <source>● Online</source>
+      <translation>● В сети</translation>
+    </message>
+    <message>
+      <source>● Connecting…</source>
+      <translation>● Подключение…</translation>
+    </message>
+    <message>
+      <source>● Disconnected</source>
+      <translation>● Нет связи</translation>
+    </message>
+    <message>
+      <source>● Offline</source>
+      <translation>● Автономно</translation>
+    </message>
+    <message>
+      <source>● Session expired</source>
+      <translation>● Сеанс истёк</translation>
+    </message>
+  </context>
+  <context>
+    <name>Errors</name>
+    <message>
+      <source>The server cannot be reached. Check the network; work continues offline.</source>
+      <translation>Сервер недоступен. Проверьте сеть; работа продолжается в автономном режиме.</translation>
+    </message>
+    <message>
+      <source>File or system error: {0}</source>
+      <translation>Ошибка файла или системы: {0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>LoginDialog</name>
+    <message>
+      <source>Situation Center — log in</source>
+      <translation>Ситуационный центр — вход</translation>
+    </message>
+    <message>
+      <source>Smart Kurchatov situation center</source>
+      <translation>Ситуационный центр «Умный Курчатов»</translation>
+    </message>
+    <message>
+      <source>Server</source>
+      <translation>Сервер</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>Пользователь</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Пароль</translation>
+    </message>
+    <message>
+      <source>Log in</source>
+      <translation>Войти</translation>
+    </message>
+    <message>
+      <source>Enter the server, your user name and password.</source>
+      <translation>Укажите сервер, имя пользователя и пароль.</translation>
+    </message>
+    <message>
+      <source>Logging in…</source>
+      <translation>Вход…</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached and this user has not logged in on this workstation before, so offline work is not possible.</source>
+      <translation>Сервер недоступен, а этот пользователь ещё не входил на этом рабочем месте, поэтому автономная работа невозможна.</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>Situation Center — Smart Kurchatov</source>
+      <translation>Ситуационный центр — Умный Курчатов</translation>
+    </message>
+    <message>
+      <source>&amp;File</source>
+      <translation>&amp;Файл</translation>
+    </message>
+    <message>
+      <source>&amp;Incident</source>
+      <translation>&amp;Происшествие</translation>
+    </message>
+    <message>
+      <source>&amp;View</source>
+      <translation>&amp;Вид</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>&amp;Справка</translation>
+    </message>
+    <message>
+      <source>About</source>
+      <translation>О программе</translation>
+    </message>
+    <message>
+      <source>Situation Center of the city of Kurchatov.
+Server: {0}</source>
+      <translation>Ситуационный центр города Курчатова.
+Сервер: {0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Panels</name>
+    <message>
+      <source>Incidents</source>
+      <translation>Происшествия</translation>
+    </message>
+    <message>
+      <source>Incident</source>
+      <translation>Происшествие</translation>
+    </message>
+    <message>
+      <source>Map</source>
+      <translation>Карта</translation>
+    </message>
+    <message>
+      <source>Video wall</source>
+      <translation>Видеостена</translation>
+    </message>
+    <message>
+      <source>Video archive</source>
+      <translation>Видеоархив</translation>
+    </message>
+    <message>
+      <source>Energy</source>
+      <translation>Энергоресурсы</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <source>Settings</source>
+      <translation>Настройки</translation>
+    </message>
+    <message>
+      <source>As the system</source>
+      <translation>Как в системе</translation>
+    </message>
+    <message>
+      <source>Dark</source>
+      <translation>Тёмная</translation>
+    </message>
+    <message>
+      <source>Light</source>
+      <translation>Светлая</translation>
+    </message>
+    <message>
+      <source>Sound on critical incidents</source>
+      <translation>Звук при критических происшествиях</translation>
+    </message>
+    <message>
+      <source>City vector map (built in)</source>
+      <translation>Векторная карта города (встроенная)</translation>
+    </message>
+    <message>
+      <source>Tile server</source>
+      <translation>Сервер тайлов</translation>
+    </message>
+    <message>
+      <source>MBTiles file</source>
+      <translation>Файл MBTiles</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>Язык</translation>
+    </message>
+    <message>
+      <source>Theme</source>
+      <translation>Тема</translation>
+    </message>
+    <message>
+      <source>Map base</source>
+      <translation>Подложка карты</translation>
+    </message>
+    <message>
+      <source>Tile URL template</source>
+      <translation>Шаблон URL тайлов</translation>
+    </message>
+    <message>
+      <source>Language and map changes apply after a restart.</source>
+      <translation>Смена языка и карты вступает в силу после перезапуска.</translation>
+    </message>
+  </context>
+</TS>
