@@ -4,3 +4,4 @@ from backend.audit.models import AuditEntry  # noqa: F401
 from backend.auth.models import LoginFailure, User  # noqa: F401
 from backend.cameras.models import Camera, WallLayout  # noqa: F401
 from backend.events.models import Event  # noqa: F401
+from backend.incidents.models import CityService, IdempotencyKey, Incident, IncidentAttachment, IncidentComment, IncidentHistory  # noqa: F401

@@ -54,6 +54,15 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 REOPEN: frozenset[tuple[str, str]] = frozenset({("closed", "in_progress"), ("rejected", "new"), ("duplicate", "new")})
 
 
+MAX_ID = 2**31 - 1
+
+
+def _no_nul(v: str | None) -> str | None:
+    if v is not None and "\x00" in v:
+        raise ValueError("must not contain NUL characters")
+    return v
+
+
 def incident_number(incident_id: int) -> str:
     """The number people say on the phone: И-000123."""
     return f"И-{incident_id:06d}"
@@ -101,6 +110,8 @@ class IncidentCreate(WireModel):
             raise ValueError("must not be blank")
         return v
 
+    _clean = field_validator("description", "address", "assignee")(_no_nul)
+
 
 class IncidentPatch(WireModel):
     """Only the fields given change; send If-Match with the version you edited."""
@@ -113,24 +124,34 @@ class IncidentPatch(WireModel):
     description: str | None = Field(default=None, min_length=1, max_length=4000)
     source: Source | None = None
 
+    _clean = field_validator("description", "address")(_no_nul)
+
 
 class StatusChange(WireModel):
     status: Status
     comment: str | None = Field(default=None, max_length=4000)
+
+    _clean = field_validator("comment")(_no_nul)
 
 
 class Assign(WireModel):
     assignee: str | None = Field(max_length=32, description="city service code; null to unassign")
     comment: str | None = Field(default=None, max_length=4000)
 
+    _clean = field_validator("assignee", "comment")(_no_nul)
+
 
 class MarkDuplicate(WireModel):
-    duplicate_of: int = Field(ge=1)
+    duplicate_of: int = Field(ge=1, le=MAX_ID)
     comment: str | None = Field(default=None, max_length=4000)
+
+    _clean = field_validator("comment")(_no_nul)
 
 
 class CommentIn(WireModel):
     text: str = Field(min_length=1, max_length=4000)
+
+    _clean = field_validator("text")(_no_nul)
 
 
 class CommentOut(WireModel):
