@@ -26,11 +26,15 @@ ROUTERS = [
     "backend.audit.router:router",
     "backend.incidents.router:router", "backend.incidents.router:services_router",
     "backend.cameras.router:router",
+    "backend.telemetry.router:router", "backend.telemetry.router:telemetry_router", "backend.energy.router:router",
 ]
 
 # "module:factory" of in-process services; factory(app) returns an object with
 # start()/stop(), or None when settings turn it off.
-SERVICES: list[str] = []
+SERVICES: list[str] = [
+    "backend.events.service:pg_listener_service",
+    "backend.ingest.mqtt:mqtt_service", "backend.energy.rules:rules_service",
+]
 
 
 def _load(ref: str):

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from backend.events.models import Event
+
+log = logging.getLogger(__name__)
+PG_CHANNEL = "sc_events"
 
 
 def publish(session: Session, type_: str, data: dict[str, Any]) -> Event:
     """Record a live change in the caller's transaction; streams hear of it on commit."""
     row = Event(type=type_, data=data)
     session.add(row)
-    session.info["sc_events_pending"] = True
+    if not session.info.get("sc_events_pending"):
+        session.info["sc_events_pending"] = True
+        if session.get_bind().dialect.name == "postgresql":
+            # Delivered at commit to every server instance listening (EventListener).
+            session.execute(text("SELECT pg_notify(:c, '')"), {"c": PG_CHANNEL})
     return row
 
 
@@ -68,3 +76,40 @@ def _after_commit(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop("sc_events_pending", None)
+
+
+class PgEventListener:
+    """LISTENs on PostgreSQL so streams of this instance wake for events other instances wrote."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.replace("postgresql+psycopg://", "postgresql://")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sc-pg-listen", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {PG_CHANNEL}")
+                    while not self._stop.is_set():
+                        if any(True for _ in conn.notifies(timeout=1.0)):
+                            notifier.notify()
+            except Exception as exc:  # the 1 s poll in the stream still delivers; retry the listen
+                log.warning("event LISTEN connection failed (%s); retrying", type(exc).__name__)
+                self._stop.wait(2.0)
+
+
+def pg_listener_service(app):
+    url = app.state.settings.resolved_database_url
+    if not url.startswith("postgresql"):
+        return None
+    return PgEventListener(url)

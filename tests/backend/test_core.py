@@ -129,3 +129,42 @@ def test_event_stream_delivers_and_resumes(live_server):
     resumed = _read_events(f"{url}/api/v1/events", token, headers={"Last-Event-ID": first[-1]["id"]}, want=2)
     assert [json.loads(e["data"])["n"] for e in resumed] == [3, 4]
     assert int(resumed[0]["id"]) > int(first[-1]["id"])
+
+
+@pytest.mark.postgres
+def test_other_instances_events_wake_streams_through_listen_notify(pg_url, tmp_path):
+    """An event committed by another server instance wakes this instance's streams."""
+    import asyncio
+
+    from backend.events.service import PgEventListener, notifier, publish
+    from tests.conftest import make_backend
+
+    other = make_backend(pg_url, tmp_path)  # stands in for a second server instance
+    listener = PgEventListener(pg_url)
+    listener.start()
+
+    async def wait_for_wakeup() -> bool:
+        waiter = notifier.subscribe()
+        try:
+            await asyncio.sleep(1.5)  # the listener is connected and LISTENing by then
+            waiter[1].clear()
+
+            def commit_elsewhere():
+                with other.sessionmaker() as s:
+                    publish(s, "test.remote", {"x": 1})
+                    # Commit through a raw connection so this process's after_commit hook
+                    # does not fire: only NOTIFY can wake us.
+                    s.info.pop("sc_events_pending")
+                    s.commit()
+
+            await asyncio.to_thread(commit_elsewhere)
+            await asyncio.wait_for(waiter[1].wait(), 10)
+            return True
+        finally:
+            notifier.unsubscribe(waiter)
+
+    try:
+        assert asyncio.run(wait_for_wakeup())
+    finally:
+        listener.stop()
+        other.app.state.engine.dispose()
