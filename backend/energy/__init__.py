@@ -1,0 +1,1 @@
+"""Energy monitoring: rollups, series, totals, baselines and alarms of municipal buildings."""

@@ -1,0 +1,1 @@
+"""Feeds into the backend: MQTT telemetry (GTFS-realtime lives beside it)."""

@@ -1,0 +1,1 @@
+"""Devices, sites and their readings: ingestion over MQTT and HTTP."""

@@ -1,0 +1,315 @@
+"""Telemetry ingestion: parse ThingsBoard-shaped payloads, write readings and rollups in batches.
+
+One `TelemetryWriter` per process serves the MQTT subscriber and POST /api/v1/telemetry.
+Bad input is counted per reason and dropped; it never stops ingestion. A reading is stored
+once (primary key device+key+ts); rollups grow only by the readings actually inserted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.events.service import publish
+from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading, TelemetryCounter
+
+log = logging.getLogger(__name__)
+
+HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
+# Kurchatov keeps Moscow time (UTC+3, no DST): daily rollups are the city's local days.
+CITY_UTC_OFFSET_MS = 3 * HOUR_MS
+MIN_TS_MS = 946_684_800_000  # 2000-01-01: anything earlier is a device without a clock
+REASONS = ("malformed", "unknown_device", "non_numeric", "future_timestamp", "bad_timestamp")
+
+
+def local_day_start(ts_ms: int) -> int:
+    return (ts_ms + CITY_UTC_OFFSET_MS) // DAY_MS * DAY_MS - CITY_UTC_OFFSET_MS
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def _number(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def parse_payload(body: Any, *, now_ms: int, max_future_ms: int,
+                  rejected: Counter) -> list[tuple[int, str, float]]:
+    """(ts, key, value) of a payload; bad items and values are counted in `rejected`.
+
+    Accepts {"ts": ms, "values": {...}}, a list of those, or a bare {"key": value} object
+    (ThingsBoard: the server's time). Raises Rejected when nothing in it is usable.
+    """
+    if isinstance(body, (bytes, bytearray, str)):
+        try:
+            body = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise Rejected("malformed", "not JSON") from None
+    items = body if isinstance(body, list) else [body]
+    if not items:
+        raise Rejected("malformed", "empty list")
+    out: list[tuple[int, str, float]] = []
+    for item in items:
+        if not isinstance(item, dict):
+            rejected["malformed"] += 1
+            continue
+        if "values" in item or "ts" in item:
+            values, ts = item.get("values"), item.get("ts", now_ms)
+        else:
+            values, ts = item, now_ms
+        if not isinstance(values, dict) or not values:
+            rejected["malformed"] += 1
+            continue
+        ts_num = _number(ts)
+        if ts_num is None or ts_num < MIN_TS_MS:
+            rejected["bad_timestamp"] += len(values)
+            continue
+        ts = int(ts_num)
+        if ts > now_ms + max_future_ms:
+            rejected["future_timestamp"] += len(values)
+            continue
+        for key, raw in values.items():
+            value = _number(raw)
+            if value is None or not isinstance(key, str) or not 0 < len(key) <= 32:
+                rejected["non_numeric"] += 1
+                continue
+            out.append((ts, key, value))
+    if not out and not rejected:
+        raise Rejected("malformed", "no values")
+    return out
+
+
+@dataclass
+class IngestOutcome:
+    stored: int = 0
+    duplicates: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    last_detail: dict[str, str] = field(default_factory=dict)
+
+
+def _insert(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _upsert_rollups(session: Session, model, rows: dict[tuple[int, str, int], list[float]]) -> None:
+    if not rows:
+        return
+    insert = _insert(session)
+    pg = session.get_bind().dialect.name == "postgresql"
+    least, greatest = (func.least, func.greatest) if pg else (func.min, func.max)
+    stmt = insert(model)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["device_id", "key", "bucket"],
+        set_={"count": model.count + stmt.excluded["count"], "sum": model.sum + stmt.excluded.sum,
+              "min": least(model.min, stmt.excluded.min), "max": greatest(model.max, stmt.excluded.max)})
+    params = [{"device_id": d, "key": k, "bucket": b, "count": int(a[0]), "sum": a[1], "min": a[2], "max": a[3]}
+              for (d, k, b), a in sorted(rows.items())]
+    session.execute(stmt, params)
+
+
+def _accumulate(acc: dict, key: tuple, value: float) -> None:
+    a = acc.get(key)
+    if a is None:
+        acc[key] = [1, value, value, value]
+    else:
+        a[0] += 1
+        a[1] += value
+        if value < a[2]:
+            a[2] = value
+        if value > a[3]:
+            a[3] = value
+
+
+def write_readings(session: Session, rows: list[tuple[int, str, int, float]]) -> list[tuple[int, str, int, float]]:
+    """Insert (device_id, key, ts, value) rows not stored yet, roll them up; returns the inserted ones."""
+    if not rows:
+        return []
+    insert = _insert(session)
+    inserted: list[tuple[int, str, int, float]] = []
+    stmt = insert(Reading).on_conflict_do_nothing().returning(
+        Reading.device_id, Reading.key, Reading.ts, Reading.value)
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start:start + 5000]
+        params = [{"device_id": d, "key": k, "ts": t, "value": v} for d, k, t, v in chunk]
+        inserted.extend(tuple(r) for r in session.execute(stmt, params))
+    hourly: dict = {}
+    daily: dict = {}
+    for d, k, t, v in inserted:
+        _accumulate(hourly, (d, k, t - t % HOUR_MS), v)
+        _accumulate(daily, (d, k, local_day_start(t)), v)
+    _upsert_rollups(session, HourlyRollup, hourly)
+    _upsert_rollups(session, DailyRollup, daily)
+    return inserted
+
+
+def bump_counters(session: Session, counts: dict[str, int], details: dict[str, str] | None = None) -> None:
+    counts = {k: v for k, v in counts.items() if v}
+    if not counts:
+        return
+    insert = _insert(session)
+    now = datetime.now(timezone.utc)
+    details = details or {}
+    for name in sorted(counts):
+        stmt = insert(TelemetryCounter).values(name=name, count=counts[name], last_at=now,
+                                               last_detail=details.get(name, "")[:300])
+        set_ = {"count": TelemetryCounter.count + stmt.excluded["count"], "last_at": now}
+        if name in details:
+            set_["last_detail"] = stmt.excluded.last_detail
+        session.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=set_))
+
+
+class TelemetryWriter:
+    """Turns batches of (device uid, payload) into stored readings, rollups and live events."""
+
+    def __init__(self, sm: sessionmaker[Session], *, max_future_s: float = 900,
+                 event_interval_s: float = 1.0) -> None:
+        self.sm = sm
+        self.max_future_ms = int(max_future_s * 1000)
+        self.event_interval_s = event_interval_s
+        self._devices: dict[str, int] = {}
+        self._unknown: dict[str, float] = {}  # uid → monotonic time of the last miss
+        self._lock = threading.Lock()
+        self._latest: dict[tuple[str, str], tuple[int, float]] = {}
+        self._last_event = 0.0
+        self.stats = Counter()
+        self.lags_ms: deque[int] = deque(maxlen=20000)
+
+    # ------------------------------------------------------------------ devices
+    def forget_devices(self) -> None:
+        with self._lock:
+            self._devices.clear()
+            self._unknown.clear()
+
+    def _resolve(self, session: Session, uids: set[str]) -> dict[str, int]:
+        now = time.monotonic()
+        with self._lock:
+            missing = {u for u in uids if u not in self._devices
+                       and now - self._unknown.get(u, -1e9) > 5.0}
+        if missing:
+            found = dict(session.execute(select(Device.uid, Device.id).where(
+                Device.uid.in_(missing), Device.active.is_(True))).all())
+            with self._lock:
+                self._devices.update(found)
+                for u in missing - found.keys():
+                    self._unknown[u] = now
+        with self._lock:
+            return {u: self._devices[u] for u in uids if u in self._devices}
+
+    # ------------------------------------------------------------------ ingest
+    def ingest(self, messages: list[tuple[str, Any]], *, now_ms: int | None = None,
+               coalesce: bool = True) -> IngestOutcome:
+        """Store a batch of messages in one transaction; bad ones are counted, never raised."""
+        now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
+        out = IngestOutcome()
+        rows: dict[tuple[int, str, int], float] = {}
+        with self.sm() as session:
+            ids = self._resolve(session, {uid for uid, _ in messages})
+            for uid, body in messages:
+                if uid not in ids:
+                    out.rejected["unknown_device"] += 1
+                    out.last_detail["unknown_device"] = f"device {uid!r} is not registered"
+                    continue
+                before = sum(out.rejected.values())
+                try:
+                    values = parse_payload(body, now_ms=now_ms, max_future_ms=self.max_future_ms,
+                                           rejected=out.rejected)
+                except Rejected as exc:
+                    out.rejected[exc.reason] += 1
+                    out.last_detail[exc.reason] = f"{uid}: {exc.detail}"
+                    continue
+                if sum(out.rejected.values()) > before:
+                    for reason in out.rejected:
+                        out.last_detail.setdefault(reason, f"{uid}: {str(body)[:200]}")
+                dev = ids[uid]
+                for ts, key, value in values:
+                    rows.setdefault((dev, key, ts), value)
+            flat = [(d, k, t, v) for (d, k, t), v in rows.items()]
+            inserted = write_readings(session, flat)
+            out.stored = len(inserted)
+            out.duplicates = len(flat) - len(inserted)
+            if inserted:
+                seen = {d for d, _, _, _ in inserted}
+                session.execute(update(Device).where(Device.id.in_(seen))
+                                .values(last_seen_at=datetime.fromtimestamp(now_ms / 1000, timezone.utc)))
+            counts = {"stored": out.stored, "duplicate": out.duplicates}
+            counts.update({f"rejected.{r}": n for r, n in out.rejected.items()})
+            bump_counters(session, counts, {f"rejected.{r}": d for r, d in out.last_detail.items()})
+            self._note_latest(ids, inserted)
+            self._maybe_publish(session, force=not coalesce)
+            session.commit()
+        done_ms = int(time.time() * 1000)
+        for _, _, ts, _ in inserted[-2000:]:
+            self.lags_ms.append(done_ms - ts)
+        self.stats.update(messages=len(messages), stored=out.stored, duplicates=out.duplicates, batches=1)
+        self.stats.update({f"rejected.{r}": n for r, n in out.rejected.items()})
+        return out
+
+    def _note_latest(self, ids: dict[str, int], inserted) -> None:
+        if not inserted:
+            return
+        by_id = {v: k for k, v in ids.items()}
+        with self._lock:
+            for d, k, t, v in inserted:
+                key = (by_id[d], k)
+                old = self._latest.get(key)
+                if old is None or old[0] <= t:
+                    self._latest[key] = (t, v)
+
+    def _maybe_publish(self, session: Session, *, force: bool = False) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if not self._latest or (not force and now - self._last_event < self.event_interval_s):
+                return False
+            latest, self._latest = self._latest, {}
+            self._last_event = now
+        publish(session, "telemetry.readings", {"readings": [
+            {"device": uid, "key": key, "ts": ts, "value": value}
+            for (uid, key), (ts, value) in sorted(latest.items())]})
+        return True
+
+    def flush_events(self) -> None:
+        """Publish the coalesced latest values if some are waiting (the subscriber calls it when idle)."""
+        with self._lock:
+            if not self._latest:
+                return
+        with self.sm() as session:
+            if self._maybe_publish(session, force=True):
+                session.commit()
+
+    def process_stats(self) -> dict[str, Any]:
+        lags = sorted(self.lags_ms)
+
+        def pct(p: float) -> int | None:
+            return lags[min(len(lags) - 1, int(p * len(lags)))] if lags else None
+
+        return {**dict(self.stats), "lag_ms_p50": pct(0.5), "lag_ms_p99": pct(0.99)}
+
+
+def writer_for(app) -> TelemetryWriter:
+    """The process's writer, made on first use and kept on app.state."""
+    writer = getattr(app.state, "telemetry_writer", None)
+    if writer is None:
+        writer = app.state.telemetry_writer = TelemetryWriter(app.state.sessionmaker)
+    return writer

@@ -1,0 +1,95 @@
+"""Wire types of energy series, totals, baselines and alarms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from backend_client.schemas.common import WireModel
+
+SEVERITIES = ("critical", "major", "minor", "warning")
+ALARM_STATES = ("active_unack", "active_ack", "cleared")
+ALARM_TYPES = ("over_baseline", "night_use", "water_leak", "silent_meter")
+
+
+class Series(BaseModel):
+    """Buckets of one device key; arrays are aligned (column layout keeps the body small)."""
+
+    device: str
+    key: str
+    unit: str
+    resolution: str  # raw | hour | day: where the buckets came from
+    bucket_ms: int
+    ts: list[int]  # bucket starts, epoch ms
+    min: list[float]
+    avg: list[float]
+    max: list[float]
+    sum: list[float]
+    count: list[int]
+    # Expected consumption per bucket (same bucket widths) when asked with baseline=true.
+    baseline: list[float | None] | None = None
+    baseline_low: list[float | None] | None = None
+    baseline_high: list[float | None] | None = None
+
+
+class TotalRow(BaseModel):
+    site_id: int | None
+    site: str | None
+    resource: str
+    unit: str
+    total: float
+
+
+class Totals(BaseModel):
+    start: int
+    end: int
+    rows: list[TotalRow]  # per site and resource
+    by_resource: dict[str, float]  # the city
+
+
+class ResourceToday(BaseModel):
+    resource: str
+    unit: str
+    used: float
+    baseline: float | None
+
+
+class TopConsumer(BaseModel):
+    site_id: int
+    site: str
+    device: str
+    resource: str
+    unit: str
+    used: float
+    baseline: float | None
+
+
+class Overview(BaseModel):
+    day_start: int
+    now: int
+    resources: list[ResourceToday]
+    top: list[TopConsumer]
+    active_alarms: int
+
+
+class AlarmOut(WireModel):
+    id: int
+    device_id: int
+    device: str = ""
+    site_id: int | None
+    site: str = ""
+    type: str
+    severity: str
+    state: str
+    message: str
+    value: float | None
+    threshold: float | None
+    period_start: int
+    period_end: int | None
+    raised_at: datetime
+    updated_at: datetime
+    acked_at: datetime | None
+    acked_by: str | None
+    cleared_at: datetime | None
+    incident_id: int | None
