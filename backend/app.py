@@ -24,6 +24,7 @@ ROUTERS = [
     "backend.auth.router:users_router",
     "backend.events.router:router",
     "backend.audit.router:router",
+    "backend.open311.router:router",
     "backend.incidents.router:router", "backend.incidents.router:services_router",
     "backend.cameras.router:router",
     "backend.telemetry.router:router", "backend.telemetry.router:telemetry_router", "backend.energy.router:router",

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     demo_credentials_file: str = ""  # where seed-demo writes the demo users' passwords
     token_ttl_minutes: int = 12 * 60
     mqtt_url: str = ""
+    open311_api_keys: str = ""  # comma-separated keys that may submit citizen requests
     max_attachment_bytes: int = 10 * 1024 * 1024
     # Services that run inside the server process; off in tests unless a test asks.
     run_ingest: bool = True

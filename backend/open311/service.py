@@ -1,0 +1,114 @@
+"""Open311 GeoReport v2: citizens' service requests become incidents (source "citizen")."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.auth.models import User
+from backend.auth.security import hash_password
+from backend.incidents import service as incidents
+from backend.incidents.models import Incident
+from backend_client.schemas.incidents import CATEGORY_NAMES, OPEN_STATUSES, IncidentCreate, incident_number
+
+SYSTEM_USER = "open311"
+CLOSED_STATUSES = ("resolved", "closed", "rejected", "duplicate")
+
+
+class Open311Error(Exception):
+    """An error in Open311's own shape: [{"code": status, "description": text}]."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def check_api_key(configured: list[str], given: str | None) -> None:
+    if not configured:
+        raise Open311Error(403, "This server does not accept service requests: no Open311 API keys are configured")
+    if not given:
+        raise Open311Error(400, "api_key is required to submit a service request")
+    if not any(hmac.compare_digest(given, k) for k in configured):
+        raise Open311Error(403, "api_key is not valid")
+
+
+def system_user(session: Session) -> User:
+    """The account citizen requests are logged under; it can never log in (inactive)."""
+    user = session.scalar(select(User).where(User.username == SYSTEM_USER))
+    if user is None:
+        user = User(username=SYSTEM_USER, full_name="Open311 gateway", role="dispatcher",
+                    password_hash=hash_password(secrets.token_urlsafe(32)), active=False)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def services() -> list[dict]:
+    return [{"service_code": code, "service_name": name, "description": name, "metadata": False,
+             "type": "realtime", "keywords": code.replace("_", ","), "group": "city"}
+            for code, name in CATEGORY_NAMES.items()]
+
+
+def submit(session: Session, *, service_code: str, lat: float | None, lon: float | None, address: str,
+           description: str, contact: dict[str, str]) -> Incident:
+    if service_code not in CATEGORY_NAMES:
+        raise Open311Error(404, f"service_code {service_code!r} is not one of: {', '.join(CATEGORY_NAMES)}")
+    if lat is None or lon is None:
+        # The spec allows an address without coordinates; the queue and the map need them.
+        raise Open311Error(400, "lat and long are required (WGS 84 decimal degrees)")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise Open311Error(400, "lat must be within -90..90 and long within -180..180")
+    if not description.strip():
+        raise Open311Error(400, "description is required")
+    user = system_user(session)
+    data = IncidentCreate(category=service_code, priority="medium", lat=lat, lon=lon, address=address[:300],
+                          description=description.strip()[:4000], source="citizen")
+    incident, _ = incidents.create_incident(session, user=user, data=data)
+    who = ", ".join(f"{k}: {v}" for k, v in contact.items() if v)
+    if who:
+        incidents.add_comment(session, user=user, incident_id=incident.id, text=f"Заявитель / requester — {who}")
+    return incident
+
+
+def to_request(incident: Incident) -> dict:
+    return {
+        "service_request_id": str(incident.id),
+        "status": "open" if incident.status in OPEN_STATUSES else "closed",
+        "status_notes": incident.status,
+        "service_name": CATEGORY_NAMES.get(incident.category, incident.category),
+        "service_code": incident.category,
+        "description": incident.description,
+        "agency_responsible": incident.assignee or "",
+        "service_notice": f"Номер обращения {incident_number(incident.id)}",
+        "requested_datetime": incident.created_at.isoformat(),
+        "updated_datetime": incident.updated_at.isoformat(),
+        "expected_datetime": incident.sla_due_at.isoformat(),
+        "address": incident.address,
+        "lat": incident.lat,
+        "long": incident.lon,
+    }
+
+
+def find(session: Session, *, ids: list[int] | None, service_code: str | None, status: str | None,
+         start: datetime | None, end: datetime | None, limit: int = 1000) -> list[Incident]:
+    q = select(Incident).where(Incident.source == "citizen")
+    if ids:
+        q = q.where(Incident.id.in_(ids))
+    if service_code:
+        q = q.where(Incident.category.in_(service_code.split(",")))
+    if status == "open":
+        q = q.where(Incident.status.in_(OPEN_STATUSES))
+    elif status == "closed":
+        q = q.where(Incident.status.in_(CLOSED_STATUSES))
+    elif status:
+        raise Open311Error(400, "status must be 'open' or 'closed'")
+    if start:
+        q = q.where(Incident.created_at >= start)
+    if end:
+        q = q.where(Incident.created_at < end)
+    return list(session.scalars(q.order_by(Incident.created_at.desc()).limit(limit)))
