@@ -1,0 +1,434 @@
+/* Situation Center map page: live layers, selection, area drawing, bridge to Python.
+ *
+ * Python sends batched JSON messages ({seq, ops: [...]}) through QWebChannel's
+ * `scBridge.batch` signal; the page answers through the bridge's slots. Without Qt
+ * (a standalone report export) the page applies the snapshot embedded in its config.
+ */
+(function () {
+  'use strict';
+
+  var SC = window.SC = {
+    map: null, cfg: null, bridge: null, layers: {}, selectedId: null,
+    area: null, areaLayer: null, applied: 0, standalone: true, lastApplyMs: 0
+  };
+
+  function callBridge(name) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    if (SC.bridge && SC.bridge[name]) { SC.bridge[name].apply(SC.bridge, args); }
+  }
+
+  function esc(text) {
+    return String(text == null ? '' : text).replace(/[&<>"']/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
+    });
+  }
+
+  /* ------------------------------------------------------------------ layers */
+
+  var PRIORITY_RANK = {critical: 0, high: 1, medium: 2, low: 3};
+
+  function incidentIcon(item) {
+    var cls = 'sc-inc sc-p-' + (item.priority || 'low');
+    if (item.overdue) { cls += ' sc-overdue'; }
+    if (SC.selectedId === item.id) { cls += ' sc-selected'; }
+    return L.divIcon({className: 'sc-inc-wrap', html: '<div class="' + cls + '"></div>',
+                      iconSize: [18, 18], iconAnchor: [9, 9]});
+  }
+
+  function clusterIcon(cluster) {
+    var best = 3, overdue = false;
+    var markers = cluster.getAllChildMarkers();
+    for (var i = 0; i < markers.length; i++) {
+      var it = markers[i].scItem;
+      var r = PRIORITY_RANK[it.priority];
+      if (r !== undefined && r < best) { best = r; }
+      if (it.overdue) { overdue = true; }
+    }
+    var pr = ['critical', 'high', 'medium', 'low'][best];
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 30 : n < 100 ? 36 : 44;
+    return L.divIcon({
+      html: '<div class="sc-cluster sc-p-' + pr + (overdue ? ' sc-overdue' : '') + '"><span>' + n + '</span></div>',
+      className: 'sc-cluster-wrap', iconSize: [size, size]
+    });
+  }
+
+  function glyphIcon(def, item) {
+    var color = item.color || def.color || '#3e9eff';
+    var glyph = esc(item.glyph || def.glyph || '');
+    return L.divIcon({
+      className: 'sc-glyph-wrap',
+      html: '<div class="sc-glyph sc-layer-' + def.name + '" style="border-color:' + color + ';color:' + color + '">' +
+            glyph + '</div>',
+      iconSize: [22, 22], iconAnchor: [11, 11]
+    });
+  }
+
+  function tooltipText(def, item) {
+    if (item.title) { return esc(item.title); }
+    return '';
+  }
+
+  function makeLayer(def) {
+    var group;
+    if (def.style === 'incident') {
+      group = L.markerClusterGroup({
+        maxClusterRadius: 45, disableClusteringAtZoom: 16, spiderfyOnMaxZoom: false,
+        showCoverageOnHover: false, chunkedLoading: true, iconCreateFunction: clusterIcon
+      });
+    } else if (def.style === 'shape') {
+      group = L.featureGroup();
+    } else {
+      group = L.featureGroup();
+    }
+    var layer = {def: def, group: group, items: new Map()};
+    SC.layers[def.name] = layer;
+    if (def.visible !== false) { group.addTo(SC.map); }
+    if (SC.control) { SC.control.addOverlay(group, esc(def.title)); }
+    return layer;
+  }
+
+  function createItem(layer, item) {
+    var def = layer.def, obj;
+    if (def.style === 'incident') {
+      obj = L.marker([item.lat, item.lon], {icon: incidentIcon(item), keyboard: false,
+                                             riseOnHover: true});
+      obj.on('click', function () { SC.selectIncident(item.id, false); callBridge('incidentClicked', item.id); });
+      obj.on('contextmenu', function (e) { L.DomEvent.stop(e); contextMenu(e, 'incident', item.id); });
+    } else if (def.style === 'shape') {
+      var color = item.color || def.color || '#3e9eff';
+      obj = L.geoJSON(item.geometry, {
+        style: function () {
+          return {color: color, weight: item.weight || def.weight || 3, opacity: 0.9,
+                  fillColor: color, fillOpacity: item.fillOpacity != null ? item.fillOpacity : 0.18,
+                  dashArray: item.dash || def.dash || null};
+        }
+      });
+      obj.on('click', function () { callBridge('itemClicked', def.name, String(item.id)); });
+    } else if (def.style === 'icon') {
+      obj = L.marker([item.lat, item.lon], {icon: glyphIcon(def, item), keyboard: false});
+      obj.on('click', function () { callBridge('itemClicked', def.name, String(item.id)); });
+      obj.on('contextmenu', function (e) { L.DomEvent.stop(e); contextMenu(e, def.name, item.id); });
+      if (def.draggable) { obj.on('add', function () { armDrag(obj, def.name, item.id); }); }
+    } else {  // 'dot': many moving things, drawn on one canvas
+      obj = L.circleMarker([item.lat, item.lon], {
+        renderer: SC.canvas, radius: item.radius || def.radius || 4, weight: 1,
+        color: '#0b1220', fillColor: item.color || def.color || '#3e9eff', fillOpacity: 0.95
+      });
+      obj.on('click', function () { callBridge('itemClicked', def.name, String(item.id)); });
+    }
+    var tip = tooltipText(def, item);
+    if (tip) { obj.bindTooltip(tip, {className: 'sc-tip', direction: 'top', offset: [0, -8]}); }
+    obj.scItem = item;
+    return obj;
+  }
+
+  function updateItem(layer, obj, item) {
+    var def = layer.def, old = obj.scItem;
+    if (def.style === 'shape') { return null; }  // geometry changed: caller recreates
+    if (old.lat !== item.lat || old.lon !== item.lon) { obj.setLatLng([item.lat, item.lon]); }
+    if (def.style === 'incident') {
+      if (old.priority !== item.priority || old.overdue !== item.overdue) {
+        obj.scItem = item;
+        obj.setIcon(incidentIcon(item));
+        layer.group.refreshClusters(obj);
+      }
+    } else if (def.style === 'icon') {
+      if (old.color !== item.color || old.glyph !== item.glyph) { obj.setIcon(glyphIcon(def, item)); }
+    } else if (old.color !== item.color || old.radius !== item.radius) {
+      obj.setStyle({fillColor: item.color || def.color || '#3e9eff'});
+      if (item.radius) { obj.setRadius(item.radius); }
+    }
+    if (item.title !== old.title && item.title) {
+      if (obj.getTooltip()) { obj.setTooltipContent(esc(item.title)); }
+      else { obj.bindTooltip(esc(item.title), {className: 'sc-tip', direction: 'top', offset: [0, -8]}); }
+    }
+    obj.scItem = item;
+    return obj;
+  }
+
+  function upsert(layer, items, replace) {
+    var group = layer.group, fresh = [];
+    if (replace) {
+      group.clearLayers();
+      layer.items = new Map();
+    }
+    for (var i = 0; i < items.length; i++) {
+      var item = items[i], key = String(item.id), obj = layer.items.get(key);
+      if (obj && updateItem(layer, obj, item)) { continue; }
+      if (obj) { group.removeLayer(obj); }
+      obj = createItem(layer, item);
+      layer.items.set(key, obj);
+      fresh.push(obj);
+    }
+    if (fresh.length) {
+      if (group.addLayers) { group.addLayers(fresh); }
+      else { for (var j = 0; j < fresh.length; j++) { group.addLayer(fresh[j]); } }
+    }
+  }
+
+  function removeIds(layer, ids) {
+    var gone = [];
+    for (var i = 0; i < ids.length; i++) {
+      var key = String(ids[i]), obj = layer.items.get(key);
+      if (obj) { gone.push(obj); layer.items.delete(key); }
+    }
+    if (layer.group.removeLayers) { layer.group.removeLayers(gone); }
+    else { gone.forEach(function (o) { layer.group.removeLayer(o); }); }
+  }
+
+  /* --------------------------------------------------------------- selection */
+
+  SC.selectIncident = function (id, centre) {
+    var layer = SC.layers.incidents;
+    if (!layer) { return; }
+    var prev = SC.selectedId != null ? layer.items.get(String(SC.selectedId)) : null;
+    SC.selectedId = id;
+    if (prev) { prev.setIcon(incidentIcon(prev.scItem)); }
+    var obj = id != null ? layer.items.get(String(id)) : null;
+    if (!obj) { return; }
+    obj.setIcon(incidentIcon(obj.scItem));
+    if (centre) {
+      SC.map.setView(obj.getLatLng(), Math.max(SC.map.getZoom(), 16), {animate: false});
+    }
+  };
+
+  /* ------------------------------------------------------------ context menu */
+
+  function contextMenu(e, kind, id) {
+    var ll = e.latlng, pt = SC.map.latLngToContainerPoint(ll);
+    callBridge('contextMenu', ll.lat, ll.lng, Math.round(pt.x), Math.round(pt.y), kind || 'map',
+               id == null ? '' : String(id));
+  }
+
+  /* ------------------------------------------------------------ camera drag */
+
+  function armDrag(marker, layerName, id) {
+    var el = marker.getElement();
+    if (!el || el.scArmed) { return; }
+    el.scArmed = true;
+    el.addEventListener('mousedown', function (ev) {
+      if (ev.button !== 0) { return; }
+      var x0 = ev.clientX, y0 = ev.clientY, started = false;
+      ev.stopPropagation();
+      SC.map.dragging.disable();
+      function move(mv) {
+        if (!started && Math.abs(mv.clientX - x0) + Math.abs(mv.clientY - y0) > 6) {
+          started = true;
+          callBridge('itemDragStarted', layerName, String(id));
+          up();
+        }
+      }
+      function up() {
+        document.removeEventListener('mousemove', move, true);
+        document.removeEventListener('mouseup', up, true);
+        SC.map.dragging.enable();
+      }
+      document.addEventListener('mousemove', move, true);
+      document.addEventListener('mouseup', up, true);
+    });
+  }
+
+  /* ------------------------------------------------------------ area drawing */
+
+  var AREA_STYLE = {color: '#3ed3ff', weight: 2, dashArray: '6 4', fillColor: '#3ed3ff', fillOpacity: 0.08};
+
+  var draw = SC.draw = {mode: null, points: [], preview: null, anchor: null};
+
+  draw.start = function (mode) {
+    draw.cancel();
+    if (!mode) { return; }
+    draw.mode = mode;
+    draw.points = [];
+    SC.map.getContainer().classList.add('sc-drawing');
+    SC.map.doubleClickZoom.disable();
+    if (mode === 'rect') { SC.map.dragging.disable(); }
+    showHint(mode === 'rect' ? SC.cfg.text.hintRect : SC.cfg.text.hintPolygon);
+  };
+
+  draw.cancel = function () {
+    if (draw.preview) { SC.map.removeLayer(draw.preview); }
+    draw.preview = null; draw.mode = null; draw.points = []; draw.anchor = null;
+    SC.map.getContainer().classList.remove('sc-drawing');
+    SC.map.dragging.enable();
+    SC.map.doubleClickZoom.enable();
+    showHint(null);
+  };
+
+  draw.addPoint = function (lat, lon) {
+    draw.points.push([lat, lon]);
+    redrawPreview(null);
+  };
+
+  function redrawPreview(cursor) {
+    var pts = draw.points.slice();
+    if (cursor) { pts.push(cursor); }
+    if (draw.preview) { SC.map.removeLayer(draw.preview); draw.preview = null; }
+    if (pts.length >= 2) {
+      draw.preview = L.polygon(pts, L.extend({interactive: false}, AREA_STYLE)).addTo(SC.map);
+    }
+  }
+
+  draw.finish = function () {
+    var pts = draw.points.slice();
+    draw.cancel();
+    if (pts.length >= 3) { SC.setArea(pts, true); }
+  };
+
+  function rectPoints(a, b) {
+    return [[a.lat, a.lng], [a.lat, b.lng], [b.lat, b.lng], [b.lat, a.lng]];
+  }
+
+  function onMouseDown(e) {
+    if (draw.mode !== 'rect') { return; }
+    draw.anchor = e.latlng;
+  }
+
+  function onMouseMove(e) {
+    if (draw.mode === 'rect' && draw.anchor) {
+      draw.points = rectPoints(draw.anchor, e.latlng);
+      redrawPreview(null);
+    } else if (draw.mode === 'polygon' && draw.points.length) {
+      redrawPreview([e.latlng.lat, e.latlng.lng]);
+    }
+  }
+
+  function onMouseUp(e) {
+    if (draw.mode === 'rect' && draw.anchor) {
+      draw.points = rectPoints(draw.anchor, e.latlng);
+      draw.finish();
+    }
+  }
+
+  function onClick(e) {
+    if (draw.mode === 'polygon') { draw.addPoint(e.latlng.lat, e.latlng.lng); }
+  }
+
+  function onDblClick(e) {
+    if (draw.mode === 'polygon') {
+      // The two clicks of a double click added the last vertex twice.
+      var p = draw.points;
+      while (p.length > 1 && p[p.length - 1][0] === p[p.length - 2][0] && p[p.length - 1][1] === p[p.length - 2][1]) { p.pop(); }
+      draw.finish();
+    }
+  }
+
+  SC.setArea = function (points, fromUser) {
+    if (SC.areaLayer) { SC.map.removeLayer(SC.areaLayer); SC.areaLayer = null; }
+    SC.area = points && points.length >= 3 ? points : null;
+    if (SC.area) {
+      SC.areaLayer = L.polygon(SC.area, L.extend({interactive: false}, AREA_STYLE)).addTo(SC.map);
+    }
+    if (fromUser) { callBridge('areaDrawn', JSON.stringify(SC.area)); }
+  };
+
+  function showHint(text) {
+    var el = document.getElementById('sc-hint');
+    if (!el) {
+      el = document.createElement('div');
+      el.id = 'sc-hint';
+      SC.map.getContainer().appendChild(el);
+    }
+    el.textContent = text || '';
+    el.style.display = text ? 'block' : 'none';
+  }
+
+  /* --------------------------------------------------------------- messages */
+
+  var OPS = {
+    layer: function (op) { if (!SC.layers[op.def.name]) { makeLayer(op.def); } },
+    set: function (op) { var l = SC.layers[op.layer]; if (l) { upsert(l, op.items, true); } },
+    update: function (op) { var l = SC.layers[op.layer]; if (l) { upsert(l, op.items, false); } },
+    remove: function (op) { var l = SC.layers[op.layer]; if (l) { removeIds(l, op.ids); } },
+    select: function (op) { SC.selectIncident(op.id, op.centre !== false); },
+    center: function (op) { SC.map.setView([op.lat, op.lon], op.zoom || SC.map.getZoom(), {animate: false}); },
+    view: function (op) { SC.map.setView([op.lat, op.lon], op.zoom, {animate: false}); },
+    area: function (op) { SC.setArea(op.polygon, false); },
+    draw: function (op) { draw.start(op.mode); },
+    visible: function (op) {
+      var l = SC.layers[op.layer];
+      if (!l) { return; }
+      if (op.visible) { l.group.addTo(SC.map); } else { SC.map.removeLayer(l.group); }
+    }
+  };
+
+  SC.apply = function (message) {
+    var t0 = performance.now();
+    var msg = typeof message === 'string' ? JSON.parse(message) : message;
+    var ops = msg.ops || [];
+    for (var i = 0; i < ops.length; i++) {
+      var fn = OPS[ops[i].op];
+      if (fn) {
+        try { fn(ops[i]); } catch (err) { callBridge('pageError', String(err && err.stack || err)); }
+      }
+    }
+    SC.lastApplyMs = performance.now() - t0;
+    SC.applied = msg.seq || SC.applied;
+    if (msg.seq != null && SC.bridge) {
+      // Acknowledge once the frame with the change has been produced (or soon, if frames stall).
+      var acked = false, ack = function () {
+        if (!acked) { acked = true; callBridge('batchApplied', msg.seq, SC.lastApplyMs); }
+      };
+      requestAnimationFrame(ack);
+      setTimeout(ack, 200);
+    }
+  };
+
+  SC.snapshot = function () {
+    var c = SC.map.getCenter();
+    return {lat: c.lat, lon: c.lng, zoom: SC.map.getZoom(), area: SC.area};
+  };
+
+  /* ------------------------------------------------------------------- init */
+
+  SC.init = function (map, cfg) {
+    SC.map = map;
+    SC.cfg = cfg;
+    SC.canvas = L.canvas({padding: 0.2});
+    map.attributionControl.setPrefix(false);
+    SC.control = L.control.layers(cfg.baseLayers ? {} : null, null, {collapsed: true, position: 'topright'}).addTo(map);
+    (cfg.baseOverlays || []).forEach(function (b) {
+      var layer = window[b.var];
+      if (layer) { SC.control.addOverlay(layer, esc(b.title)); }
+    });
+    (cfg.layers || []).forEach(makeLayer);
+    (cfg.labels || []).forEach(function (lb) {
+      L.marker([lb.lat, lb.lon], {
+        interactive: false, keyboard: false,
+        icon: L.divIcon({className: 'sc-label sc-label-' + lb.kind, html: '<span>' + esc(lb.text) + '</span>',
+                         iconSize: null})
+      }).addTo(map);
+    });
+    function zoomClass() {
+      var el = map.getContainer(), z = map.getZoom();
+      el.classList.toggle('sc-z-far', z < 14);
+      el.classList.toggle('sc-z-near', z >= 15);
+    }
+    map.on('zoomend', zoomClass);
+    zoomClass();
+    map.on('contextmenu', function (e) { if (!draw.mode) { contextMenu(e, 'map', null); } });
+    map.on('mousedown', onMouseDown);
+    map.on('mousemove', onMouseMove);
+    map.on('mouseup', onMouseUp);
+    map.on('click', onClick);
+    map.on('dblclick', onDblClick);
+    map.on('moveend', function () {
+      var c = map.getCenter();
+      callBridge('viewChanged', c.lat, c.lng, map.getZoom());
+    });
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && draw.mode) { draw.cancel(); callBridge('drawCancelled'); }
+      if (e.key === 'Enter' && draw.mode === 'polygon') { draw.finish(); }
+    });
+    if (window.qt && window.qt.webChannelTransport && window.QWebChannel) {
+      SC.standalone = false;
+      new QWebChannel(window.qt.webChannelTransport, function (channel) {
+        SC.bridge = channel.objects.scBridge;
+        SC.bridge.batch.connect(SC.apply);
+        SC.bridge.pageReady();
+      });
+    } else if (cfg.snapshot) {
+      SC.apply(cfg.snapshot);
+    }
+  };
+})();

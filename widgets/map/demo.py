@@ -1,0 +1,112 @@
+"""A stand-alone context and demo data, so the map runs without the shell or a server.
+
+Used by the map's tests, its bench and its screenshot; the real AppContext has the same
+attributes (api, tasks, events, errors, settings, bus).
+"""
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from types import SimpleNamespace
+
+from app.context import Bus
+from app.errors import ErrorSink
+from app.settings import AppSettings
+from app.tasks import TaskRunner
+from widgets.map import geo
+
+CATEGORIES = ("street_lighting", "roads", "waste", "utilities", "public_transport", "excavation",
+              "traffic_lights", "public_order", "landscaping", "other")
+
+
+class LocalEvents:
+    """EventHub's subscribe/inject without a server."""
+
+    def __init__(self) -> None:
+        self._subs: list[tuple[str, Callable]] = []
+
+    def subscribe(self, prefix: str, callback: Callable) -> None:
+        self._subs.append((prefix, callback))
+
+    def inject(self, etype: str, data: object) -> None:
+        for prefix, cb in list(self._subs):
+            if etype.startswith(prefix):
+                cb(etype, data)
+
+
+class FakeApi:
+    """Answers GET /api/v1/incidents with the given incidents, like the server's Page."""
+
+    def __init__(self, incidents: list[dict]) -> None:
+        self.incidents = incidents
+        self.calls: list[tuple] = []
+
+    def request(self, method: str, path: str, *, params=None, **_kw):
+        self.calls.append((method, path, params))
+        p = dict(params or [])
+        offset, limit = int(p.get("offset", 0)), int(p.get("limit", 50))
+        rows = self.incidents[offset:offset + limit]
+        return {"items": rows, "total": len(self.incidents), "offset": offset, "limit": limit}
+
+
+def make_context(incidents: list[dict] | None = None, settings: AppSettings | None = None) -> SimpleNamespace:
+    errors = ErrorSink()
+    return SimpleNamespace(api=FakeApi(incidents or []), tasks=TaskRunner(errors, workers=2), events=LocalEvents(),
+                           errors=errors, settings=settings or AppSettings(), bus=Bus(), user=None)
+
+
+def demo_incidents(n: int = 60, seed: int = 4) -> list[dict]:
+    """Plausible open incidents at the city's addresses."""
+    rng = random.Random(seed)
+    addresses = geo.read_addresses_csv(geo.CITY_DIR / "addresses.csv") or [
+        (geo.CITY_CENTER[0] + rng.uniform(-0.01, 0.01), geo.CITY_CENTER[1] + rng.uniform(-0.015, 0.015), "")
+        for _ in range(n)]
+    out = []
+    for i in range(1, n + 1):
+        lat, lon, address = rng.choice(addresses)
+        priority = rng.choices(("critical", "high", "medium", "low"), weights=(1, 3, 5, 4))[0]
+        out.append({"id": i, "number": f"И-{i:06d}", "category": rng.choice(CATEGORIES), "priority": priority,
+                    "status": rng.choice(("new", "acknowledged", "in_progress")),
+                    "lat": lat + rng.uniform(-0.0002, 0.0002), "lon": lon + rng.uniform(-0.0003, 0.0003),
+                    "address": address, "overdue": rng.random() < 0.12})
+    return out
+
+
+def moving_objects(n: int, t: float, seed: int = 7) -> list[dict]:
+    """n objects circling around the city; call with growing t to move them all."""
+    rng = random.Random(seed)
+    items = []
+    for i in range(n):
+        r = 0.002 + 0.012 * rng.random()
+        phase = rng.random() * 2 * math.pi
+        speed = 0.2 + rng.random()
+        a = phase + speed * t
+        items.append({"id": i, "lat": geo.CITY_CENTER[0] + r * math.sin(a) * 0.65,
+                      "lon": geo.CITY_CENTER[1] + r * math.cos(a), "title": f"{i}"})
+    return items
+
+
+def demo_layers() -> dict[str, list[dict]]:
+    """A few cameras, stops, intersections, energy sites, permits and a cleaning route."""
+    c = geo.CITY_CENTER
+    cameras = [{"id": i, "lat": lat, "lon": lon, "title": t} for i, (lat, lon, t) in enumerate([
+        (51.6606, 35.6505, "Площадь у администрации"), (51.6588, 35.6610, "Ленинградская / Гайдара"),
+        (51.6640, 35.6590, "Коммунистический / Молодёжная"), (51.6555, 35.6545, "Ленинградская / Космонавтов"),
+        (51.6485, 35.6655, "Ж/д станция"), (51.6680, 35.6690, "Автовокзал")], start=1)]
+    stops = [{"id": i, "lat": lat, "lon": lon, "title": t} for i, (lat, lon, t) in enumerate([
+        (51.6612, 35.6535, "Администрация"), (51.6582, 35.6475, "ДК «Энергетик»"),
+        (51.6668, 35.6655, "Автовокзал"), (51.6520, 35.6485, "Парк"), (51.6625, 35.6470, "Больница")], start=1)]
+    crossings = [{"id": i, "lat": lat, "lon": lon, "title": t} for i, (lat, lon, t) in enumerate([
+        (51.6612, 35.6528, "Коммунистический × Энергетиков"), (51.6555, 35.6545, "Ленинградская × Космонавтов"),
+        (51.6588, 35.6610, "Ленинградская × Энергетиков"), (51.6582, 35.6468, "Коммунистический × Космонавтов")],
+        start=1)]
+    energy = [{"id": 1, "lat": 51.6650, "lon": 35.6440, "title": "Котельная"},
+              {"id": 2, "lat": 51.6595, "lon": 35.6650, "title": "Школа № 3"}]
+    permits = [{"id": 1, "title": "Раскопка: теплотрасса", "geometry": {"type": "Polygon", "coordinates": [[
+        [35.6478, 51.6566], [35.6500, 51.6571], [35.6503, 51.6563], [35.6481, 51.6558], [35.6478, 51.6566]]]}}]
+    cleaning = [{"id": 1, "title": "Уборка: маршрут 1", "dash": "2 6", "geometry": {"type": "LineString",
+                 "coordinates": [[35.6400, 51.6545], [35.6468, 51.6582], [35.6528, 51.6612], [35.6590, 51.6640]]}}]
+    del c
+    return {"cameras": cameras, "stops": stops, "intersections": crossings, "energy": energy,
+            "excavations": permits, "cleaning": cleaning}

@@ -1,0 +1,151 @@
+"""Qt-free model of the map's live layers: item state, incident items and the batch outbox.
+
+An item is a JSON object with an "id" and either "lat"/"lon" (points) or a GeoJSON
+"geometry" (shapes). Optional keys: "title" (tooltip), "color", "radius", "glyph",
+"priority"/"overdue" (incidents), "weight"/"dash"/"fillOpacity" (shapes).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
+
+try:  # the wire types' own list of open statuses, when the schemas are there
+    from backend_client.schemas.incidents import OPEN_STATUSES
+except ImportError:  # pragma: no cover - the schemas land with the incidents issue
+    OPEN_STATUSES = ("new", "acknowledged", "in_progress")
+
+INCIDENTS = "incidents"
+
+
+@dataclass(frozen=True)
+class LayerDef:
+    """How the page draws a layer. style: incident | dot (canvas, for thousands) | icon | shape."""
+
+    name: str
+    title: str            # English; the panel translates it
+    style: str = "dot"
+    color: str = STATE_COLORS["info"]
+    glyph: str = ""
+    radius: int = 4
+    visible: bool = True
+    draggable: bool = False  # items can be dragged out of the map (cameras onto the video wall)
+
+    def to_page(self, title: str | None = None) -> dict:
+        d = asdict(self)
+        d["title"] = title or self.title
+        return d
+
+
+# Later issues fill these through MapPanel.set_layer_items / update_items / remove_items.
+DEFAULT_LAYERS: tuple[LayerDef, ...] = (
+    LayerDef(INCIDENTS, "Incidents", style="incident"),
+    LayerDef("cameras", "Cameras", style="icon", color="#8ab4ff", glyph="◉", draggable=True),
+    LayerDef("stops", "Smart stops", style="icon", color="#4cc38a", glyph="▣"),
+    LayerDef("buses", "Buses", style="dot", color="#3ed3ff", radius=4),
+    LayerDef("intersections", "Intersections", style="icon", color="#f5a524", glyph="✚"),
+    LayerDef("energy", "Energy sites", style="icon", color="#e5d34a", glyph="ϟ"),
+    LayerDef("excavations", "Excavation permits", style="shape", color="#d9822b"),
+    LayerDef("cleaning", "Cleaning routes", style="shape", color="#59c2a8"),
+)
+
+
+def incident_item(data: dict[str, Any]) -> dict | None:
+    """The map item of an incident JSON, or None when it has no place on the live map."""
+    if data.get("lat") is None or data.get("lon") is None or data.get("id") is None:
+        return None
+    if data.get("status", "new") not in OPEN_STATUSES:
+        return None
+    priority = data.get("priority") or "low"
+    number = data.get("number") or f"#{data['id']}"
+    title = " · ".join(str(x) for x in (number, data.get("address")) if x)
+    return {"id": int(data["id"]), "lat": float(data["lat"]), "lon": float(data["lon"]),
+            "priority": priority, "overdue": bool(data.get("overdue")),
+            "color": PRIORITY_COLORS.get(priority, PRIORITY_COLORS["low"]), "title": title,
+            "category": data.get("category", "")}
+
+
+class LayerState:
+    """What every layer holds now, for exports and for replaying into a reloaded page."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, dict]] = {}
+
+    def set(self, layer: str, items: list[dict]) -> None:
+        self.items[layer] = {str(it["id"]): it for it in items}
+
+    def update(self, layer: str, items: list[dict]) -> None:
+        store = self.items.setdefault(layer, {})
+        for it in items:
+            store[str(it["id"])] = it
+
+    def remove(self, layer: str, ids: list) -> None:
+        store = self.items.setdefault(layer, {})
+        for i in ids:
+            store.pop(str(i), None)
+
+    def get(self, layer: str, item_id) -> dict | None:
+        return self.items.get(layer, {}).get(str(item_id))
+
+    def replay_ops(self) -> list[dict]:
+        return [{"op": "set", "layer": layer, "items": list(store.values())} for layer, store in self.items.items()]
+
+
+class Outbox:
+    """Pending page operations, merged so that a burst becomes one message.
+
+    Consecutive set/update operations on a layer merge by item id; a later remove drops
+    pending items instead of sending them.
+    """
+
+    def __init__(self) -> None:
+        self.ops: list[dict] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.ops)
+
+    def _last_for(self, layer: str) -> dict | None:
+        for op in reversed(self.ops):
+            if op.get("layer") == layer:
+                return op
+            if op["op"] not in ("set", "update", "remove"):
+                return None  # never reorder around selection or view changes
+        return None
+
+    def items(self, kind: str, layer: str, items: list[dict]) -> None:
+        last = self._last_for(layer)
+        if kind == "set":
+            self.ops = [op for op in self.ops if op.get("layer") != layer or op["op"] == "layer"]
+            self.ops.append({"op": "set", "layer": layer, "items": {str(it["id"]): it for it in items}})
+        elif last is not None and last["op"] in ("set", "update"):
+            for it in items:
+                last["items"][str(it["id"])] = it
+        else:
+            self.ops.append({"op": "update", "layer": layer, "items": {str(it["id"]): it for it in items}})
+
+    def remove(self, layer: str, ids: list) -> None:
+        last = self._last_for(layer)
+        keys = [str(i) for i in ids]
+        if last is not None and last["op"] == "set":
+            for k in keys:
+                last["items"].pop(k, None)
+            return
+        if last is not None and last["op"] == "update":
+            for k in keys:
+                last["items"].pop(k, None)
+        if last is not None and last["op"] == "remove":
+            last["ids"].extend(keys)
+        else:
+            self.ops.append({"op": "remove", "layer": layer, "ids": keys})
+
+    def add(self, op: dict) -> None:
+        self.ops.append(op)
+
+    def take(self) -> list[dict]:
+        """The merged operations, ready for JSON; empties the outbox."""
+        ops, self.ops = self.ops, []
+        for op in ops:
+            if isinstance(op.get("items"), dict):
+                op["items"] = list(op["items"].values())
+        return ops

@@ -1,0 +1,473 @@
+"""The situation map panel: a folium/Leaflet page in a QWebEngineView, fed by QWebChannel."""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QFile, QIODevice, QMimeData, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QDrag, QGuiApplication
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QVBoxLayout, QWidget
+
+from widgets.map import geo
+from widgets.map.bridge import MapBridge
+from widgets.map.incidents import fetch_open_incidents
+from widgets.map.layers import DEFAULT_LAYERS, INCIDENTS, LayerDef, LayerState, Outbox, incident_item
+from widgets.map.page import BaseMap, PageSpec, standalone_html, write_page
+
+log = logging.getLogger(__name__)
+CAMERA_MIME = "application/x-sc-camera-id"
+_FLUSH_MS = 10          # a burst of events within this becomes one message
+_IN_FLIGHT_TIMEOUT = 2.0  # seconds before a lost acknowledgement stops holding messages back
+
+
+def qwebchannel_js() -> str:
+    f = QFile(":/qtwebchannel/qwebchannel.js")
+    if not f.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise RuntimeError("Qt's qwebchannel.js resource is missing")
+    try:
+        return bytes(f.readAll().data()).decode("utf-8")
+    finally:
+        f.close()
+
+
+def camera_mime(camera_id: int) -> QMimeData:
+    """What a camera dragged off the map carries to the video wall."""
+    mime = QMimeData()
+    mime.setData(CAMERA_MIME, QByteArray(str(int(camera_id)).encode()))
+    mime.setText(str(int(camera_id)))
+    return mime
+
+
+class MapPanel(QWidget):
+    """The whole city on one live, offline map. Other panels feed layers through the API below."""
+
+    page_loaded = Signal()             # the page is up and the channel is connected
+    batch_applied = Signal(int, float)  # seq, round trip in ms (Python send → page frame)
+    exported = Signal(str)             # path of a finished PNG/HTML export
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("map")
+        self.ctx = ctx
+        self.state = LayerState()
+        self.layer_defs: dict[str, LayerDef] = {d.name: d for d in DEFAULT_LAYERS}
+        self.ready = False
+        self.area: list[list[float]] | None = None
+        self._outbox = Outbox()
+        self._seq = 0
+        self._sent_at: dict[int, float] = {}
+        self._in_flight: tuple[int, float] | None = None
+        self._menu: QMenu | None = None
+        self._menu_actions: dict[str, QAction] = {}
+        self._echo_selection: int | None = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="sc-map-"))
+        self._tiles_server = None
+        self._flush_timer = QTimer(self, singleShot=True, interval=_FLUSH_MS, timeout=self._flush)
+
+        self._build_ui()
+        self._connect_context()
+        self._start_page()
+        self._load_incidents()
+
+    # ------------------------------------------------------------------ UI
+
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mapToolbar")
+        layout.addWidget(self.toolbar)
+
+        self.view = QWebEngineView(self)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        # An own off-the-record profile: nothing on disk, and tests can watch its requests.
+        self.profile = QWebEngineProfile(self)
+        self.page = QWebEnginePage(self.profile, self.view)
+        s = self.page.settings()
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        # Tiles come from the city's tile server or the local MBTiles server.
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True)
+        self.page.setBackgroundColor(Qt.GlobalColor.black)
+        self.view.setPage(self.page)
+        layout.addWidget(self.view, 1)
+
+        self.bridge = MapBridge(self)
+        self.channel = QWebChannel(self.page)
+        self.channel.registerObject("scBridge", self.bridge)
+        self.page.setWebChannel(self.channel)
+        self.bridge.page_ready.connect(self._on_page_ready)
+        self.bridge.applied.connect(self._on_applied)
+        self.bridge.incident_clicked.connect(self._on_incident_clicked)
+        self.bridge.context_menu.connect(self._on_context_menu)
+        self.bridge.area_drawn.connect(self._on_area_drawn)
+        self.bridge.item_drag_started.connect(self._on_item_drag)
+        self.bridge.draw_cancelled.connect(self._uncheck_draw)
+        self.bridge.page_error.connect(lambda text: log.warning("map page: %s", text))
+
+        self.act_rect = QAction(self.tr("Rectangle"), self, checkable=True,
+                                toolTip=self.tr("Draw a rectangle to filter incidents to an area"))
+        self.act_polygon = QAction(self.tr("Polygon"), self, checkable=True,
+                                   toolTip=self.tr("Draw a polygon to filter incidents to an area "
+                                                   "(double-click or Enter to finish)"))
+        group = QActionGroup(self)
+        group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        for act in (self.act_rect, self.act_polygon):
+            group.addAction(act)
+        self.act_rect.toggled.connect(lambda on: self._draw("rect" if on else None))
+        self.act_polygon.toggled.connect(lambda on: self._draw("polygon" if on else None))
+        self.act_clear = QAction(self.tr("Clear area"), self, toolTip=self.tr("Show incidents everywhere again"),
+                                 triggered=lambda: self.set_area(None, notify=True))
+        self.act_clear.setEnabled(False)
+        self.act_city = QAction(self.tr("Whole city"), self, toolTip=self.tr("Show the whole city"),
+                                triggered=lambda: self.center_on(*geo.CITY_CENTER, zoom=14))
+        self.act_png = QAction(self.tr("Export PNG…"), self, triggered=self._ask_export_png,
+                               toolTip=self.tr("Save the current view as a picture"))
+        self.act_html = QAction(self.tr("Export HTML…"), self, triggered=self._ask_export_html,
+                                toolTip=self.tr("Save the current view as a standalone map for a report"))
+        for act in (self.act_rect, self.act_polygon, self.act_clear):
+            self.toolbar.addAction(act)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_city)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_png)
+        self.toolbar.addAction(self.act_html)
+
+    def _layer_titles(self) -> dict[str, str]:
+        return {"incidents": self.tr("Incidents"), "cameras": self.tr("Cameras"), "stops": self.tr("Smart stops"),
+                "buses": self.tr("Buses"), "intersections": self.tr("Intersections"),
+                "energy": self.tr("Energy sites"), "excavations": self.tr("Excavation permits"),
+                "cleaning": self.tr("Cleaning routes")}
+
+    def _page_spec(self, base: BaseMap, snapshot: dict | None = None, view: dict | None = None) -> PageSpec:
+        titles = self._layer_titles()
+        spec = PageSpec(
+            base=base,
+            layers=[d.to_page(titles.get(d.name)) for d in self.layer_defs.values()],
+            text={"hintRect": self.tr("Drag to draw a rectangle · Esc cancels"),
+                  "hintPolygon": self.tr("Click to add corners · double-click or Enter finishes · Esc cancels")},
+            base_titles={"districts": self.tr("Districts"), "water": self.tr("River and reservoir"),
+                         "streets": self.tr("Streets"), "landmarks": self.tr("Landmarks"),
+                         "tiles": self.tr("Base map")},
+            snapshot=snapshot)
+        if view:
+            spec.center, spec.zoom = (view["lat"], view["lon"]), int(view["zoom"])
+        return spec
+
+    # ------------------------------------------------------------ settings
+
+    def base_map(self) -> BaseMap:
+        """The base chosen in settings; anything unusable falls back to the vector city."""
+        s = getattr(self.ctx, "settings", None)
+        kind = getattr(s, "map_base", "vector") or "vector"
+        if kind == "tiles" and getattr(s, "map_tile_url", ""):
+            return BaseMap("tiles", s.map_tile_url)
+        if kind == "mbtiles" and getattr(s, "map_mbtiles_path", "") and Path(s.map_mbtiles_path).is_file():
+            from widgets.map.tiles import MBTilesServer
+
+            self._tiles_server = MBTilesServer(s.map_mbtiles_path)
+            attribution = self._tiles_server.metadata().get("attribution", "")
+            return BaseMap("mbtiles", self._tiles_server.start(), attribution)
+        return BaseMap("vector")
+
+    # ---------------------------------------------------------------- page
+
+    def _start_page(self) -> None:
+        spec = self._page_spec(self.base_map())
+        self.ctx.tasks.run(write_page, spec, self._tmp, qwebchannel_js(),
+                           on_done=self._load_page, on_error=self._page_failed)
+        # The address book may read a large CSV: warm it up off the GUI thread.
+        self.ctx.tasks.run(geo.AddressBook.default, on_done=lambda _b: None, on_error=lambda _e: None)
+
+    def _load_page(self, path: Path) -> None:
+        self.view.load(QUrl.fromLocalFile(str(path)))
+
+    def _page_failed(self, exc: BaseException) -> None:
+        log.error("map page could not be built: %s", exc)
+        errors = getattr(self.ctx, "errors", None)
+        if errors is not None:
+            errors.report(self.tr("Map"), exc)
+
+    def _on_page_ready(self) -> None:
+        was_ready, self.ready = self.ready, True
+        self._in_flight = None
+        if was_ready:  # the page reloaded: it starts empty, so send everything again
+            pending = self._outbox.take()
+            self._outbox.ops = self.state.replay_ops()
+            for op in pending:
+                if op["op"] not in ("set", "update", "remove"):
+                    self._outbox.add(op)
+        if self.area:
+            self._outbox.add({"op": "area", "polygon": self.area})
+        self._flush()
+        self.page_loaded.emit()
+
+    # ------------------------------------------------------------ sending
+
+    def _queue(self) -> None:
+        if self.ready and not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush(self) -> None:
+        if not self.ready or not self._outbox:
+            return
+        if self._in_flight is not None and time.monotonic() - self._in_flight[1] < _IN_FLIGHT_TIMEOUT:
+            return  # the page is still busy with the last message; this one keeps merging
+        self._seq += 1
+        now = time.monotonic()
+        self._in_flight = (self._seq, now)
+        self._sent_at[self._seq] = now
+        self.bridge.batch.emit(json.dumps({"seq": self._seq, "ops": self._outbox.take()},
+                                          ensure_ascii=False, separators=(",", ":")))
+
+    def _on_applied(self, seq: int, page_ms: float) -> None:
+        sent = self._sent_at.pop(seq, None)
+        if self._in_flight and self._in_flight[0] == seq:
+            self._in_flight = None
+        if sent is not None:
+            self.batch_applied.emit(seq, (time.monotonic() - sent) * 1000.0)
+        if self._outbox:
+            self._queue()
+
+    def flush_now(self) -> None:
+        """Send what is pending without waiting for the merge window (used by benches and tests)."""
+        self._flush_timer.stop()
+        self._flush()
+
+    # -------------------------------------------------------- layer API
+
+    def register_layer(self, layer: LayerDef, title: str | None = None) -> None:
+        """Add a layer that is not among the defaults (its title already translated)."""
+        self.layer_defs[layer.name] = layer
+        self._outbox.add({"op": "layer", "def": layer.to_page(title)})
+        self._queue()
+
+    def set_layer_items(self, layer: str, items: list[dict]) -> None:
+        """Replace everything a layer shows."""
+        items = list(items)
+        self.state.set(layer, items)
+        self._outbox.items("set", layer, items)
+        self._queue()
+
+    def update_items(self, layer: str, items: list[dict]) -> None:
+        """Add or move/change items by id; a batch of thousands goes out as one message."""
+        items = list(items)
+        self.state.update(layer, items)
+        self._outbox.items("update", layer, items)
+        self._queue()
+
+    def remove_items(self, layer: str, ids: list) -> None:
+        ids = list(ids)
+        self.state.remove(layer, ids)
+        self._outbox.remove(layer, ids)
+        self._queue()
+
+    def set_layer_visible(self, layer: str, visible: bool) -> None:
+        self._outbox.add({"op": "visible", "layer": layer, "visible": bool(visible)})
+        self._queue()
+
+    # ---------------------------------------------------------- incidents
+
+    def set_incidents(self, incidents: list[dict]) -> None:
+        self.set_layer_items(INCIDENTS, [it for it in map(incident_item, incidents) if it])
+
+    def apply_incident(self, data: dict) -> None:
+        """One incident's full JSON from the event stream or the API: show, move or drop it."""
+        item = incident_item(data)
+        if item is not None:
+            self.update_items(INCIDENTS, [item])
+        elif data.get("id") is not None and self.state.get(INCIDENTS, data["id"]) is not None:
+            self.remove_items(INCIDENTS, [data["id"]])
+
+    def select_incident(self, incident_id: int, centre: bool = True) -> None:
+        self._outbox.add({"op": "select", "id": int(incident_id), "centre": centre})
+        self._queue()
+
+    def center_on(self, lat: float, lon: float, zoom: int | None = None) -> None:
+        self._outbox.add({"op": "center", "lat": lat, "lon": lon, "zoom": zoom})
+        self._queue()
+
+    def _connect_context(self) -> None:
+        bus = self.ctx.bus
+        bus.incident_selected.connect(self._on_bus_incident_selected)
+        if hasattr(bus, "map_items_changed"):
+            bus.map_items_changed.connect(self.set_layer_items)
+        events = getattr(self.ctx, "events", None)
+        if events is not None:
+            events.subscribe("incident.", self._on_incident_event)
+
+    def _load_incidents(self) -> None:
+        api = getattr(self.ctx, "api", None)
+        if api is None:
+            return
+        self.ctx.tasks.run(fetch_open_incidents, api, on_done=self.set_incidents,
+                           on_error=self._incidents_failed)
+
+    def _incidents_failed(self, exc: BaseException) -> None:
+        errors = getattr(self.ctx, "errors", None)
+        if errors is not None:
+            errors.report(self.tr("Loading incidents for the map"), exc)
+        else:
+            log.warning("map: incidents not loaded: %s", exc)
+
+    def _on_incident_event(self, _type: str, data: object) -> None:
+        if isinstance(data, dict) and "lat" in data:
+            self.apply_incident(data)
+
+    def _on_incident_clicked(self, incident_id: int) -> None:
+        self._echo_selection = incident_id
+        try:
+            self.ctx.bus.incident_selected.emit(incident_id)
+            opener = getattr(self.ctx.bus, "incident_open_requested", None)
+            if opener is not None:
+                opener.emit(incident_id)
+        finally:
+            self._echo_selection = None
+
+    def _on_bus_incident_selected(self, incident_id: int) -> None:
+        # Our own click comes back through the bus: the page has selected it already.
+        if incident_id != self._echo_selection:
+            self.select_incident(incident_id, centre=True)
+
+    # ------------------------------------------------------- context menu
+
+    def _on_context_menu(self, lat: float, lon: float, x: int, y: int, kind: str, item_id: str) -> None:
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._menu_actions = {}
+        address = geo.AddressBook.default().nearest(lat, lon)
+        header = menu.addAction(address)
+        header.setEnabled(False)
+        menu.addSeparator()
+        if kind == INCIDENTS and item_id:
+            iid = int(item_id)
+            self._menu_actions["open"] = menu.addAction(self.tr("Open incident"),
+                                                        lambda: self._on_incident_clicked(iid))
+        if kind == "cameras" and item_id:
+            cid = int(item_id)
+            self._menu_actions["wall"] = menu.addAction(self.tr("Show on video wall"),
+                                                        lambda: self.ctx.bus.camera_open_requested.emit(cid))
+        self._menu_actions["create"] = menu.addAction(
+            self.tr("New incident here"), lambda: self.ctx.bus.create_incident_at.emit(lat, lon, address))
+        self._menu_actions["copy"] = menu.addAction(
+            self.tr("Copy coordinates"),
+            lambda: QGuiApplication.clipboard().setText(geo.lat_lon_text(lat, lon)))
+        self._menu = menu
+        menu.popup(self.view.mapToGlobal(QPoint(x, y)))
+
+    # ---------------------------------------------------------- drawing
+
+    def _draw(self, mode: str | None) -> None:
+        self._outbox.add({"op": "draw", "mode": mode})
+        self._queue()
+
+    def _uncheck_draw(self) -> None:
+        for act in (self.act_rect, self.act_polygon):
+            act.blockSignals(True)
+            act.setChecked(False)
+            act.blockSignals(False)
+
+    def _on_area_drawn(self, polygon: list | None) -> None:
+        self._uncheck_draw()
+        self.area = polygon
+        self.act_clear.setEnabled(polygon is not None)
+        self.ctx.bus.area_filter_changed.emit(polygon)
+
+    def set_area(self, polygon: list | None, notify: bool = False) -> None:
+        """Show an area filter on the map (or none); notify=True tells the other panels too."""
+        self.area = [[float(a), float(b)] for a, b in polygon] if polygon else None
+        self.act_clear.setEnabled(self.area is not None)
+        self._outbox.add({"op": "area", "polygon": self.area})
+        self._queue()
+        if notify:
+            self.ctx.bus.area_filter_changed.emit(self.area)
+
+    # ---------------------------------------------------------- drag out
+
+    def _on_item_drag(self, layer: str, item_id: str) -> None:
+        if layer != "cameras":
+            return
+        # Start the Qt drag from the event loop, not from inside the channel's callback.
+        QTimer.singleShot(0, lambda: self._drag_camera(int(item_id)))
+
+    def _drag_camera(self, camera_id: int) -> None:
+        drag = QDrag(self.view)
+        drag.setMimeData(camera_mime(camera_id))
+        drag.exec(Qt.DropAction.CopyAction)
+
+    # ------------------------------------------------------------ export
+
+    def _ask_export_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export map as PNG"), "map.png",
+                                              self.tr("PNG images (*.png)"))
+        if path:
+            self.export_png(path)
+
+    def _ask_export_html(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export map as HTML"), "map.html",
+                                              self.tr("HTML pages (*.html)"))
+        if path:
+            self.export_html(path)
+
+    def export_png(self, path: str) -> None:
+        """The view as it is on screen; the file is written off the GUI thread."""
+        image = self.view.grab().toImage()
+
+        def save() -> str:
+            if not image.save(path, "PNG"):
+                raise OSError(f"cannot write {path}")
+            return path
+
+        self.ctx.tasks.run(save, on_done=self.exported.emit, on_error=self._page_failed)
+
+    def export_html(self, path: str) -> None:
+        """A standalone map of the current view and layers that opens in any browser, offline."""
+        def got_view(view) -> None:
+            view = view if isinstance(view, dict) else json.loads(view) if view else None
+            ops = self.state.replay_ops()
+            if self.area:
+                ops.append({"op": "area", "polygon": self.area})
+            spec = self._page_spec(self.base_map_for_export(), snapshot={"ops": ops}, view=view)
+
+            def write() -> str:
+                Path(path).write_text(standalone_html(spec), encoding="utf-8")
+                return path
+
+            self.ctx.tasks.run(write, on_done=self.exported.emit, on_error=self._page_failed)
+
+        if self.ready:
+            self.page.runJavaScript("JSON.stringify(SC.snapshot())", 0, got_view)
+        else:
+            got_view(None)
+
+    def base_map_for_export(self) -> BaseMap:
+        s = getattr(self.ctx, "settings", None)
+        if getattr(s, "map_base", "") == "tiles" and getattr(s, "map_tile_url", ""):
+            return BaseMap("tiles", s.map_tile_url)
+        return BaseMap("vector")  # a local MBTiles server is gone once the report is opened elsewhere
+
+    # ---------------------------------------------------------- teardown
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the tile server and drop the page's files; the panel is unusable afterwards."""
+        if self._tiles_server is not None:
+            self._tiles_server.stop()
+            self._tiles_server = None
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __del__(self) -> None:  # pragma: no cover - best effort for the temporary folder
+        try:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        except Exception:
+            pass
