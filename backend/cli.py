@@ -96,22 +96,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_demo_credentials(creds: dict[str, str], settings) -> None:
-    """Print the demo users' passwords and keep them, readable by this user only, for sc-demo."""
-    from pathlib import Path
+    """Print the demo users' passwords (seed_demo keeps them, owner-readable, for sc-demo)."""
+    from backend.simulator.seed import credentials_path
 
-    from backend.config import data_dir
-
-    path = Path(settings.demo_credentials_file) if settings.demo_credentials_file else data_dir() / "demo-credentials.txt"
     if not creds:
-        print(f"demo city already present; the demo users' passwords are in {path}")
+        print(f"demo city already present; the demo users' passwords are in {credentials_path()}")
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("# demo users of the Situation Center demo (demo mode only)\n")
-        for user, password in creds.items():
-            fh.write(f"{user} {password}\n")
-    print("Demo users (demo mode only):")
+    print(f"Demo users (demo mode only; also kept in {credentials_path()}):")
     for user, password in creds.items():
         print(f"  {user:<12} {password}")
 
