@@ -105,7 +105,7 @@ class Scene:
         cv2.circle(img, (cx, cy), r, (230, 230, 230), max(1, int(2 * s)))
         cv2.line(img, (cx, cy), (cx + int(r * math.sin(a)), cy - int(r * math.cos(a))), (0, 220, 255), max(1, int(3 * s)))
         stamp = datetime.fromtimestamp(time.time()).strftime("%Y-%m-%d %H:%M:%S.") + f"{int(time.time() * 10) % 10}"
-        org = (int(10 * s), int(30 * s))
+        org = (int(10 * s), int(64 * s))  # below where viewers put their title bar
         cv2.putText(img, stamp, org, cv2.FONT_HERSHEY_SIMPLEX, 0.8 * s, (0, 0, 0), max(2, int(4 * s)), cv2.LINE_AA)
         cv2.putText(img, stamp, org, cv2.FONT_HERSHEY_SIMPLEX, 0.8 * s, (255, 255, 255), max(1, int(2 * s)), cv2.LINE_AA)
         return img
@@ -120,7 +120,10 @@ class H264Encoder:
         self.ctx.time_base = Fraction(1, fps)
         self.ctx.framerate = Fraction(fps, 1)
         self.ctx.gop_size = gop or fps
-        self.ctx.options = {"preset": "ultrafast", "tune": "zerolatency", "bf": "0"}
+        # One slice per picture: RTP payloaders repeat SPS/PPS before each IDR slice, which would
+        # split a multi-slice picture in two for the decoder.
+        self.ctx.thread_count = 1
+        self.ctx.options = {"preset": "ultrafast", "tune": "zerolatency", "bf": "0", "threads": "1"}
         self.pts = 0
 
     def encode(self, bgr: np.ndarray, keyframe: bool = False) -> bytes:

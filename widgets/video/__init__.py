@@ -1,0 +1,1 @@
+"""The live video wall: stream readers, tiles, the wall and the camera list."""

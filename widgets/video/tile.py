@@ -1,0 +1,281 @@
+"""One tile of the wall: paints the newest frame of its stream and says honestly how live it is."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from widgets.video.stream import Picture, StreamReader
+
+CAMERA_MIME = "application/x-sc-camera-id"
+NO_SIGNAL_AFTER = 2.0  # s without frames before the tile says so
+
+
+def _palette():
+    try:
+        from widgets.common.palette import STATE_COLORS
+        return STATE_COLORS
+    except ImportError:  # pragma: no cover
+        return {"ok": "#4cc38a", "alarm": "#e5484d", "offline": "#8b8d98", "warning": "#f5a524"}
+
+
+class VideoTile(QWidget):
+    """Shows one camera; drop a camera on it, double-click it, wheel to zoom."""
+
+    double_clicked = Signal(object)           # self
+    camera_dropped = Signal(object, int)      # self, camera id
+    state_changed = Signal(object, str)       # self, "live" | "connecting" | "no_signal" | "error" | "empty"
+
+    def __init__(self, parent: QWidget | None = None, index: int = 0) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.setAcceptDrops(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(80, 45)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.camera_id: int | None = None
+        self.title = ""
+        self.url = ""
+        self.reader: StreamReader | None = None
+        self.picture: Picture | None = None
+        self.last_frame_at: float | None = None
+        self.shown = 0
+        self.zoom = 1.0
+        self.zoom_center = QPointF(0.5, 0.5)  # in picture fractions
+        self.selected = False
+        self._status = "empty"
+        self._colors = _palette()
+        self._watch = QTimer(self, interval=250, timeout=self._check_signal)
+
+    # ------------------------------------------------------------- what it shows
+
+    def set_stream(self, url: str | None, title: str = "", camera_id: int | None = None) -> None:
+        if self.reader is not None:
+            self.reader.signals.frame_ready.disconnect(self._on_frame)
+            self.reader.signals.state_changed.disconnect(self._on_reader_state)
+            self.reader.stop()
+            self.reader = None
+        self.picture, self.last_frame_at, self.zoom = None, None, 1.0
+        self.camera_id, self.title, self.url = camera_id, title, url or ""
+        if url:
+            self.reader = StreamReader(url, name=title)
+            self.reader.target_size = self._target_size()
+            self.reader.signals.frame_ready.connect(self._on_frame)
+            self.reader.signals.state_changed.connect(self._on_reader_state)
+            self.reader.start()
+            self._set_status("connecting")
+            self._watch.start()
+        else:
+            self._watch.stop()
+            self._set_status("empty")
+        self.update()
+
+    def stop(self) -> None:
+        self.set_stream(None)
+
+    @property
+    def status(self) -> str:
+        return self._status
+
+    def status_text(self) -> str:
+        """What the tile says over the picture (empty while live)."""
+        s = self._status
+        if s == "empty":
+            return self.tr("Drop a camera here")
+        if s == "connecting":
+            return self.tr("Connecting…")
+        reason = self.reason_text(self.reader.error if self.reader else "")
+        if s == "no_signal":
+            seen = (self.tr("last frame {0}").format(datetime.fromtimestamp(self.last_frame_at).strftime("%H:%M:%S"))
+                    if self.last_frame_at else self.tr("no frame received yet"))
+            return self.tr("NO SIGNAL") + " · " + seen + (f"\n{reason}" if reason else "")
+        if s == "error":
+            return reason or self.tr("The stream failed")
+        return ""
+
+    def reason_text(self, code: str) -> str:
+        return {
+            "refused": self.tr("Connection refused: the camera or its server is down"),
+            "not_found": self.tr("The camera has no such stream (404): check the URL"),
+            "unauthorized": self.tr("The camera refused the user name or password"),
+            "forbidden": self.tr("The camera refused access (403)"),
+            "bad_url": self.tr("The stream URL is not valid"),
+            "unknown_host": self.tr("Unknown host name: check the URL"),
+            "unreachable": self.tr("The camera cannot be reached: check the host name and the network"),
+            "timeout": self.tr("The camera does not answer (timeout)"),
+            "invalid_data": self.tr("Not a video stream: the server sends data that cannot be decoded"),
+            "ended": self.tr("The stream ended"),
+            "dropped": self.tr("The camera dropped the connection"),
+            "failed": self.tr("The stream failed"),
+        }.get(code, "")
+
+    # ------------------------------------------------------------- reader events (GUI thread)
+
+    def _on_frame(self) -> None:
+        if self.reader is None:
+            return
+        pic = self.reader.take()
+        if pic is None:
+            return
+        self.picture, self.last_frame_at = pic, pic.at
+        self.shown += 1
+        if self._status != "live":
+            self._set_status("live")
+        self.update()
+
+    def _on_reader_state(self, state: str, error: str) -> None:
+        if self.reader is None:
+            return
+        if state == "error" and self.last_frame_at is None:
+            self._set_status("error")
+        self._check_signal()
+        self.update()
+
+    def _check_signal(self) -> None:
+        if self.reader is None:
+            return
+        if self.last_frame_at is not None:
+            if time.time() - self.last_frame_at > NO_SIGNAL_AFTER:
+                self._set_status("no_signal")
+        elif self.reader.state == "error":
+            self._set_status("error")
+        self.update() if self._status != "live" else None
+
+    def _set_status(self, status: str) -> None:
+        if status != self._status:
+            self._status = status
+            self.state_changed.emit(self, status)
+            self.update()
+
+    # ------------------------------------------------------------- geometry and zoom
+
+    def _target_size(self) -> tuple[int, int] | None:
+        if self.zoom > 1.0:
+            return None  # zoomed: decode at full size and crop here
+        dpr = self.devicePixelRatioF()
+        return max(2, int(self.width() * dpr)), max(2, int(self.height() * dpr))
+
+    def resizeEvent(self, event) -> None:
+        if self.reader is not None:
+            self.reader.target_size = self._target_size()
+        super().resizeEvent(event)
+
+    def wheelEvent(self, event) -> None:
+        if self.picture is None:
+            return
+        steps = event.angleDelta().y() / 120
+        old = self.zoom
+        self.zoom = max(1.0, min(8.0, self.zoom * (1.25 ** steps)))
+        if old == 1.0 and self.zoom > 1.0:
+            pos = event.position()
+            r = self._picture_rect(self.picture.image.size())
+            if r.width() > 0:
+                self.zoom_center = QPointF(min(1, max(0, (pos.x() - r.x()) / r.width())),
+                                           min(1, max(0, (pos.y() - r.y()) / r.height())))
+        if self.reader is not None:
+            self.reader.target_size = self._target_size()
+        self.update()
+        event.accept()
+
+    def reset_zoom(self) -> None:
+        self.zoom = 1.0
+        if self.reader is not None:
+            self.reader.target_size = self._target_size()
+        self.update()
+
+    def _picture_rect(self, size: QSize) -> QRectF:
+        dpr = self.devicePixelRatioF()
+        w, h = size.width() / dpr, size.height() / dpr
+        if self.zoom > 1.0 or w > self.width() or h > self.height() or (w < self.width() - 2 and h < self.height() - 2):
+            s = min(self.width() / max(1, w), self.height() / max(1, h))
+            w, h = w * s, h * s
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    # ------------------------------------------------------------- painting
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#000000"))
+        pic = self.picture
+        if pic is not None:
+            img: QImage = pic.image
+            target = self._picture_rect(img.size())
+            if self.zoom > 1.0:
+                sw, sh = img.width() / self.zoom, img.height() / self.zoom
+                cx = min(max(self.zoom_center.x() * img.width(), sw / 2), img.width() - sw / 2)
+                cy = min(max(self.zoom_center.y() * img.height(), sh / 2), img.height() - sh / 2)
+                p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                p.drawImage(target, img, QRectF(cx - sw / 2, cy - sh / 2, sw, sh))
+            elif int(target.width() * self.devicePixelRatioF()) == img.width():
+                p.drawImage(target.topLeft(), img)  # the reader scaled it already: a plain blit
+            else:
+                p.drawImage(target, img)
+            if self._status == "no_signal":
+                p.fillRect(self.rect(), QColor(0, 0, 0, 150))  # a frozen picture must never look live
+        self._paint_overlays(p)
+        p.end()
+
+    def _paint_overlays(self, p: QPainter) -> None:
+        f = QFont(self.font())
+        f.setPixelSize(max(10, min(14, self.height() // 18)))
+        p.setFont(f)
+        fm = p.fontMetrics()
+        pad = 4
+        if self.title:
+            r = QRect(0, 0, self.width(), fm.height() + 2 * pad)
+            p.fillRect(r, QColor(0, 0, 0, 140))
+            dot = self._colors.get({"live": "ok", "no_signal": "alarm", "error": "alarm"}.get(self._status, "offline"))
+            p.setBrush(QColor(dot))
+            p.setPen(Qt.PenStyle.NoPen)
+            d = fm.height() // 2
+            p.drawEllipse(pad, pad + (fm.height() - d) // 2, d, d)
+            p.setPen(QColor("#ffffff"))
+            p.drawText(r.adjusted(pad * 2 + d, 0, -pad, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                       fm.elidedText(self.title, Qt.TextElideMode.ElideRight, self.width() - 3 * pad - d))
+        if self.last_frame_at is not None:
+            stamp = datetime.fromtimestamp(self.last_frame_at).strftime("%H:%M:%S")
+            if self.zoom > 1.0:
+                stamp = f"×{self.zoom:.1f}  " + stamp
+            tw = fm.horizontalAdvance(stamp) + 2 * pad
+            r = QRect(self.width() - tw, self.height() - fm.height() - 2 * pad, tw, fm.height() + 2 * pad)
+            p.fillRect(r, QColor(0, 0, 0, 140))
+            p.setPen(QColor("#ffffff") if self._status == "live" else QColor(self._colors["alarm"]))
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, stamp)
+        text = self.status_text()
+        if text:
+            colour = {"no_signal": "alarm", "error": "alarm", "connecting": "warning"}.get(self._status, "offline")
+            p.setPen(QColor(self._colors.get(colour, "#ffffff")) if self._status != "empty" else QColor("#8b8d98"))
+            p.drawText(self.rect().adjusted(8, 8, -8, -8),
+                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+        if self.selected:
+            p.setPen(QPen(QColor("#3e9eff"), 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(self.rect().adjusted(1, 1, -1, -1))
+
+    # ------------------------------------------------------------- mouse, drag and drop
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self.double_clicked.emit(self)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(CAMERA_MIME):
+            event.acceptProposedAction()
+
+    dragMoveEvent = dragEnterEvent
+
+    def dropEvent(self, event) -> None:
+        data = bytes(event.mimeData().data(CAMERA_MIME)).decode(errors="replace").strip()
+        try:
+            camera_id = int(data.split(",")[0])
+        except ValueError:
+            return
+        event.acceptProposedAction()
+        self.camera_dropped.emit(self, camera_id)
+
+    def closeEvent(self, event) -> None:
+        self.stop()
+        super().closeEvent(event)
