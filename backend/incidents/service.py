@@ -369,7 +369,7 @@ def mark_duplicate(session: Session, *, user: User, incident_id: int, duplicate_
         raise NotFound("Incident", duplicate_of)
     if incident.status not in OPEN_STATUSES:
         raise Conflict(f"Incident {number} is {incident.status}; only a new, acknowledged or in-progress "
-                       f"incident can be marked as a duplicate", status=incident.status)
+                       f"incident can be marked as a duplicate", current_status=incident.status)
     # Follow the original's own duplicate chain: it must not lead back here.
     cursor: Incident | None = original
     chain: list[int] = []
