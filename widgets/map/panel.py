@@ -89,8 +89,10 @@ class MapPanel(QWidget):
         self.view = QWebEngineView(self)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         # An own off-the-record profile: nothing on disk, and tests can watch its requests.
-        self.profile = QWebEngineProfile(self)
+        self.profile = QWebEngineProfile()
         self.page = QWebEnginePage(self.profile, self.view)
+        # Children die in the order they were added: the page must go before its profile.
+        self.profile.setParent(self.view)
         s = self.page.settings()
         s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
         # Tiles come from the city's tile server or the local MBTiles server.

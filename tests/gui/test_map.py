@@ -1,0 +1,286 @@
+"""The map panel driven through its QWebChannel: both the Python and the page side are checked."""
+from __future__ import annotations
+
+import json
+import threading
+from urllib.parse import urlparse
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QImage
+from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
+
+from widgets.map import demo
+from widgets.map.layers import incident_item
+
+LOAD_MS = 30_000
+
+
+def js(panel, qtbot, script: str, timeout: int = 10_000):
+    """Run a script in the map page and return its (JSON-able) result."""
+    box: list = []
+    panel.page.runJavaScript(script, 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=timeout)
+    return box[0]
+
+
+def js_until(panel, qtbot, script: str, check, timeout: int = 10_000):
+    """Poll a page expression until check(result) holds; return the last result."""
+    last: list = [None]
+
+    def ok() -> bool:
+        last[0] = js(panel, qtbot, script)
+        return bool(check(last[0]))
+
+    qtbot.waitUntil(ok, timeout=timeout)
+    return last[0]
+
+
+class LocalOnly(QWebEngineUrlRequestInterceptor):
+    """Records every request the page makes; anything that would leave the machine is a failure."""
+
+    LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
+    LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+        self.remote: list[str] = []
+        self._lock = threading.Lock()
+
+    def interceptRequest(self, info) -> None:  # noqa: N802 - Qt's name; runs on the IO thread
+        url = info.requestUrl().toString()
+        parsed = urlparse(url)
+        local = parsed.scheme in self.LOCAL_SCHEMES or parsed.hostname in self.LOCAL_HOSTS
+        with self._lock:
+            self.seen.append(url)
+            if not local:
+                self.remote.append(url)
+        if not local:
+            info.block(True)
+
+
+@pytest.fixture
+def incidents():
+    rows = demo.demo_incidents(40)
+    rows[0].update(status="closed")  # closed incidents are not on the live map
+    return rows
+
+
+@pytest.fixture
+def ctx(incidents):
+    c = demo.make_context(incidents)
+    yield c
+    c.tasks.shutdown(wait=True)
+
+
+@pytest.fixture
+def make_panel(qtbot, ctx):
+    from widgets.map.panel import MapPanel
+
+    made = []
+
+    def make(context=None, interceptor=None):
+        panel = MapPanel(context or ctx)
+        if interceptor is not None:  # before the page loads: the load is queued behind the page build
+            panel.profile.setUrlRequestInterceptor(interceptor)
+        qtbot.addWidget(panel)
+        panel.resize(900, 640)
+        with qtbot.waitSignal(panel.page_loaded, timeout=LOAD_MS):
+            panel.show()
+        made.append(panel)
+        return panel
+
+    yield make
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for p in made:
+        p.close()
+        p.deleteLater()  # now, not at interpreter exit: WebEngine wants its pages gone first
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def panel(make_panel, qtbot, incidents):
+    p = make_panel()
+    open_count = sum(1 for r in incidents if incident_item(r))
+    js_until(p, qtbot, "SC.layers.incidents.items.size", lambda n: n == open_count)
+    return p
+
+
+def test_open_incidents_load_off_the_gui_thread_onto_the_page(panel, qtbot, ctx, incidents):
+    assert ctx.api.calls and ctx.api.calls[0][1] == "/api/v1/incidents"
+    on_page = js(panel, qtbot, "JSON.stringify(Array.from(SC.layers.incidents.items.keys()))")
+    assert str(incidents[0]["id"]) not in json.loads(on_page)  # the closed one
+    assert len(panel.state.items["incidents"]) == len(json.loads(on_page))
+
+
+def test_click_on_incident_selects_it_for_the_queue_and_card(panel, qtbot, ctx, incidents):
+    target = incidents[3]["id"]
+    opened = []
+    ctx.bus.incident_open_requested.connect(opened.append)
+    with qtbot.waitSignal(ctx.bus.incident_selected, timeout=5000) as blocker:
+        js(panel, qtbot, f"SC.layers.incidents.items.get('{target}').fire('click');0")
+    assert blocker.args == [target]
+    assert opened == [target]
+    assert js(panel, qtbot, "SC.selectedId") == target
+    assert js(panel, qtbot, f"SC.layers.incidents.items.get('{target}').getElement() === undefined || "
+                            f"SC.layers.incidents.items.get('{target}').options.icon.options.html"
+                            ".indexOf('sc-selected') >= 0")
+
+
+def test_queue_selection_centres_the_map_on_the_incident(panel, qtbot, ctx, incidents):
+    target = incidents[5]
+    ctx.bus.incident_selected.emit(target["id"])
+    view = json.loads(js_until(panel, qtbot, "JSON.stringify([SC.selectedId, SC.snapshot()])",
+                               lambda r: json.loads(r)[0] == target["id"]))[1]
+    assert view["lat"] == pytest.approx(target["lat"], abs=1e-4)
+    assert view["lon"] == pytest.approx(target["lon"], abs=1e-4)
+    assert view["zoom"] >= 16  # close enough that the incident is out of its cluster
+
+
+def test_right_click_offers_a_new_incident_at_the_nearest_address(panel, qtbot, ctx):
+    lat, lon = 51.650619, 35.632823  # a house in addresses.csv
+    js(panel, qtbot, f"SC.map.fire('contextmenu', {{latlng: L.latLng({lat}, {lon})}});0")
+    qtbot.waitUntil(lambda: panel._menu is not None and panel._menu.isVisible(), timeout=5000)
+    try:
+        with qtbot.waitSignal(ctx.bus.create_incident_at, timeout=2000) as blocker:
+            panel._menu_actions["create"].trigger()
+    finally:
+        panel._menu.close()
+    got_lat, got_lon, address = blocker.args
+    assert (got_lat, got_lon) == pytest.approx((lat, lon), abs=1e-6)
+    assert address == "пр. Коммунистический, 1"
+
+
+def test_drawn_polygon_filters_the_queue_and_clear_removes_it(panel, qtbot, ctx):
+    corners = [[51.655, 35.640], [51.662, 35.640], [51.662, 35.655], [51.655, 35.655]]
+    panel.act_polygon.trigger()
+    js_until(panel, qtbot, "SC.draw.mode", lambda m: m == "polygon")
+    points = "".join(f"SC.draw.addPoint({a}, {b});" for a, b in corners)
+    with qtbot.waitSignal(ctx.bus.area_filter_changed, timeout=5000) as blocker:
+        js(panel, qtbot, points + "SC.draw.finish();0")
+    assert blocker.args[0] == corners
+    assert panel.area == corners and panel.act_clear.isEnabled() and not panel.act_polygon.isChecked()
+    assert json.loads(js(panel, qtbot, "JSON.stringify(SC.area)")) == corners
+
+    with qtbot.waitSignal(ctx.bus.area_filter_changed, timeout=5000) as blocker:
+        panel.act_clear.trigger()
+    assert blocker.args == [None]
+    js_until(panel, qtbot, "SC.area === null && SC.areaLayer === null", bool)
+
+
+def test_rectangle_drawn_by_mouse_on_the_page(panel, qtbot, ctx):
+    panel.act_rect.trigger()
+    js_until(panel, qtbot, "SC.draw.mode", lambda m: m == "rect")
+    with qtbot.waitSignal(ctx.bus.area_filter_changed, timeout=5000) as blocker:
+        js(panel, qtbot, "SC.map.fire('mousedown', {latlng: L.latLng(51.650, 35.640)});"
+                         "SC.map.fire('mousemove', {latlng: L.latLng(51.660, 35.650)});"
+                         "SC.map.fire('mouseup', {latlng: L.latLng(51.660, 35.650)});0")
+    assert blocker.args[0] == [[51.650, 35.640], [51.650, 35.650], [51.660, 35.650], [51.660, 35.640]]
+
+
+def test_incident_events_add_move_and_drop_markers(panel, qtbot, ctx, incidents):
+    moved = dict(incidents[2], lat=51.6601, lon=35.6601, priority="critical", overdue=True)
+    ctx.events.inject("incident.updated", moved)
+    new = dict(incidents[2], id=999, number="И-000999")
+    ctx.events.inject("incident.created", new)
+    ctx.events.inject("incident.updated", dict(incidents[4], status="resolved"))
+    key2, key4 = incidents[2]["id"], incidents[4]["id"]
+    script = (f"JSON.stringify([SC.layers.incidents.items.has('999'), SC.layers.incidents.items.has('{key4}'),"
+              f"SC.layers.incidents.items.get('{key2}').scItem])")
+    has_new, has_resolved, item = json.loads(js_until(
+        panel, qtbot, script, lambda r: json.loads(r)[0] and not json.loads(r)[1]))
+    assert has_new and not has_resolved
+    assert (item["lat"], item["lon"], item["priority"], item["overdue"]) == (51.6601, 35.6601, "critical", True)
+
+
+def test_five_thousand_moving_objects_go_in_one_message(panel, qtbot):
+    sent: list[str] = []
+    panel.bridge.batch.connect(sent.append)
+    panel.set_layer_items("buses", demo.moving_objects(5000, 0.0))
+    js_until(panel, qtbot, "SC.layers.buses.items.size", lambda n: n == 5000, timeout=20_000)
+    sent.clear()
+    moved = demo.moving_objects(5000, 1.0)
+    with qtbot.waitSignal(panel.batch_applied, timeout=20_000):
+        panel.update_items("buses", moved)
+    assert len(sent) == 1 and len(json.loads(sent[0])["ops"][0]["items"]) == 5000
+    pos = json.loads(js(panel, qtbot, "JSON.stringify(SC.layers.buses.items.get('4321').getLatLng())"))
+    assert (pos["lat"], pos["lng"]) == pytest.approx((moved[4321]["lat"], moved[4321]["lon"]))
+    panel.remove_items("buses", list(range(0, 5000, 2)))
+    js_until(panel, qtbot, "SC.layers.buses.items.size", lambda n: n == 2500)
+
+
+def test_camera_menu_opens_it_on_the_wall_and_drag_carries_its_id(panel, qtbot, ctx):
+    from widgets.map.panel import CAMERA_MIME, camera_mime
+
+    panel.set_layer_items("cameras", demo.demo_layers()["cameras"])
+    js_until(panel, qtbot, "SC.layers.cameras.items.size", lambda n: n == 6)
+    js(panel, qtbot, "var m = SC.layers.cameras.items.get('2');"
+                     "m.fire('contextmenu', {latlng: m.getLatLng()});0")
+    qtbot.waitUntil(lambda: panel._menu is not None and "wall" in panel._menu_actions, timeout=5000)
+    try:
+        with qtbot.waitSignal(ctx.bus.camera_open_requested, timeout=2000) as blocker:
+            panel._menu_actions["wall"].trigger()
+    finally:
+        panel._menu.close()
+    assert blocker.args == [2]
+    assert bytes(camera_mime(7).data(CAMERA_MIME).data()) == b"7"
+
+
+def test_page_reload_replays_every_layer(panel, qtbot):
+    panel.set_layer_items("stops", demo.demo_layers()["stops"])
+    js_until(panel, qtbot, "SC.layers.stops.items.size", lambda n: n == 5)
+    with qtbot.waitSignal(panel.page_loaded, timeout=LOAD_MS):
+        panel.view.reload()
+    js_until(panel, qtbot, "[SC.layers.stops.items.size, SC.layers.incidents.items.size > 0].join()",
+             lambda r: r == "5,true")
+
+
+def test_no_request_leaves_the_machine(make_panel, qtbot, tmp_path):
+    guard = LocalOnly()
+    p = make_panel(interceptor=guard)
+    for name, items in demo.demo_layers().items():
+        p.set_layer_items(name, items)
+    p.set_layer_items("buses", demo.moving_objects(300, 0))
+    js_until(p, qtbot, "SC.layers.excavations.items.size + SC.layers.buses.items.size", lambda n: n == 301)
+    js(p, qtbot, "SC.map.setZoom(17);0")
+    qtbot.wait(500)
+    assert any(u.endswith("leaflet.js") for u in guard.seen), "the interceptor saw no request at all"
+    assert guard.remote == []
+
+
+def test_exports_png_and_a_standalone_html_that_works_offline(panel, qtbot, tmp_path, ctx):
+    png = tmp_path / "map.png"
+    with qtbot.waitSignal(panel.exported, timeout=10_000):
+        panel.export_png(str(png))
+    image = QImage(str(png))
+    assert not image.isNull() and image.width() > 100
+
+    html = tmp_path / "map.html"
+    panel.set_area([[51.655, 35.640], [51.662, 35.640], [51.662, 35.655]])
+    with qtbot.waitSignal(panel.exported, timeout=10_000):
+        panel.export_html(str(html))
+    text = html.read_text(encoding="utf-8")
+    assert "<script src=" not in text and 'rel="stylesheet" href=' not in text
+    assert "qt.webChannelTransport" in text  # the page script is inline, and runs without Qt too
+
+    # Open the report like a browser would: no channel, no asset folder, no network.
+    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+
+    guard = LocalOnly()
+    profile = QWebEngineProfile()
+    profile.setUrlRequestInterceptor(guard)
+    page = QWebEnginePage(profile)
+    with qtbot.waitSignal(page.loadFinished, timeout=LOAD_MS):
+        page.load(QUrl.fromLocalFile(str(html)))
+    box: list = []
+    page.runJavaScript("JSON.stringify([SC.standalone, SC.layers.incidents.items.size, SC.area.length])", 0,
+                       box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+    standalone, count, area_len = json.loads(box[0])
+    assert standalone is True and count == len(panel.state.items["incidents"]) and area_len == 3
+    assert guard.remote == []
+    page.deleteLater()  # the page before its profile, or WebEngine warns
+    profile.deleteLater()
+    qtbot.wait(50)

@@ -1,0 +1,111 @@
+"""The map's Qt-free parts: batching, incident items, addresses, the offline page, MBTiles."""
+from __future__ import annotations
+
+import re
+import sqlite3
+import urllib.request
+
+import pytest
+
+from widgets.map import geo
+from widgets.map.layers import DEFAULT_LAYERS, Outbox, incident_item
+from widgets.map.page import BaseMap, PageSpec, render, standalone_html
+from widgets.map.tiles import MBTilesServer
+
+# What makes a browser fetch: a script/link/img tag or a CSS url() pointing off the machine.
+# (Leaflet's own code holds a plain <a href> to its site in a string: that fetches nothing.)
+EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//"""
+                      r"""|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""", re.I)
+
+
+def test_outbox_merges_a_burst_into_one_operation_per_layer():
+    box = Outbox()
+    box.items("update", "buses", [{"id": 1, "lat": 1, "lon": 1}, {"id": 2, "lat": 2, "lon": 2}])
+    box.items("update", "buses", [{"id": 1, "lat": 9, "lon": 9}])
+    box.remove("buses", [2])
+    box.items("set", "stops", [{"id": "a", "lat": 0, "lon": 0}])
+    box.remove("stops", ["a"])
+    ops = box.take()
+    assert ops == [{"op": "update", "layer": "buses", "items": [{"id": 1, "lat": 9, "lon": 9}]},
+                   {"op": "remove", "layer": "buses", "ids": ["2"]},
+                   {"op": "set", "layer": "stops", "items": []}]
+    assert not box
+
+
+def test_outbox_keeps_order_around_selection():
+    box = Outbox()
+    box.items("update", "incidents", [{"id": 1, "lat": 1, "lon": 1}])
+    box.add({"op": "select", "id": 1})
+    box.items("update", "incidents", [{"id": 1, "lat": 2, "lon": 2}])
+    assert [op["op"] for op in box.take()] == ["update", "select", "update"]
+
+
+def test_incident_items_keep_open_ones_with_priority_colour():
+    item = incident_item({"id": 5, "number": "И-000005", "priority": "critical", "status": "new",
+                          "lat": 51.66, "lon": 35.65, "address": "ул. Садовая, 3", "overdue": True})
+    assert item["color"] == "#e5484d" and item["overdue"] and "ул. Садовая, 3" in item["title"]
+    assert incident_item({"id": 6, "status": "closed", "lat": 51.66, "lon": 35.65}) is None
+    assert incident_item({"id": 7, "status": "new", "lat": None, "lon": None}) is None
+
+
+def test_nearest_address_prefers_houses_then_streets():
+    book = geo.AddressBook([(51.66, 35.65, "ул. Тестовая, 1")], geo.load_base("streets"))
+    assert book.nearest(51.66001, 35.65001) == "ул. Тестовая, 1"
+    far_from_houses = book.nearest(51.6640, 35.6590)  # on the avenue, 400 m+ from the only house
+    assert "проспект Коммунистический" in far_from_houses or "улица Энергетиков" in far_from_houses
+    assert book.nearest(51.80, 35.90).endswith("51.80000, 35.90000")
+
+
+def test_the_vector_base_covers_the_city():
+    for name in geo.BASE_LAYERS:
+        assert geo.load_base(name)["features"], name
+    lats = [c[1] for f in geo.load_base("streets")["features"] for c in f["geometry"]["coordinates"]]
+    assert 51.64 < min(lats) and max(lats) < 51.68
+    names = {f["properties"]["name"] for f in geo.load_base("streets")["features"]}
+    assert {"улица Ленинградская", "проспект Коммунистический", "улица Космонавтов"} <= names
+
+
+def _spec(**kw) -> PageSpec:
+    return PageSpec(base=BaseMap(), layers=[d.to_page() for d in DEFAULT_LAYERS], text={}, base_titles={}, **kw)
+
+
+def test_the_page_references_no_cdn_and_no_bootstrap_or_jquery():
+    html = render(_spec())
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    assert "bootstrap" not in html and "jquery" not in html and "awesome" not in html
+    for asset in ("leaflet.js", "leaflet.markercluster.js", "qwebchannel.js", "sc_map.js", "leaflet.css"):
+        assert f'"{asset}"' in html
+
+
+def test_standalone_export_inlines_every_asset():
+    html = standalone_html(_spec(snapshot={"ops": [{"op": "set", "layer": "incidents", "items": []}]}))
+    assert not EXTERNAL.search(html)
+    assert "<script src=" not in html and "<link rel=\"stylesheet\"" not in html
+    assert "L.MarkerClusterGroup" in html and "data:image/png;base64," in html
+
+
+@pytest.fixture
+def mbtiles(tmp_path):
+    path = tmp_path / "city.mbtiles"
+    png = b"\x89PNG\r\n\x1a\n" + b"tile-14-9816-5390"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE metadata (name text, value text)")
+        db.execute("CREATE TABLE tiles (zoom_level integer, tile_column integer, tile_row integer, tile_data blob)")
+        db.execute("INSERT INTO metadata VALUES ('attribution', 'Kurchatov GIS')")
+        db.execute("INSERT INTO tiles VALUES (14, 9816, ?, ?)", ((1 << 14) - 1 - 5390, png))
+    return path, png
+
+
+def test_mbtiles_are_served_on_loopback_with_xyz_rows(mbtiles):
+    path, png = mbtiles
+    server = MBTilesServer(path)
+    template = server.start()
+    try:
+        assert template.startswith("http://127.0.0.1:") and server.metadata()["attribution"] == "Kurchatov GIS"
+        with urllib.request.urlopen(template.format(z=14, x=9816, y=5390), timeout=5) as r:
+            assert r.status == 200 and r.headers["Content-Type"] == "image/png" and r.read() == png
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(template.format(z=14, x=1, y=1), timeout=5)
+        assert missing.value.code == 404
+    finally:
+        server.stop()
