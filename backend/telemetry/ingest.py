@@ -224,6 +224,7 @@ class TelemetryWriter:
         now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
         out = IngestOutcome()
         rows: dict[tuple[int, str, int], float] = {}
+        parsed = 0
         with self.sm() as session:
             ids = self._resolve(session, {uid for uid, _ in messages})
             for uid, body in messages:
@@ -243,12 +244,13 @@ class TelemetryWriter:
                     for reason in out.rejected:
                         out.last_detail.setdefault(reason, f"{uid}: {str(body)[:200]}")
                 dev = ids[uid]
+                parsed += len(values)
                 for ts, key, value in values:
                     rows.setdefault((dev, key, ts), value)
             flat = [(d, k, t, v) for (d, k, t), v in rows.items()]
             inserted = write_readings(session, flat)
             out.stored = len(inserted)
-            out.duplicates = len(flat) - len(inserted)
+            out.duplicates = parsed - len(inserted)  # in this batch twice, or stored before
             if inserted:
                 seen = {d for d, _, _, _ in inserted}
                 session.execute(update(Device).where(Device.id.in_(seen))

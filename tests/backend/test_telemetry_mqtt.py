@@ -1,0 +1,129 @@
+"""Ingestion over the real Mosquitto broker: the lifespan service, batching, rejections, duplicates."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from tests.backend.test_telemetry import add_meter
+
+pytestmark = pytest.mark.mqtt
+
+
+def _publisher(url: str) -> mqtt.Client:
+    from backend.ingest.mqtt import make_client
+
+    client = make_client(url, f"sc-test-pub-{uuid.uuid4().hex[:6]}")
+    client.connect(*client._sc_addr)
+    client.loop_start()
+    return client
+
+
+def _wait(predicate, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for ingestion")
+
+
+def test_service_is_off_without_url_or_with_ingest_disabled(backend, mqtt_url):
+    from backend.ingest.mqtt import MqttIngest, mqtt_service
+
+    assert mqtt_service(backend.app) is None  # no SC_MQTT_URL
+    backend.app.state.settings = backend.settings.model_copy(update={"mqtt_url": mqtt_url, "run_ingest": False})
+    assert mqtt_service(backend.app) is None
+    backend.app.state.settings = backend.settings.model_copy(update={"mqtt_url": mqtt_url, "run_ingest": True})
+    svc = mqtt_service(backend.app)
+    assert isinstance(svc, MqttIngest) and svc.topic == "city/telemetry/+"
+
+
+def test_readings_over_mqtt_are_stored_once_and_bad_ones_counted(backend, api, mqtt_url):
+    from fastapi.testclient import TestClient
+
+    from backend.ingest.mqtt import MqttIngest
+    from backend.telemetry.models import HourlyRollup, Reading
+
+    uid = f"mq-{uuid.uuid4().hex[:8]}"
+    dev = add_meter(backend, uid)
+    backend.app.state.settings = backend.settings.model_copy(update={"mqtt_url": mqtt_url, "run_ingest": True})
+    with TestClient(backend.app) as client:
+        service = next(s for s in backend.app.state.services if isinstance(s, MqttIngest))
+        assert service.connected.wait(15), "the ingest service did not connect to the broker"
+        pub = _publisher(mqtt_url)
+        now = int(time.time() * 1000) // 1000 * 1000
+        topic = f"city/telemetry/{uid}"
+        msgs = [
+            json.dumps({"ts": now - 60_000, "values": {"kwh": 1.25}}),
+            json.dumps([{"ts": now - 45_000, "values": {"kwh": 2}}, {"ts": now - 30_000, "values": {"kwh": 3}}]),
+            json.dumps({"ts": now - 60_000, "values": {"kwh": 1.25}}),  # delivered twice
+            b"\x00garbage",
+            json.dumps({"ts": now - 15_000, "values": {"kwh": "lots"}}),
+            json.dumps({"ts": now + 86_400_000, "values": {"kwh": 9}}),
+        ]
+        for m in msgs:
+            pub.publish(topic, m, qos=1).wait_for_publish(10)
+        pub.publish(f"city/telemetry/ghost-{uid}", json.dumps({"ts": now, "values": {"kwh": 1}}), qos=1
+                    ).wait_for_publish(10)
+        pub.publish(topic, json.dumps({"ts": now, "values": {"kwh": 4}}), qos=1).wait_for_publish(10)
+
+        def stats():
+            s = client.get("/api/v1/telemetry/stats", headers=_auth(client)).json()
+            return s if s["stored"] >= 4 and s["rejected"].get("unknown_device", 0) >= 1 else None
+
+        s = _wait(stats)
+        pub.loop_stop()
+        pub.disconnect()
+    with backend.sessionmaker() as session:
+        values = sorted(r.value for r in session.query(Reading).filter_by(device_id=dev))
+        assert values == [1.25, 2.0, 3.0, 4.0]
+        assert sum(r.count for r in session.query(HourlyRollup).filter_by(device_id=dev)) == 4
+    assert s["duplicates"] >= 1
+    assert s["rejected"]["malformed"] >= 1 and s["rejected"]["non_numeric"] >= 1
+    assert s["rejected"]["future_timestamp"] >= 1
+    assert s["process"]["messages"] >= 8 and s["process"]["lag_ms_p99"] is not None
+
+
+def _auth(client) -> dict:
+    from tests.conftest import TEST_PASSWORD
+
+    r = client.post("/api/v1/auth/token", data={"username": "dispatcher", "password": TEST_PASSWORD})
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_subscriber_batches_many_messages(backend, mqtt_url):
+    """Thousands of messages from several devices end up as readings (own topic root, no crosstalk)."""
+    from backend.ingest.mqtt import MqttIngest
+    from backend.telemetry.ingest import TelemetryWriter
+    from backend.telemetry.models import Reading
+
+    root = f"sc-test/{uuid.uuid4().hex[:8]}"
+    uids = [f"b{i}-{uuid.uuid4().hex[:6]}" for i in range(5)]
+    for u in uids:
+        add_meter(backend, u)
+    writer = TelemetryWriter(backend.sessionmaker)
+    svc = MqttIngest(mqtt_url, writer, topic_root=root, batch_size=500)
+    svc.start()
+    try:
+        assert svc.connected.wait(15)
+        pub = _publisher(mqtt_url)
+        start = int(time.time() * 1000) - 3_000_000
+        infos = [pub.publish(f"{root}/{u}", json.dumps([{"ts": start + i * 1000 + k, "values": {"kwh": k}}
+                                                         for k in range(2)]), qos=1)
+                 for i in range(300) for u in uids]
+        for info in infos:
+            info.wait_for_publish(30)
+        with backend.sessionmaker() as s:
+            _wait(lambda: s.query(Reading).count() >= 3000 or s.expire_all())
+            assert s.query(Reading).count() == 3000
+        assert writer.stats["batches"] < writer.stats["messages"]  # written in batches, not one by one
+        pub.loop_stop()
+        pub.disconnect()
+    finally:
+        svc.stop()
