@@ -213,6 +213,16 @@ class RtspServer:
         except (BrokenPipeError, OSError, ValueError):
             return False
 
+    def kill(self) -> None:
+        """Die like a camera losing power: no goodbye to connected clients."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait(5)
+            with self.changed:
+                self.viewers = {}
+                self.changed.notify_all()
+
     def stop(self) -> None:
         proc, self.proc = self.proc, None
         if proc is None:
@@ -364,8 +374,6 @@ class MjpegServer:
                 if channel is None:
                     self.send_error(404, "No such camera")
                     return
-                for c in channels.values():
-                    c.closed = False
                 self.send_response(200)
                 self.send_header("Content-Type", f"multipart/x-mixed-replace; boundary={boundary}")
                 self.send_header("Cache-Control", "no-cache")
@@ -384,6 +392,8 @@ class MjpegServer:
 
         server_closed = threading.Event()
         self._closed = server_closed
+        for c in channels.values():
+            c.closed = False
         ThreadingHTTPServer.allow_reuse_address = True
         self.httpd = ThreadingHTTPServer((self.host, self.port), Handler)
         self.httpd.daemon_threads = True

@@ -20,7 +20,7 @@ import av
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from backend_client.schemas.cameras import mask_url
+from backend_client.schemas.cameras import check_stream_url, mask_url
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +162,7 @@ class StreamReader:
         return opts
 
     def _play(self) -> bool:
+        check_stream_url(self.url)  # ValueError("... URL ...") → "bad_url": only camera protocols, never file:// etc.
         container = av.open(self.url, options=self._options(), timeout=(OPEN_TIMEOUT, READ_TIMEOUT))
         got = False
         try:

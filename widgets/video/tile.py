@@ -26,6 +26,7 @@ def _palette():
 class VideoTile(QWidget):
     """Shows one camera; drop a camera on it, double-click it, wheel to zoom."""
 
+    clicked = Signal(object)                  # self
     double_clicked = Signal(object)           # self
     camera_dropped = Signal(object, int)      # self, camera id
     state_changed = Signal(object, str)       # self, "live" | "connecting" | "no_signal" | "error" | "empty"
@@ -257,6 +258,10 @@ class VideoTile(QWidget):
             p.drawRect(self.rect().adjusted(1, 1, -1, -1))
 
     # ------------------------------------------------------------- mouse, drag and drop
+
+    def mousePressEvent(self, event) -> None:
+        self.clicked.emit(self)
+        super().mousePressEvent(event)
 
     def mouseDoubleClickEvent(self, event) -> None:
         self.double_clicked.emit(self)
