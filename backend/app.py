@@ -27,6 +27,7 @@ ROUTERS = [
     "backend.open311.router:router",
     "backend.incidents.router:router", "backend.incidents.router:services_router",
     "backend.cameras.router:router",
+    "backend.recordings.router:router",
     "backend.telemetry.router:router", "backend.telemetry.router:telemetry_router", "backend.energy.router:router",
 ]
 
@@ -35,6 +36,7 @@ ROUTERS = [
 SERVICES: list[str] = [
     "backend.events.service:pg_listener_service",
     "backend.ingest.mqtt:mqtt_service", "backend.energy.rules:rules_service",
+    "backend.recorder.service:from_app",
 ]
 
 

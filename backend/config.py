@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Services that run inside the server process; off in tests unless a test asks.
     run_ingest: bool = True
     run_recorder: bool = True
+    recorder_segment_seconds: float = 60.0
+    recorder_quota_mb: int = 0        # per camera; 0 = only retention days apply
+    recorder_motion: bool = True
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":

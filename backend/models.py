@@ -7,3 +7,4 @@ from backend.events.models import Event  # noqa: F401
 from backend.incidents.models import CityService, IdempotencyKey, Incident, IncidentAttachment, IncidentComment, IncidentHistory  # noqa: F401
 from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading, Site, TelemetryCounter  # noqa: F401
 from backend.energy.models import Alarm  # noqa: F401
+from backend.recordings.models import Bookmark, CameraEvent, EvidenceLock, RecordingExport, RecordingQuota, Segment  # noqa: F401
