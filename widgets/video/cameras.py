@@ -126,12 +126,14 @@ class CameraFilter(QSortFilterProxyModel):
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self.text = text.strip().casefold()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_area(self, area: str) -> None:
+        self.beginFilterChange()
         self.area = area
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent) -> bool:
         cam = self.sourceModel().cameras[row]
