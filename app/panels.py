@@ -35,4 +35,5 @@ TITLES = [QT_TRANSLATE_NOOP("Panels", "Incidents"), QT_TRANSLATE_NOOP("Panels", 
 PANELS: list[PanelSpec] = [
     PanelSpec("incidents", "Incidents", "widgets.incidents.panel:IncidentQueuePanel", central=True),
     PanelSpec("map", "Map", "widgets.map.panel:MapPanel", Qt.DockWidgetArea.LeftDockWidgetArea),
+    PanelSpec("video_wall", "Video wall", "widgets.video.panel:VideoWallPanel", Qt.DockWidgetArea.RightDockWidgetArea),
 ]
