@@ -111,7 +111,7 @@ def list_incidents(session: Session, *, status: list[str] | None = None, categor
                    priority: list[str] | None = None, q: str | None = None, since: datetime | None = None,
                    until: datetime | None = None, bbox: str | None = None, overdue: bool | None = None,
                    assignee: str | None = None, sort: str = "-created_at", offset: int = 0,
-                   limit: int = 50) -> tuple[list[Incident], int]:
+                   limit: int = 50) -> tuple[list[IncidentOut], int]:
     if sort not in _SORTS:
         raise Unprocessable(f"Unknown sort {sort!r}; use one of {', '.join(_SORTS)}", field="sort")
     conds: list[ColumnElement[bool]] = []
@@ -120,7 +120,8 @@ def list_incidents(session: Session, *, status: list[str] | None = None, categor
     if categories := _codes(category, list(CATEGORY_NAMES), "category"):
         conds.append(Incident.category.in_(categories))
     if priorities := _codes(priority, PRIORITIES, "priority"):
-        conds.append(Incident.priority.in_(priorities))
+        # By rank, so the (…, priority_rank, …) indexes answer it without reading rows.
+        conds.append(Incident.priority_rank.in_(sorted({PRIORITIES.index(p) for p in priorities})))
     if q and q.strip():
         text = q.strip()
         like = Incident.search_text.like(f"%{_like_escape(text.casefold())}%", escape="\\")
@@ -140,12 +141,31 @@ def list_incidents(session: Session, *, status: list[str] | None = None, categor
         conds.append(Incident.assignee == assignee)
     where = and_(*conds) if conds else None
     total_q = select(func.count()).select_from(Incident)
-    items_q = select(Incident)
+    ids_q = select(Incident.id)
     if where is not None:
-        total_q, items_q = total_q.where(where), items_q.where(where)
+        total_q, ids_q = total_q.where(where), ids_q.where(where)
     total = session.scalar(total_q) or 0
-    items = list(session.scalars(items_q.order_by(*_SORTS[sort]).offset(offset).limit(limit)))
-    return items, total
+    # Pick the page's ids first (filter and sort can run on indexes alone), then read just those rows.
+    ids = list(session.scalars(ids_q.order_by(*_SORTS[sort]).offset(offset).limit(limit)))
+    if not ids:
+        return [], total
+    rows = {r.id: r for r in session.execute(select(*_OUT_COLUMNS).where(Incident.id.in_(ids)))}
+    now = utcnow()
+    return [row_to_out(rows[i], now) for i in ids if i in rows], total
+
+
+_OUT_COLUMNS = [Incident.id, Incident.client_uuid, Incident.category, Incident.priority, Incident.status,
+                Incident.duplicate_of, Incident.lat, Incident.lon, Incident.address, Incident.description,
+                Incident.source, Incident.assignee, Incident.created_by, Incident.created_at, Incident.updated_at,
+                Incident.sla_due_at, Incident.version, Incident.comment_count, Incident.attachment_count]
+
+
+def row_to_out(row: Any, now: datetime) -> IncidentOut:
+    """IncidentOut from a row of _OUT_COLUMNS (lists read rows, not ORM objects: several times faster)."""
+    data = row._asdict()
+    data["number"] = incident_number(row.id)
+    data["overdue"] = sla.is_overdue(row.status, row.sla_due_at, now)
+    return IncidentOut.model_validate(data)
 
 
 def list_history(session: Session, *, incident_id: int) -> list[IncidentHistory]:

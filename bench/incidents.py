@@ -1,0 +1,366 @@
+"""Incident benchmark: prints figures, it is not a timed test.
+
+Server side (bench_server): 100,000 incidents in SQLite (and PostgreSQL when reachable), the
+real server in a subprocess, then the list endpoint (a page of 50, filtered and sorted)
+  * at an offered load of 200 requests/s, open loop: requests fire on a fixed schedule and
+    latency counts from the scheduled time, so a slow server cannot hide its queueing;
+  * closed loop with N workers, to find the highest throughput it sustains.
+Targets: list p99 < 50 ms at 200 requests/s.
+
+Client side (model load/sort/filter, post-to-visible) plugs into main() as further
+bench_* functions.
+
+    .venv/bin/python bench/incidents.py [--rows 100000] [--duration 10] [--rate 200] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_URL = os.environ.get("SC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+BENCH_USER, BENCH_PASSWORD = "bench", "bench-password-123"
+SECRET = "b" * 48
+
+# The list queries a dispatcher's desktop makes: (label, params). All a page of 50.
+QUERIES: list[tuple[str, dict]] = [
+    ("open queue by priority", {"status": "new,acknowledged,in_progress", "sort": "priority"}),
+    ("open queue by SLA due", {"status": "new,acknowledged,in_progress", "sort": "sla_due_at"}),
+    ("category+priority, newest", {"category": "roads", "priority": "high,critical", "sort": "-created_at"}),
+    ("map bbox, open, by update", {"bbox": "35.640,51.650,35.660,51.665", "status": "new,acknowledged,in_progress",
+                                   "sort": "-updated_at"}),
+    ("overdue, by SLA due", {"overdue": "true", "sort": "sla_due_at"}),
+    ("last 7 days, newest", {"since": "__7d__", "sort": "-created_at"}),
+]
+
+
+# ---------------------------------------------------------------- data
+
+def fill_incidents(database_url: str, rows: int, *, seed: int = 1, chunk: int = 5000) -> float:
+    """Migrate and bulk-insert `rows` incidents (2 years of a city); returns seconds taken."""
+    from sqlalchemy import insert, text
+
+    from backend.auth.service import create_user
+    from backend.db import make_engine, make_sessionmaker, migrate
+    from backend.incidents import sla
+    from backend.incidents.models import CityService, Incident
+    from backend.simulator import city
+    from backend_client.schemas.incidents import PRIORITIES
+
+    t0 = time.perf_counter()
+    engine = make_engine(database_url)
+    migrate(engine)
+    with make_sessionmaker(engine)() as s:
+        create_user(s, username=BENCH_USER, role="dispatcher", password=BENCH_PASSWORD)
+        for code, name, phone, cats in city.CITY_SERVICES:
+            s.add(CityService(code=code, name=name, phone=phone, categories=cats, active=True))
+        s.commit()
+    rng = random.Random(seed)
+    now = datetime.now(timezone.utc)
+    span = 730 * 86400
+    codes = [c[0] for c in city.CITY_SERVICES]
+    with engine.begin() as conn:
+        batch = []
+        for i in range(rows):
+            body = city.complaint(rng)
+            created = now - timedelta(seconds=span * (1 - i / rows) + rng.uniform(0, 60))
+            age_h = (now - created).total_seconds() / 3600
+            due = sla.due_at(created, body["category"], body["priority"])
+            if age_h > 24 * 7:
+                status = rng.choices(["closed", "rejected", "duplicate", "resolved", "in_progress"],
+                                     weights=[88, 4, 3, 3, 2])[0]
+            else:
+                status = rng.choice(["new", "acknowledged", "in_progress", "resolved", "closed"])
+            batch.append(dict(
+                client_uuid=str(uuid.UUID(int=rng.getrandbits(128))), category=body["category"],
+                priority=body["priority"], priority_rank=PRIORITIES.index(body["priority"]), status=status,
+                duplicate_of=None, lat=body["lat"], lon=body["lon"], address=body["address"],
+                description=body["description"], search_text=f"{body['description']}\n{body['address']}".casefold(),
+                source=rng.choice(["citizen", "citizen", "operator", "sensor_alarm"]),
+                assignee=rng.choice(codes) if status != "new" else None, created_by="bench", created_at=created,
+                updated_at=created + timedelta(hours=rng.uniform(0, 48)), sla_due_at=due, version=1,
+                comment_count=0, attachment_count=0))
+            if len(batch) >= chunk:
+                conn.execute(insert(Incident), batch)
+                batch = []
+        if batch:
+            conn.execute(insert(Incident), batch)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return time.perf_counter() - t0
+
+
+@contextmanager
+def temp_postgres():
+    """A scratch PostgreSQL database (like tests/conftest.py pg_url), dropped afterwards; None if unreachable."""
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+            pass
+        import psycopg
+    except (OSError, ImportError):
+        yield None
+        return
+    name = f"sc_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+# ---------------------------------------------------------------- server
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(database_url: str, media_dir: Path):
+    """sc-server in its own process (so the load generator does not share its GIL); yields the base URL."""
+    port = _free_port()
+    env = {**os.environ, "SC_SECRET_KEY": SECRET, "SC_MEDIA_DIR": str(media_dir), "SC_RUN_INGEST": "false",
+           "SC_RUN_RECORDER": "false", "SC_DEMO": "false"}
+    env.pop("SC_DATABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "--host", "127.0.0.1", "--port", str(port),
+                             "--database-url", database_url], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {proc.stderr.read().decode(errors='replace')[-2000:]}")
+            try:
+                if requests.get(f"{url}/api/v1/health", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start in 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def login(url: str) -> str:
+    r = requests.post(f"{url}/api/v1/auth/token", data={"username": BENCH_USER, "password": BENCH_PASSWORD})
+    r.raise_for_status()
+    return r.json()["access_token"]
+
+
+def _params(i: int) -> tuple[str, dict]:
+    label, params = QUERIES[i % len(QUERIES)]
+    params = dict(params, limit="50")
+    if params.get("since") == "__7d__":
+        params["since"] = (datetime.now(timezone.utc) - timedelta(days=7)).isoformat()
+    return label, params
+
+
+# ---------------------------------------------------------------- load
+
+@dataclass
+class LoadResult:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed_s: float = 0.0
+    by_query: dict[str, list[float]] = field(default_factory=dict)
+
+    def pct(self, p: float, values: list[float] | None = None) -> float:
+        values = sorted(self.latencies_ms if values is None else values)
+        if not values:
+            return float("nan")
+        return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies_ms) / self.elapsed_s if self.elapsed_s else 0.0
+
+
+def open_loop(url: str, token: str, *, rate: float = 200, duration: float = 10, threads: int = 8) -> LoadResult:
+    """Request i is due at t0 + i/rate; latency counts from that due time (no coordinated omission)."""
+    total = int(rate * duration)
+    result = LoadResult()
+    lock = threading.Lock()
+    t0 = time.perf_counter() + 0.5
+
+    def worker(k: int) -> None:
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {token}"
+        local, local_q, errors = [], [], 0
+        for i in range(k, total, threads):
+            due = t0 + i / rate
+            if (wait := due - time.perf_counter()) > 0:
+                time.sleep(wait)
+            label, params = _params(i)
+            try:
+                ok = http.get(f"{url}/api/v1/incidents", params=params, timeout=10).status_code == 200
+            except requests.RequestException:
+                ok = False
+            ms = (time.perf_counter() - due) * 1000
+            if ok:
+                local.append(ms)
+                local_q.append((label, ms))
+            else:
+                errors += 1
+        with lock:
+            result.latencies_ms += local
+            result.errors += errors
+            for label, ms in local_q:
+                result.by_query.setdefault(label, []).append(ms)
+
+    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    result.elapsed_s = time.perf_counter() - t0
+    return result
+
+
+def closed_loop(url: str, token: str, *, workers: int, duration: float = 5) -> LoadResult:
+    """N workers each sending the next request as soon as the last one answered."""
+    result = LoadResult()
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + duration
+    counter = iter(range(10**9))
+
+    def worker() -> None:
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {token}"
+        local, errors = [], 0
+        while time.perf_counter() < stop_at:
+            _, params = _params(next(counter))
+            start = time.perf_counter()
+            try:
+                ok = http.get(f"{url}/api/v1/incidents", params=params, timeout=10).status_code == 200
+            except requests.RequestException:
+                ok = False
+            if ok:
+                local.append((time.perf_counter() - start) * 1000)
+            else:
+                errors += 1
+        with lock:
+            result.latencies_ms += local
+            result.errors += errors
+
+    t0 = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    result.elapsed_s = time.perf_counter() - t0
+    return result
+
+
+def single_query_times(url: str, token: str, repeats: int = 20) -> dict[str, float]:
+    """Median unloaded latency of each query shape (ms), to see which one is the slow one."""
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    out = {}
+    for i in range(len(QUERIES)):
+        label, params = _params(i)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            r = http.get(f"{url}/api/v1/incidents", params=params, timeout=10)
+            r.raise_for_status()
+            times.append((time.perf_counter() - start) * 1000)
+        out[label] = statistics.median(times)
+    return out
+
+
+def bench_server(database_url: str, label: str, *, rows: int = 100_000, rate: float = 200, duration: float = 10,
+                 workers: tuple[int, ...] = (2, 4, 8, 16)) -> dict:
+    """Fill, serve, measure; prints and returns the figures."""
+    print(f"\n== {label}: {rows:,} incidents ==", flush=True)
+    fill_s = fill_incidents(database_url, rows)
+    print(f"  bulk insert: {fill_s:.1f} s ({rows / fill_s:,.0f} rows/s)", flush=True)
+    figures: dict = {"label": label, "rows": rows, "fill_s": fill_s}
+    with tempfile.TemporaryDirectory() as media, running_server(database_url, Path(media)) as url:
+        token = login(url)
+        single_query_times(url, token, repeats=3)  # warm caches
+        singles = single_query_times(url, token)
+        print("  unloaded median per query (page of 50):")
+        for q, ms in singles.items():
+            print(f"    {q:<30} {ms:6.1f} ms")
+        r = open_loop(url, token, rate=rate, duration=duration)
+        figures.update(open_p50=r.pct(50), open_p99=r.pct(99), open_errors=r.errors, open_done=len(r.latencies_ms),
+                       open_achieved=r.throughput)
+        verdict = "meets" if r.pct(99) < 50 else "MISSES"
+        print(f"  open loop {rate:.0f} req/s for {duration:.0f} s: p50 {r.pct(50):.1f} ms, p99 {r.pct(99):.1f} ms, "
+              f"max {max(r.latencies_ms, default=float('nan')):.1f} ms, {len(r.latencies_ms)} ok, {r.errors} errors "
+              f"— {verdict} the p99 < 50 ms target", flush=True)
+        for q, values in sorted(r.by_query.items()):
+            print(f"    {q:<30} p50 {r.pct(50, values):6.1f}  p99 {r.pct(99, values):6.1f} ms")
+        best = (0.0, 0)
+        for n in workers:
+            c = closed_loop(url, token, workers=n, duration=max(3.0, duration / 2))
+            print(f"  closed loop {n:>2} workers: {c.throughput:6.0f} req/s, p50 {c.pct(50):.1f} ms, "
+                  f"p99 {c.pct(99):.1f} ms, {c.errors} errors", flush=True)
+            if c.errors == 0 and c.throughput > best[0]:
+                best = (c.throughput, n)
+        figures.update(max_throughput=best[0], max_throughput_workers=best[1])
+        print(f"  highest sustained throughput: {best[0]:.0f} req/s ({best[1]} workers)", flush=True)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--rate", type=float, default=200)
+    ap.add_argument("--duration", type=float, default=10)
+    ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--no-sqlite", action="store_true")
+    args = ap.parse_args(argv)
+    results = []
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            results.append(bench_server(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", "SQLite", rows=args.rows,
+                                        rate=args.rate, duration=args.duration))
+    if not args.no_postgres:
+        with temp_postgres() as pg:
+            if pg is None:
+                print("\n== PostgreSQL: not reachable on 127.0.0.1:5432, skipped ==")
+            else:
+                results.append(bench_server(pg, "PostgreSQL", rows=args.rows, rate=args.rate,
+                                            duration=args.duration))
+    # Client-side figures (model load/sort/filter, post-to-visible) are added here by the desktop side.
+    print("\n== summary: list endpoint, page of 50, filtered and sorted ==")
+    for f in results:
+        print(f"  {f['label']:<10} {f['rows']:,} rows: at {args.rate:.0f} req/s p50 {f['open_p50']:.1f} ms, "
+              f"p99 {f['open_p99']:.1f} ms; highest sustained {f['max_throughput']:.0f} req/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
