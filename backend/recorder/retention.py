@@ -16,6 +16,7 @@ from backend.cameras.models import Camera
 from backend.recordings.models import CameraEvent, EvidenceLock, RecordingQuota, Segment
 
 log = logging.getLogger(__name__)
+MB = 1024 * 1024
 
 
 def _locked(seg: Segment, locks: list[EvidenceLock]) -> bool:
@@ -46,7 +47,7 @@ def apply_retention(session: Session, media_dir: Path, *, now: datetime, default
         quota_mb = quota.quota_mb if quota else default_quota_mb
         if quota_mb > 0:
             session.flush()
-            limit = quota_mb * 1024 * 1024
+            limit = quota_mb * MB
             used = session.scalar(select(func.coalesce(func.sum(Segment.size), 0))
                                   .where(Segment.camera_id == cam.id)) or 0
             if used > limit:
