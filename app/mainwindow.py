@@ -32,6 +32,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_panels(panels if panels is not None else PANELS)
         self.setStatusBar(ConnectionStatusBar(ctx, self))
+        for service in {id(s): s for s in ctx.services.values()}.values():  # e.g. the offline banner
+            hook = getattr(service, "attach_window", None)
+            if hook:
+                hook(self)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.restore_layout()
 
