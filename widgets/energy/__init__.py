@@ -1,0 +1,1 @@
+"""Energy monitoring of municipal buildings: meters tree, consumption chart, city overview."""

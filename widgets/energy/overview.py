@@ -1,0 +1,140 @@
+"""City overview: today's use per resource against the baseline, top consumers, active alarms."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from backend_client.energy import EnergyApi
+from widgets.energy.chart import SEVERITY_COLORS
+from widgets.energy.labels import Labels
+
+
+class CityOverview(QWidget):
+    """Refreshes every minute and when an alarm changes; all calls run on the task pool."""
+
+    meter_requested = Signal(str)  # device uid to chart
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.api = EnergyApi(ctx.api)
+        self.labels = Labels(self)
+        self.alarms: list = []
+        self._busy = False
+
+        tiles = QHBoxLayout()
+        self.tiles: dict[str, QLabel] = {}
+        for resource in ("electricity", "heat", "water"):
+            box = QGroupBox(self.labels.resource(resource))
+            lay = QVBoxLayout(box)
+            lab = QLabel("—")
+            lab.setObjectName(f"today_{resource}")
+            lay.addWidget(lab)
+            self.tiles[resource] = lab
+            tiles.addWidget(box)
+
+        self.top_model = QStandardItemModel(0, 4, self)
+        self.top_model.setHorizontalHeaderLabels([self.tr("Building"), self.tr("Resource"), self.tr("Today"),
+                                                  self.tr("Expected")])
+        self.top_view = self._table(self.top_model)
+        self.top_view.doubleClicked.connect(self._open_top)
+
+        self.alarm_model = QStandardItemModel(0, 5, self)
+        self.alarm_model.setHorizontalHeaderLabels([self.tr("Severity"), self.tr("Building"), self.tr("Alarm"),
+                                                    self.tr("Since"), self.tr("State")])
+        self.alarm_view = self._table(self.alarm_model)
+        self.alarm_view.doubleClicked.connect(self._open_alarm)
+        self.ack_button = QPushButton(self.tr("Acknowledge"))
+        self.ack_button.clicked.connect(self.acknowledge_selected)
+
+        grid = QGridLayout(self)
+        grid.addLayout(tiles, 0, 0, 1, 2)
+        grid.addWidget(QLabel(self.tr("Top consumers today")), 1, 0)
+        grid.addWidget(QLabel(self.tr("Active alarms")), 1, 1)
+        grid.addWidget(self.top_view, 2, 0)
+        grid.addWidget(self.alarm_view, 2, 1)
+        grid.addWidget(self.ack_button, 3, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(60_000)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+
+    def _table(self, model) -> QTableView:
+        view = QTableView(self)
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        view.horizontalHeader().setStretchLastSection(True)
+        return view
+
+    # ------------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        api = self.api
+
+        def fetch():
+            return api.overview(), api.alarms(state="active")
+
+        self.ctx.tasks.run(fetch, on_done=self._loaded, on_error=self._failed, what="energy overview")
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self.ctx.errors.report(self.tr("Energy overview"), exc)
+
+    def _loaded(self, result) -> None:
+        self._busy = False
+        overview, alarms = result
+        for r in overview.resources:
+            text = f"{r.used:,.1f} {r.unit}".replace(",", " ")
+            if r.baseline:
+                pct = (r.used / r.baseline - 1) * 100 if r.baseline else 0
+                text += "\n" + self.tr("expected %1 (%2%)").replace(
+                    "%1", f"{r.baseline:,.1f}".replace(",", " ")).replace("%2", f"{pct:+.0f}")
+            self.tiles[r.resource].setText(text)
+        self.top_model.removeRows(0, self.top_model.rowCount())
+        for c in overview.top:
+            row = [QStandardItem(c.site), QStandardItem(self.labels.resource(c.resource)),
+                   QStandardItem(f"{c.used:.2f} {c.unit}"),
+                   QStandardItem("—" if c.baseline is None else f"{c.baseline:.2f} {c.unit}")]
+            row[0].setData(c.device)
+            self.top_model.appendRow(row)
+        self.set_alarms(alarms)
+
+    def set_alarms(self, alarms: list) -> None:
+        self.alarms = alarms
+        self.alarm_model.removeRows(0, self.alarm_model.rowCount())
+        for a in alarms:
+            sev = QStandardItem(self.labels.severity(a.severity))
+            sev.setForeground(QColor(SEVERITY_COLORS.get(a.severity, "#e5484d")))
+            sev.setData(a.id)
+            since = a.raised_at.astimezone().strftime("%d.%m %H:%M")
+            self.alarm_model.appendRow([sev, QStandardItem(a.site), QStandardItem(self.labels.alarm_type(a.type)),
+                                        QStandardItem(since), QStandardItem(self.labels.state(a.state))])
+
+    def selected_alarm(self):
+        rows = self.alarm_view.selectionModel().selectedRows()
+        return self.alarms[rows[0].row()] if rows else None
+
+    def acknowledge_selected(self) -> None:
+        alarm = self.selected_alarm()
+        if alarm is None or alarm.state != "active_unack":
+            return
+        self.ctx.tasks.run(self.api.acknowledge, alarm.id, on_done=lambda _: self.refresh(),
+                           what="acknowledge alarm")
+
+    def _open_top(self, index) -> None:
+        uid = self.top_model.item(index.row(), 0).data()
+        if uid:
+            self.meter_requested.emit(uid)
+
+    def _open_alarm(self, index) -> None:
+        self.meter_requested.emit(self.alarms[index.row()].device)

@@ -1,0 +1,269 @@
+"""The energy panel: a tree of buildings and meters, the consumption chart, the city overview."""
+
+from __future__ import annotations
+
+import csv
+import time
+from datetime import datetime, timedelta, timezone
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
+                               QTabWidget, QToolButton, QTreeView, QVBoxLayout, QWidget)
+
+from backend_client.energy import EnergyApi
+from widgets.energy.chart import CITY_UTC_OFFSET_S, EnergyChart
+from widgets.energy.labels import Labels
+from widgets.energy.overview import CityOverview
+
+DAY_MS = 86_400_000
+PRESETS = {"day": DAY_MS, "week": 7 * DAY_MS, "month": 30 * DAY_MS, "year": 365 * DAY_MS}
+CITY_TZ = timezone(timedelta(seconds=CITY_UTC_OFFSET_S))
+DEVICE_ROLE = 0x0100 + 1  # Qt.UserRole + 1
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class EnergyPanel(QWidget):
+    """Panel(ctx): everything that touches the network runs through ctx.tasks."""
+
+    loaded = Signal()  # a chart load finished (tests and the screenshot wait for it)
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("energy")
+        self.ctx = ctx
+        self.api = EnergyApi(ctx.api)
+        self.labels = Labels(self)
+        self.devices: dict[str, object] = {}
+        self.device = None
+        self.preset = "week"
+        self.end_ms = _now_ms()
+        self.start_ms = self.end_ms - PRESETS[self.preset]
+        self.series = None
+        self.alarm_periods: list[tuple[int, int, str]] = []
+        self._gen = 0
+
+        # Left: buildings and meters.
+        self.tree_model = QStandardItemModel(self)
+        self.tree_model.setHorizontalHeaderLabels([self.tr("Buildings and meters")])
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.selectionModel().currentChanged.connect(self._tree_current)
+
+        # Right: chart with its toolbar, and the city overview.
+        self.chart = EnergyChart(self)
+        self.chart.name_series(self.tr("Consumption"), self.tr("Expected"), self.tr("Previous period"))
+        self.chart.view_changed.connect(self._user_zoomed)
+        self.title = QLabel(self.tr("Choose a meter on the left"))
+        self.title.setObjectName("energy_title")
+        bar = QHBoxLayout()
+        self.back = QToolButton(text="◀")
+        self.back.setToolTip(self.tr("Earlier"))
+        self.back.clicked.connect(lambda: self.shift(-1))
+        bar.addWidget(self.back)
+        self.preset_buttons = QButtonGroup(self)
+        for name, text in (("day", self.tr("Day")), ("week", self.tr("Week")), ("month", self.tr("Month")),
+                           ("year", self.tr("Year"))):
+            b = QPushButton(text)
+            b.setCheckable(True)
+            b.setChecked(name == self.preset)
+            b.clicked.connect(lambda _=False, n=name: self.set_preset(n))
+            self.preset_buttons.addButton(b)
+            bar.addWidget(b)
+        self.forward = QToolButton(text="▶")
+        self.forward.setToolTip(self.tr("Later"))
+        self.forward.clicked.connect(lambda: self.shift(1))
+        bar.addWidget(self.forward)
+        self.compare = QCheckBox(self.tr("Previous period"))
+        self.compare.setChecked(True)
+        self.compare.toggled.connect(lambda _: self.reload())
+        bar.addWidget(self.compare)
+        bar.addStretch(1)
+        self.export_button = QPushButton(self.tr("Export CSV…"))
+        self.export_button.clicked.connect(self._ask_export)
+        bar.addWidget(self.export_button)
+
+        chart_page = QWidget()
+        lay = QVBoxLayout(chart_page)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.title)
+        lay.addLayout(bar)
+        lay.addWidget(self.chart, 1)
+
+        self.overview = CityOverview(ctx, self)
+        self.overview.meter_requested.connect(self.show_meter)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.overview, self.tr("City overview"))
+        self.tabs.addTab(chart_page, self.tr("Chart"))
+
+        split = QSplitter(self)
+        split.addWidget(self.tree)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(split)
+
+        self._zoom_timer = QTimer(self, singleShot=True, interval=300)
+        self._zoom_timer.timeout.connect(self.reload)
+        ctx.events.subscribe("telemetry.", self._on_telemetry)
+        ctx.events.subscribe("alarm.", self._on_alarm)
+        self.load_sites()
+        self.overview.refresh()
+
+    # ------------------------------------------------------------------ tree
+    def load_sites(self) -> None:
+        self.ctx.tasks.run(self.api.sites, on_done=self._sites_loaded, what="energy sites")
+
+    def _sites_loaded(self, sites) -> None:
+        self.tree_model.removeRows(0, self.tree_model.rowCount())
+        groups: dict[str, QStandardItem] = {}
+        for site in sites:
+            group = groups.get(site.kind)
+            if group is None:
+                group = groups[site.kind] = QStandardItem(self.labels.kind(site.kind))
+                group.setEditable(False)
+                self.tree_model.appendRow(group)
+            node = QStandardItem(site.name)
+            node.setEditable(False)
+            node.setToolTip(site.address)
+            group.appendRow(node)
+            for d in site.devices:
+                self.devices[d.uid] = (d, site)
+                leaf = QStandardItem(f"{self.labels.resource(d.resource or '') if d.resource else d.name}"
+                                     f", {self.labels.unit(d.unit)}")
+                leaf.setEditable(False)
+                leaf.setData(d.uid, DEVICE_ROLE)
+                node.appendRow(leaf)
+        if self.device is not None and self.device.uid in self.devices:
+            self.show_meter(self.device.uid)
+
+    def _tree_current(self, current, _previous) -> None:
+        uid = current.data(DEVICE_ROLE)
+        if uid:
+            self.show_meter(uid)
+
+    # ------------------------------------------------------------------ chart
+    def show_meter(self, uid: str) -> None:
+        if uid not in self.devices:
+            return
+        device, site = self.devices[uid]
+        self.device = device
+        self.tabs.setCurrentIndex(1)
+        self.title.setText(f"{site.name} — {self.labels.resource(device.resource or '')}")
+        self.reload()
+
+    def set_preset(self, name: str, *, end_ms: int | None = None) -> None:
+        self.preset = name
+        self.end_ms = end_ms if end_ms is not None else _now_ms()
+        self.start_ms = self.end_ms - PRESETS[name]
+        for b in self.preset_buttons.buttons():
+            b.setChecked(b.text() == {"day": self.tr("Day"), "week": self.tr("Week"),
+                                      "month": self.tr("Month"), "year": self.tr("Year")}[name])
+        self.reload()
+
+    def set_range(self, start_ms: int, end_ms: int) -> None:
+        self.start_ms, self.end_ms = int(start_ms), int(end_ms)
+        self.reload()
+
+    def shift(self, direction: int) -> None:
+        span = self.end_ms - self.start_ms
+        self.start_ms += direction * span
+        self.end_ms += direction * span
+        self.reload()
+
+    def _user_zoomed(self, x0: float, x1: float) -> None:
+        self.start_ms, self.end_ms = int(x0 * 1000), int(x1 * 1000)
+        self._zoom_timer.start()
+
+    def _points(self) -> int:
+        return max(200, min(2000, self.chart.plot.width()))
+
+    def reload(self) -> None:
+        if self.device is None:
+            return
+        self._gen += 1
+        gen, api, uid = self._gen, self.api, self.device.uid
+        start, end, points, compare = self.start_ms, self.end_ms, self._points(), self.compare.isChecked()
+
+        def fetch():
+            series = api.series(uid, start, end, points=points, baseline=True)
+            span = end - start
+            previous = api.series(uid, start - span, end - span, points=points) if compare else None
+            alarms = api.alarms(device=uid, start_ms=start, end_ms=end)
+            return series, previous, alarms, span
+
+        self.chart.set_x_range(start, end)
+        self.ctx.tasks.run(fetch, on_done=lambda r: self._loaded(gen, r), what="energy chart")
+
+    def _loaded(self, gen: int, result) -> None:
+        if gen != self._gen:  # a newer request is on its way
+            return
+        series, previous, alarms, span = result
+        self.series = series
+        self.chart.set_axis_label(f"{self.labels.unit(series.unit)} {self.labels.per(series.bucket_ms)}")
+        self.chart.set_series(series.ts, series.sum, series.bucket_ms, baseline=series.baseline,
+                              low=series.baseline_low, high=series.baseline_high)
+        if previous is not None:
+            self.chart.set_previous(previous.ts, previous.sum, span)
+        else:
+            self.chart.clear_previous()
+        now = _now_ms()
+        self.alarm_periods = [(a.period_start, a.period_end or now, a.severity) for a in alarms]
+        self.chart.set_alarm_periods(self.alarm_periods)
+        self.chart.set_x_range(self.start_ms, self.end_ms)
+        self.loaded.emit()
+
+    # ------------------------------------------------------------------ live
+    def _on_telemetry(self, type_: str, data) -> None:
+        if self.device is None or self.series is None or self.end_ms < _now_ms() - self.series.bucket_ms:
+            return
+        for r in (data or {}).get("readings", ()):
+            if r.get("device") == self.device.uid and r.get("key") == self.series.key:
+                self.chart.append_reading(int(r["ts"]), float(r["value"]))
+
+    def _on_alarm(self, type_: str, data) -> None:
+        self.overview.refresh()
+        if self.device is not None and (data or {}).get("device") == self.device.uid:
+            self.reload()
+
+    # ------------------------------------------------------------------ export
+    def csv_rows(self) -> list[list[str]]:
+        """What the chart shows: one row per bucket, city time."""
+        s = self.series
+        if s is None:
+            return []
+        rows = [["time", "min", "avg", "max", "sum", "count", "expected", "expected_low", "expected_high", "unit"]]
+        base = s.baseline or [None] * len(s.ts)
+        low = s.baseline_low or [None] * len(s.ts)
+        high = s.baseline_high or [None] * len(s.ts)
+        for i, t in enumerate(s.ts):
+            when = datetime.fromtimestamp(t / 1000, CITY_TZ).isoformat(timespec="minutes")
+            rows.append([when, f"{s.min[i]:g}", f"{s.avg[i]:g}", f"{s.max[i]:g}", f"{s.sum[i]:g}", str(s.count[i]),
+                         "" if base[i] is None else f"{base[i]:g}", "" if low[i] is None else f"{low[i]:g}",
+                         "" if high[i] is None else f"{high[i]:g}", s.unit])
+        return rows
+
+    def export_csv(self, path: str, on_done=None) -> None:
+        rows = self.csv_rows()
+
+        def write():
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                csv.writer(fh).writerows(rows)
+            return path
+
+        self.ctx.tasks.run(write, serial=True, on_done=on_done, what="export CSV")
+
+    def _ask_export(self) -> None:
+        if self.series is None:
+            return
+        name = f"{self.series.device}_{datetime.fromtimestamp(self.start_ms / 1000, CITY_TZ):%Y%m%d}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), name, self.tr("CSV files (*.csv)"))
+        if path:
+            self.export_csv(path, on_done=lambda p: self.ctx.bus.status_message.emit(
+                self.tr("Saved %1").replace("%1", p)))
