@@ -104,7 +104,7 @@ def list_incidents(
     items, total = service.list_incidents(session, status=status, category=category, priority=priority, q=q,
                                           since=since, until=until, bbox=bbox, overdue=overdue, assignee=assignee,
                                           sort=sort, offset=offset, limit=limit)
-    page = Page[IncidentOut](items=items, total=total, offset=offset, limit=limit)
+    page = Page[IncidentOut].model_construct(items=items, total=total, offset=offset, limit=limit)
     # Already validated: serialise once here instead of through response_model again.
     return Response(page.model_dump_json(), media_type="application/json")
 

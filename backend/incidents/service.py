@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from datetime import datetime, timezone
 from typing import Any
 
@@ -161,11 +162,14 @@ _OUT_COLUMNS = [Incident.id, Incident.client_uuid, Incident.category, Incident.p
 
 
 def row_to_out(row: Any, now: datetime) -> IncidentOut:
-    """IncidentOut from a row of _OUT_COLUMNS (lists read rows, not ORM objects: several times faster)."""
+    """IncidentOut from a row of _OUT_COLUMNS. Lists read plain rows, not ORM objects, and skip
+    re-validating what the database already guarantees: several times faster for a page."""
     data = row._asdict()
     data["number"] = incident_number(row.id)
     data["overdue"] = sla.is_overdue(row.status, row.sla_due_at, now)
-    return IncidentOut.model_validate(data)
+    if data["client_uuid"] is not None:
+        data["client_uuid"] = uuid.UUID(data["client_uuid"])
+    return IncidentOut.model_construct(**data)
 
 
 def list_history(session: Session, *, incident_id: int) -> list[IncidentHistory]:
