@@ -79,6 +79,18 @@ STREETS = [
     ("автодорога на Курскую АЭС", "main", [(51.6640, 35.6330), (51.6665, 35.6250), (51.6700, 35.6170),
                                            (51.6735, 35.6090)]),
     ("автодорога на Курск", "main", [(51.6690, 35.6720), (51.6720, 35.6800), (51.6760, 35.6900)]),
+    # Minor streets and driveways between the blocks.
+    ("улица Победы", "minor", [(51.6560, 35.6360), (51.6575, 35.6440), (51.6582, 35.6468)]),
+    ("улица Октябрьская", "minor", [(51.6605, 35.6380), (51.6612, 35.6440), (51.6625, 35.6470)]),
+    ("улица Пионерская", "minor", [(51.6650, 35.6390), (51.6660, 35.6430), (51.6675, 35.6455)]),
+    ("улица Курская", "minor", [(51.6530, 35.6440), (51.6545, 35.6400)]),
+    ("улица Красная", "minor", [(51.6500, 35.6515), (51.6470, 35.6590)]),
+    ("улица Дружбы", "minor", [(51.6625, 35.6610), (51.6640, 35.6660), (51.6618, 35.6690)]),
+    ("улица Энтузиастов", "minor", [(51.6668, 35.6660), (51.6655, 35.6700), (51.6640, 35.6745)]),
+    ("улица Заводская", "minor", [(51.6690, 35.6300), (51.6705, 35.6375), (51.6725, 35.6400)]),
+    ("улица Северная", "minor", [(51.6705, 35.6375), (51.6710, 35.6480), (51.6705, 35.6560)]),
+    ("улица Южная", "minor", [(51.6478, 35.6420), (51.6470, 35.6500), (51.6455, 35.6520)]),
+    ("улица Луговая", "minor", [(51.6438, 35.6600), (51.6455, 35.6640), (51.6470, 35.6700)]),
 ]
 
 
@@ -125,6 +137,76 @@ PARKS = [
 ]
 
 
+def _buildings() -> list[dict]:
+    """Blocks of flats along the town streets: footprints 16 m deep, set back from the kerb.
+
+    Placed where they clear every street by 20 m, inside the residential districts, as in a
+    Soviet-era microdistrict; deterministic, so a rebuild gives the same file.
+    """
+    k = math.cos(math.radians(51.66))
+    m_lat, m_lon = 1 / 111_320.0, 1 / (111_320.0 * k)
+
+    def to_xy(lat, lon):
+        return lon / m_lon, lat / m_lat
+
+    def to_ll(x, y):
+        return y * m_lat, x * m_lon
+
+    segments = []
+    for name, kind, pts in STREETS:
+        xy = [to_xy(*p) for p in pts]
+        segments += [(a, b) for a, b in zip(xy, xy[1:])]
+
+    def dist_to_streets(x, y):
+        best = 1e9
+        for (ax, ay), (bx, by) in segments:
+            dx, dy = bx - ax, by - ay
+            t = max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy or 1e-9)))
+            best = min(best, math.hypot(x - ax - t * dx, y - ay - t * dy))
+        return best
+
+    def inside(poly, lat, lon):
+        hit = False
+        for (la1, lo1), (la2, lo2) in zip(poly, poly[1:] + poly[:1]):
+            if (lo1 > lon) != (lo2 > lon) and lat < (la2 - la1) * (lon - lo1) / (lo2 - lo1) + la1:
+                hit = not hit
+        return hit
+
+    built = [p for _, kind, p in DISTRICTS if kind in ("center", "residential", "village")]
+    village = next(p for _, kind, p in DISTRICTS if kind == "village")
+    out, placed = [], []
+    for name, kind, pts in STREETS:
+        if name.startswith("автодорога"):
+            continue
+        xy = [to_xy(*p) for p in pts]
+        for (ax, ay), (bx, by) in zip(xy, xy[1:]):
+            length = math.hypot(bx - ax, by - ay)
+            ux, uy = (bx - ax) / length, (by - ay) / length
+            nx, ny = -uy, ux
+            mid_lat, mid_lon = to_ll((ax + bx) / 2, (ay + by) / 2)
+            small = inside(village, mid_lat, mid_lon)  # the private sector: cottages, not blocks
+            long_m, depth = (16, 6) if small else (62, 8)
+            step = long_m + (14 if small else 24)
+            for side in (1, -1):
+                setback = 22 if small else 34 if kind != "minor" else 26
+                d = 30.0
+                while d + long_m < length - 20:
+                    cx = ax + ux * (d + long_m / 2) + nx * setback * side
+                    cy = ay + uy * (d + long_m / 2) + ny * setback * side
+                    lat, lon = to_ll(cx, cy)
+                    ok = (any(inside(p, lat, lon) for p in built) and dist_to_streets(cx, cy) > 20
+                          and all(math.hypot(cx - px, cy - py) > (20 if small else 60) for px, py in placed))
+                    if ok:
+                        placed.append((cx, cy))
+                        hl, hw = long_m / 2, depth
+                        corners = [(cx + ux * a + nx * b, cy + uy * a + ny * b)
+                                   for a, b in ((-hl, -hw), (hl, -hw), (hl, hw), (-hl, hw))]
+                        out.append(feature("Polygon", ring([to_ll(x, y) for x, y in corners]),
+                                           kind="residential", street=name))
+                    d += step
+    return out
+
+
 def main() -> None:
     districts = fc([feature("Polygon", ring(p), name=n, kind=k) for n, k, p in DISTRICTS])
     streets = fc([feature("LineString", ll(p), name=n, kind=k) for n, k, p in STREETS])
@@ -133,8 +215,11 @@ def main() -> None:
         feature("LineString", ll(river()), name="река Сейм", kind="river"),
     ] + [feature("Polygon", ring(p), name=n, kind="park") for n, p in PARKS])
     landmarks = fc([feature("Point", [lon, lat], name=n, kind=k) for n, k, lat, lon in LANDMARKS])
-    for name, data in (("districts", districts), ("streets", streets), ("water", water), ("landmarks", landmarks)):
-        (HERE / f"kurchatov_{name}.geojson").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+    buildings = fc(_buildings())
+    for name, data in (("districts", districts), ("streets", streets), ("water", water), ("landmarks", landmarks),
+                       ("buildings", buildings)):
+        indent = None if name == "buildings" else 1  # hundreds of footprints: keep that file compact
+        (HERE / f"kurchatov_{name}.geojson").write_text(json.dumps(data, ensure_ascii=False, indent=indent) + "\n",
                                                        encoding="utf-8")
 
 

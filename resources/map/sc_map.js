@@ -69,19 +69,155 @@
     return '';
   }
 
+
+  /* ------------------------------------------------------- dots on one canvas */
+
+  /* Thousands of moving things (buses, sensors): one canvas, one path per colour, redrawn
+   * at most once a frame. Leaflet's own circle markers cost a layer object and events each. */
+  var DotLayer = L.Layer.extend({
+    initialize: function (def) {
+      this.def = def;
+      this.items = new Map();   // key -> {item, lat, lon}
+      this._xs = new Float32Array(0); this._ys = new Float32Array(0); this._keys = [];
+      this._frame = null;
+    },
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create('canvas', 'sc-dots leaflet-zoom-hide');
+      map.getPanes().overlayPane.appendChild(this._canvas);
+      map.on('moveend zoomend resize viewreset', this._reset, this);
+      this._reset();
+    },
+    onRemove: function (map) {
+      map.off('moveend zoomend resize viewreset', this._reset, this);
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+    },
+    clearLayers: function () { this.items = new Map(); this.redraw(); },
+    upsert: function (items, replace) {
+      if (replace) { this.items = new Map(); }
+      for (var i = 0; i < items.length; i++) {
+        var it = items[i];
+        this.items.set(String(it.id), {item: it, lat: it.lat, lon: it.lon});
+      }
+      this.redraw();
+    },
+    move: function (ids, coords) {
+      for (var i = 0; i < ids.length; i++) {
+        var rec = this.items.get(String(ids[i]));
+        if (rec) { rec.lat = rec.item.lat = coords[2 * i]; rec.lon = rec.item.lon = coords[2 * i + 1]; }
+      }
+      this.redraw();
+    },
+    remove: function (ids) {
+      for (var i = 0; i < ids.length; i++) { this.items.delete(String(ids[i])); }
+      this.redraw();
+    },
+    get: function (key) {
+      var rec = this.items.get(String(key));
+      return rec ? {scItem: rec.item, getLatLng: function () { return L.latLng(rec.lat, rec.lon); }} : undefined;
+    },
+    redraw: function () {
+      if (!this._map || this._frame) { return; }
+      var self = this;
+      this._frame = requestAnimationFrame(function () { self._frame = null; self._draw(); });
+    },
+    _reset: function () {
+      if (!this._map || !this._canvas) { return; }
+      var size = this._map.getSize(), dpr = window.devicePixelRatio || 1;
+      L.DomUtil.setPosition(this._canvas, this._map.containerPointToLayerPoint([0, 0]));
+      this._canvas.width = size.x * dpr; this._canvas.height = size.y * dpr;
+      this._canvas.style.width = size.x + 'px'; this._canvas.style.height = size.y + 'px';
+      this._draw();
+    },
+    _draw: function () {
+      if (!this._map || !this._canvas) { return; }
+      var map = this._map, ctx = this._canvas.getContext('2d'), dpr = window.devicePixelRatio || 1;
+      var size = map.getSize(), n = this.items.size;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, size.x, size.y);
+      if (this._xs.length < n) { this._xs = new Float32Array(n * 2); this._ys = new Float32Array(n * 2); }
+      this._keys = new Array(n);
+      // Project with the map's origin once, not through latLngToContainerPoint per dot.
+      var origin = map.getPixelOrigin().add(map._getMapPanePos()), zoom = map.getZoom();
+      var crs = map.options.crs, byColor = {}, r = this.def.radius || 4, j = 0, def = this.def;
+      this.items.forEach(function (rec, key) {
+        var p = crs.latLngToPoint(L.latLng(rec.lat, rec.lon), zoom);
+        var x = p.x - origin.x, y = p.y - origin.y;
+        this._xs[j] = x; this._ys[j] = y; this._keys[j] = key; j++;
+        if (x < -r || y < -r || x > size.x + r || y > size.y + r) { return; }
+        var c = rec.item.color || def.color || '#3e9eff';
+        (byColor[c] || (byColor[c] = [])).push(x, y);
+      }, this);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = '#0b1018';
+      for (var color in byColor) {
+        var pts = byColor[color];
+        ctx.beginPath();
+        for (var k = 0; k < pts.length; k += 2) {
+          ctx.moveTo(pts[k] + r, pts[k + 1]);
+          ctx.arc(pts[k], pts[k + 1], r, 0, 6.2832);
+        }
+        ctx.fillStyle = color;
+        ctx.fill();
+        ctx.stroke();
+      }
+    },
+    hit: function (containerPoint) {
+      var best = null, bestD = (this.def.radius || 4) + 4, x = containerPoint.x, y = containerPoint.y;
+      for (var i = 0; i < this._keys.length; i++) {
+        var d = Math.abs(this._xs[i] - x) + Math.abs(this._ys[i] - y);
+        if (d < bestD) { bestD = d; best = this._keys[i]; }
+      }
+      return best;
+    }
+  });
+
+  Object.defineProperty(DotLayer.prototype, 'size', {get: function () { return this.items.size; }});
+  DotLayer.prototype.has = function (key) { return this.items.has(String(key)); };
+  DotLayer.prototype.keys = function () { return this.items.keys(); };
+
+  function dotUnder(e) {
+    if (!e.latlng) { return null; }
+    var pt = e.containerPoint || SC.map.latLngToContainerPoint(e.latlng);
+    var names = Object.keys(SC.layers);
+    for (var i = 0; i < names.length; i++) {
+      var l = SC.layers[names[i]];
+      if (l.def.style === 'dot' && SC.map.hasLayer(l.group)) {
+        var key = l.group.hit(pt);
+        if (key != null) { return {layer: l, key: key}; }
+      }
+    }
+    return null;
+  }
+
+  var dotTip = null;
+  function onDotHover(e) {
+    var hit = draw.mode ? null : dotUnder(e);
+    var rec = hit && hit.layer.group.items.get(hit.key);
+    SC.map.getContainer().classList.toggle('sc-over-dot', !!hit);
+    if (rec && rec.item.title) {
+      if (!dotTip) { dotTip = L.tooltip({className: 'sc-tip', direction: 'top', offset: [0, -6]}); }
+      dotTip.setLatLng([rec.lat, rec.lon]).setContent(esc(rec.item.title));
+      if (!SC.map.hasLayer(dotTip)) { dotTip.addTo(SC.map); }
+    } else if (dotTip && SC.map.hasLayer(dotTip)) {
+      SC.map.removeLayer(dotTip);
+    }
+  }
+
   function makeLayer(def) {
     var group;
     if (def.style === 'incident') {
       group = L.markerClusterGroup({
-        maxClusterRadius: 45, disableClusteringAtZoom: 16, spiderfyOnMaxZoom: false,
+        maxClusterRadius: 32, disableClusteringAtZoom: 15, spiderfyOnMaxZoom: false,
         showCoverageOnHover: false, chunkedLoading: true, iconCreateFunction: clusterIcon
       });
-    } else if (def.style === 'shape') {
-      group = L.featureGroup();
+    } else if (def.style === 'dot') {
+      group = new DotLayer(def);
     } else {
       group = L.featureGroup();
     }
-    var layer = {def: def, group: group, items: new Map()};
+    // A dot layer keeps its own items; it answers size/get/has/keys like the Map the others use.
+    var layer = {def: def, group: group, items: group instanceof DotLayer ? group : new Map()};
     SC.layers[def.name] = layer;
     if (def.visible !== false) { group.addTo(SC.map); }
     if (SC.control) { SC.control.addOverlay(group, esc(def.title)); }
@@ -149,6 +285,7 @@
 
   function upsert(layer, items, replace) {
     var group = layer.group, fresh = [];
+    if (group instanceof DotLayer) { group.upsert(items, replace); layer.items = group; return; }
     if (replace) {
       group.clearLayers();
       layer.items = new Map();
@@ -169,6 +306,7 @@
 
   function removeIds(layer, ids) {
     var gone = [];
+    if (layer.group instanceof DotLayer) { layer.group.remove(ids); return; }
     for (var i = 0; i < ids.length; i++) {
       var key = String(ids[i]), obj = layer.items.get(key);
       if (obj) { gone.push(obj); layer.items.delete(key); }
@@ -340,8 +478,21 @@
     set: function (op) { var l = SC.layers[op.layer]; if (l) { upsert(l, op.items, true); } },
     update: function (op) { var l = SC.layers[op.layer]; if (l) { upsert(l, op.items, false); } },
     remove: function (op) { var l = SC.layers[op.layer]; if (l) { removeIds(l, op.ids); } },
+    move: function (op) {
+      var l = SC.layers[op.layer];
+      if (!l) { return; }
+      if (l.group instanceof DotLayer) { l.group.move(op.ids, op.ll); return; }
+      for (var i = 0; i < op.ids.length; i++) {
+        var obj = l.items.get(String(op.ids[i]));
+        if (obj && obj.setLatLng) {
+          obj.scItem.lat = op.ll[2 * i]; obj.scItem.lon = op.ll[2 * i + 1];
+          obj.setLatLng([op.ll[2 * i], op.ll[2 * i + 1]]);
+        }
+      }
+    },
     select: function (op) { SC.selectIncident(op.id, op.centre !== false); },
     center: function (op) { SC.map.setView([op.lat, op.lon], op.zoom || SC.map.getZoom(), {animate: false}); },
+    fit: function (op) { SC.map.fitBounds(op.bounds, {animate: false}); },
     view: function (op) { SC.map.setView([op.lat, op.lon], op.zoom, {animate: false}); },
     area: function (op) { SC.setArea(op.polygon, false); },
     draw: function (op) { draw.start(op.mode); },
@@ -362,6 +513,9 @@
         try { fn(ops[i]); } catch (err) { callBridge('pageError', String(err && err.stack || err)); }
       }
     }
+    for (var j = 0; j < ops.length; j++) {
+      if (ops[j].layer === 'incidents') { updateLegend(); break; }
+    }
     SC.lastApplyMs = performance.now() - t0;
     SC.applied = msg.seq || SC.applied;
     if (msg.seq != null && SC.bridge) {
@@ -379,19 +533,60 @@
     return {lat: c.lat, lon: c.lng, zoom: SC.map.getZoom(), area: SC.area};
   };
 
+  /* ----------------------------------------------------------------- legend */
+
+  function makeLegend(text) {
+    var Legend = L.Control.extend({
+      options: {position: 'bottomleft'},
+      onAdd: function () {
+        var el = L.DomUtil.create('div', 'sc-legend');
+        var rows = ['critical', 'high', 'medium', 'low'].map(function (p) {
+          return '<div class="sc-legend-row"><span class="sc-legend-dot sc-p-' + p + '"></span>' +
+                 '<span class="sc-legend-name">' + esc((text.priorities || {})[p] || p) + '</span>' +
+                 '<span class="sc-legend-n" data-p="' + p + '">0</span></div>';
+        }).join('');
+        el.innerHTML = '<div class="sc-legend-title">' + esc(text.legendTitle || 'Incidents') +
+          '<span class="sc-legend-total" data-p="total">0</span></div>' + rows +
+          '<div class="sc-legend-row sc-legend-overdue"><span class="sc-legend-dot sc-legend-ring"></span>' +
+          '<span class="sc-legend-name">' + esc(text.overdue || 'Overdue') + '</span>' +
+          '<span class="sc-legend-n" data-p="overdue">0</span></div>';
+        L.DomEvent.disableClickPropagation(el);
+        return el;
+      }
+    });
+    return new Legend();
+  }
+
+  function updateLegend() {
+    var layer = SC.layers.incidents, el = SC.legend && SC.legend.getContainer();
+    if (!layer || !el) { return; }
+    var n = {critical: 0, high: 0, medium: 0, low: 0, overdue: 0, total: 0};
+    layer.items.forEach(function (obj) {
+      var it = obj.scItem;
+      n.total++;
+      if (n[it.priority] !== undefined) { n[it.priority]++; }
+      if (it.overdue) { n.overdue++; }
+    });
+    var cells = el.querySelectorAll('[data-p]');
+    for (var i = 0; i < cells.length; i++) { cells[i].textContent = n[cells[i].getAttribute('data-p')]; }
+  }
+
   /* ------------------------------------------------------------------- init */
 
   SC.init = function (map, cfg) {
     SC.map = map;
     SC.cfg = cfg;
     SC.canvas = L.canvas({padding: 0.2});
-    map.attributionControl.setPrefix(false);
+    if (map.attributionControl) { map.attributionControl.setPrefix(false); }
+    L.control.scale({imperial: false, position: 'bottomright'}).addTo(map);
+    SC.legend = makeLegend(cfg.text || {}).addTo(map);
     SC.control = L.control.layers(cfg.baseLayers ? {} : null, null, {collapsed: true, position: 'topright'}).addTo(map);
     (cfg.baseOverlays || []).forEach(function (b) {
       var layer = window[b.var];
       if (layer) { SC.control.addOverlay(layer, esc(b.title)); }
     });
     (cfg.layers || []).forEach(makeLayer);
+    if (cfg.fitBounds) { map.fitBounds(cfg.fitBounds, {animate: false}); }
     (cfg.labels || []).forEach(function (lb) {
       L.marker([lb.lat, lb.lon], {
         interactive: false, keyboard: false,
@@ -401,16 +596,35 @@
     });
     function zoomClass() {
       var el = map.getContainer(), z = map.getZoom();
-      el.classList.toggle('sc-z-far', z < 14);
-      el.classList.toggle('sc-z-near', z >= 15);
+      el.classList.toggle('sc-z-lt14', z < 14);
+      el.classList.toggle('sc-z-lt15', z < 15);
+      el.classList.toggle('sc-z-lt16', z < 16);
     }
     map.on('zoomend', zoomClass);
     zoomClass();
-    map.on('contextmenu', function (e) { if (!draw.mode) { contextMenu(e, 'map', null); } });
+    map.on('contextmenu', function (e) {
+      if (draw.mode) { return; }
+      var hit = dotUnder(e);
+      contextMenu(e, hit ? hit.layer.def.name : 'map', hit ? hit.key : null);
+    });
+    // Overdue incidents pulse in a few steps, not at 60 frames a second: the operator sees
+    // the beat, and an idle map costs the desktop almost nothing.
+    var beat = 0;
+    setInterval(function () {
+      var el = map.getContainer();
+      el.classList.remove('sc-beat-' + beat);
+      beat = (beat + 1) % 4;
+      el.classList.add('sc-beat-' + beat);
+    }, 350);
     map.on('mousedown', onMouseDown);
     map.on('mousemove', onMouseMove);
     map.on('mouseup', onMouseUp);
-    map.on('click', onClick);
+    map.on('click', function (e) {
+      if (draw.mode) { onClick(e); return; }
+      var hit = dotUnder(e);
+      if (hit) { callBridge('itemClicked', hit.layer.def.name, String(hit.key)); }
+    });
+    map.on('mousemove', onDotHover);
     map.on('dblclick', onDblClick);
     map.on('moveend', function () {
       var c = map.getCenter();

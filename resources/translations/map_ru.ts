@@ -84,6 +84,30 @@
       <translation>Маршруты уборки</translation>
     </message>
     <message>
+      <source>Open incidents</source>
+      <translation>Открытые происшествия</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Просрочено</translation>
+    </message>
+    <message>
+      <source>Critical</source>
+      <translation>Критический</translation>
+    </message>
+    <message>
+      <source>High</source>
+      <translation>Высокий</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <translation>Средний</translation>
+    </message>
+    <message>
+      <source>Low</source>
+      <translation>Низкий</translation>
+    </message>
+    <message>
       <source>Drag to draw a rectangle · Esc cancels</source>
       <translation>Протяните, чтобы нарисовать прямоугольник · Esc — отмена</translation>
     </message>
@@ -98,6 +122,10 @@
     <message>
       <source>River and reservoir</source>
       <translation>Река и водохранилище</translation>
+    </message>
+    <message>
+      <source>Buildings</source>
+      <translation>Здания</translation>
     </message>
     <message>
       <source>Streets</source>

@@ -112,7 +112,7 @@ def test_open_incidents_load_off_the_gui_thread_onto_the_page(panel, qtbot, ctx,
     assert ctx.api.calls and ctx.api.calls[0][1] == "/api/v1/incidents"
     on_page = js(panel, qtbot, "JSON.stringify(Array.from(SC.layers.incidents.items.keys()))")
     assert str(incidents[0]["id"]) not in json.loads(on_page)  # the closed one
-    assert len(panel.state.items["incidents"]) == len(json.loads(on_page))
+    assert panel.sender.layer_size("incidents") == len(json.loads(on_page))
 
 
 def test_click_on_incident_selects_it_for_the_queue_and_card(panel, qtbot, ctx, incidents):
@@ -200,15 +200,29 @@ def test_five_thousand_moving_objects_go_in_one_message(panel, qtbot):
     panel.bridge.batch.connect(sent.append)
     panel.set_layer_items("buses", demo.moving_objects(5000, 0.0))
     js_until(panel, qtbot, "SC.layers.buses.items.size", lambda n: n == 5000, timeout=20_000)
+    qtbot.waitUntil(lambda: panel.idle, timeout=10_000)
     sent.clear()
     moved = demo.moving_objects(5000, 1.0)
     with qtbot.waitSignal(panel.batch_applied, timeout=20_000):
         panel.update_items("buses", moved)
-    assert len(sent) == 1 and len(json.loads(sent[0])["ops"][0]["items"]) == 5000
+    assert len(sent) == 1
+    (op,) = json.loads(sent[0])["ops"]  # only positions changed: ids plus a flat [lat, lon, ...] list
+    assert op["op"] == "move" and len(op["ids"]) == 5000 and len(op["ll"]) == 10_000
     pos = json.loads(js(panel, qtbot, "JSON.stringify(SC.layers.buses.items.get('4321').getLatLng())"))
     assert (pos["lat"], pos["lng"]) == pytest.approx((moved[4321]["lat"], moved[4321]["lon"]))
+    panel.update_items("buses", [dict(moved[7], color="#ff0000")])  # a change beyond position
+    js_until(panel, qtbot, "SC.layers.buses.items.get('7').scItem.color", lambda c: c == "#ff0000")
     panel.remove_items("buses", list(range(0, 5000, 2)))
     js_until(panel, qtbot, "SC.layers.buses.items.size", lambda n: n == 2500)
+
+    # A click on a dot on the canvas reaches Python with its layer and id.
+    clicked = []
+    panel.bridge.item_clicked.connect(lambda layer, key: clicked.append((layer, key)))
+    js(panel, qtbot, "var d = SC.layers.buses.items.get('7'); SC.map.setView(d.getLatLng(), 17, {animate: false});"
+                     "SC.layers.buses.group._draw();"
+                     "SC.map.fire('click', {latlng: d.getLatLng(),"
+                     " containerPoint: SC.map.latLngToContainerPoint(d.getLatLng())});0")
+    qtbot.waitUntil(lambda: ("buses", "7") in clicked, timeout=5000)
 
 
 def test_camera_menu_opens_it_on_the_wall_and_drag_carries_its_id(panel, qtbot, ctx):
@@ -279,7 +293,7 @@ def test_exports_png_and_a_standalone_html_that_works_offline(panel, qtbot, tmp_
                        box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=10_000)
     standalone, count, area_len = json.loads(box[0])
-    assert standalone is True and count == len(panel.state.items["incidents"]) and area_len == 3
+    assert standalone is True and count == panel.sender.layer_size("incidents") and area_len == 3
     assert guard.remote == []
     page.deleteLater()  # the page before its profile, or WebEngine warns
     profile.deleteLater()

@@ -32,6 +32,20 @@ def test_outbox_merges_a_burst_into_one_operation_per_layer():
     assert not box
 
 
+def test_position_only_changes_travel_as_a_flat_move():
+    from widgets.map.layers import LayerState
+
+    state, box = LayerState(), Outbox()
+    state.set("buses", [{"id": 1, "lat": 1.0, "lon": 1.0, "title": "A"}, {"id": 2, "lat": 2.0, "lon": 2.0}])
+    changed, moved = state.update("buses", [{"id": 1, "lat": 1.5, "lon": 1.25, "title": "A"},
+                                            {"id": 2, "lat": 2.0, "lon": 2.0, "title": "B"},
+                                            {"id": 3, "lat": 3.0, "lon": 3.0}])
+    assert [it["id"] for it in changed] == [2, 3] and [k for k, _ in moved] == ["1"]
+    box.move("buses", moved)
+    box.move("buses", [("1", {"id": 1, "lat": 1.1234567, "lon": 1.0})])
+    assert box.take() == [{"op": "move", "layer": "buses", "ids": ["1"], "ll": [1.123457, 1.0]}]
+
+
 def test_outbox_keeps_order_around_selection():
     box = Outbox()
     box.items("update", "incidents", [{"id": 1, "lat": 1, "lon": 1}])

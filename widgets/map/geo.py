@@ -12,8 +12,9 @@ import resources
 
 CITY_DIR = Path(resources.__file__).resolve().parent / "city"
 CITY_CENTER = (51.6590, 35.6520)
+CITY_BOUNDS = [[51.6425, 35.6290], [51.6760, 35.6760]]  # the built-up town, south-west to north-east
 CITY_NAME = "г. Курчатов"
-BASE_LAYERS = ("districts", "water", "streets", "landmarks")
+BASE_LAYERS = ("districts", "water", "buildings", "streets", "landmarks")
 _M_PER_DEG_LAT = 111_320.0
 
 

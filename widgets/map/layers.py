@@ -75,10 +75,21 @@ class LayerState:
     def set(self, layer: str, items: list[dict]) -> None:
         self.items[layer] = {str(it["id"]): it for it in items}
 
-    def update(self, layer: str, items: list[dict]) -> None:
+    def update(self, layer: str, items: list[dict]) -> tuple[list[dict], list[tuple[str, dict]]]:
+        """Store items; return (changed items, moved-only (key, item)) so moves can travel compactly."""
         store = self.items.setdefault(layer, {})
+        changed: list[dict] = []
+        moved: list[tuple[str, dict]] = []
         for it in items:
-            store[str(it["id"])] = it
+            key = str(it["id"])
+            old = store.get(key)
+            store[key] = it
+            if (old is not None and old.keys() == it.keys()
+                    and all(v == old[k] for k, v in it.items() if k != "lat" and k != "lon")):
+                moved.append((key, it))
+            else:
+                changed.append(it)
+        return changed, moved
 
     def remove(self, layer: str, ids: list) -> None:
         store = self.items.setdefault(layer, {})
@@ -109,7 +120,7 @@ class Outbox:
         for op in reversed(self.ops):
             if op.get("layer") == layer:
                 return op
-            if op["op"] not in ("set", "update", "remove"):
+            if op["op"] not in ("set", "update", "remove", "move"):
                 return None  # never reorder around selection or view changes
         return None
 
@@ -124,6 +135,24 @@ class Outbox:
         else:
             self.ops.append({"op": "update", "layer": layer, "items": {str(it["id"]): it for it in items}})
 
+    def move(self, layer: str, moved: list[tuple[str, dict]]) -> None:
+        """Items whose only change is their position: sent as ids plus a flat [lat, lon, ...] list."""
+        last = self._last_for(layer)
+        if last is not None and last["op"] in ("set", "update"):
+            rest = []
+            for key, it in moved:
+                if last["op"] == "set" or key in last["items"]:
+                    last["items"][key] = it
+                else:
+                    rest.append((key, it))
+            moved = rest
+            if not moved:
+                return
+        elif last is not None and last["op"] == "move":
+            last["pos"].update(moved)
+            return
+        self.ops.append({"op": "move", "layer": layer, "pos": dict(moved)})
+
     def remove(self, layer: str, ids: list) -> None:
         last = self._last_for(layer)
         keys = [str(i) for i in ids]
@@ -134,6 +163,9 @@ class Outbox:
         if last is not None and last["op"] == "update":
             for k in keys:
                 last["items"].pop(k, None)
+        if last is not None and last["op"] == "move":
+            for k in keys:
+                last["pos"].pop(k, None)
         if last is not None and last["op"] == "remove":
             last["ids"].extend(keys)
         else:
@@ -148,4 +180,12 @@ class Outbox:
         for op in ops:
             if isinstance(op.get("items"), dict):
                 op["items"] = list(op["items"].values())
+            elif op["op"] == "move":
+                pos = op.pop("pos")
+                op["ids"] = list(pos)
+                flat: list[float] = []
+                for it in pos.values():
+                    flat.append(round(it["lat"], 6))
+                    flat.append(round(it["lon"], 6))
+                op["ll"] = flat
         return ops

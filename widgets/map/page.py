@@ -40,7 +40,7 @@ CSS_ASSETS = [
 ]
 
 DISTRICT_FILL = {"center": "#17222f", "residential": "#131b26", "industrial": "#191a21", "village": "#121c1a"}
-STREET_STYLE = {"main": ("#3f4d60", 5), "secondary": ("#2d3847", 3)}
+STREET_STYLE = {"main": ("#3f4d60", 5), "secondary": ("#2f3a4a", 3), "minor": ("#263140", 2)}
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class PageSpec:
     center: tuple[float, float] = geo.CITY_CENTER
     zoom: int = 14
     snapshot: dict | None = None           # ops applied at load when there is no Qt (exports)
+    fit_city: bool = True                  # open on the whole town, whatever the window size
     extra: dict = field(default_factory=dict)
 
 
@@ -88,6 +89,8 @@ def _labels() -> list[dict]:
         lat = sum(p[1] for p in ring) / len(ring)
         out.append({"lat": lat, "lon": lon, "text": f["properties"]["name"], "kind": "district"})
     for f in geo.load_base("streets")["features"]:
+        if f["properties"]["kind"] == "minor":
+            continue
         pts = f["geometry"]["coordinates"]
         lon, lat = pts[len(pts) // 2]
         out.append({"lat": lat, "lon": lon, "text": f["properties"]["name"], "kind": "street"})
@@ -118,6 +121,10 @@ def _district_style(feature: dict) -> dict:
             "fillColor": DISTRICT_FILL.get(feature["properties"]["kind"], "#131b26"), "fillOpacity": 1}
 
 
+def _building_style(_feature: dict) -> dict:
+    return {"color": "#33425a", "weight": 0.8, "fillColor": "#222d3d", "fillOpacity": 1}
+
+
 def _street_style(feature: dict) -> dict:
     color, weight = STREET_STYLE.get(feature["properties"]["kind"], STREET_STYLE["secondary"])
     return {"color": color, "weight": weight, "opacity": 1, "lineCap": "round"}
@@ -126,9 +133,9 @@ def _street_style(feature: dict) -> dict:
 def build_map(spec: PageSpec) -> folium.Map:
     """The folium map with the base; live layers are made by the page script."""
     m = folium.Map(location=list(spec.center), zoom_start=spec.zoom, tiles=None, prefer_canvas=True,
-                   control_scale=True, zoom_control=True)
+                   control_scale=False, zoom_control=True)  # the page adds a metric-only scale
     # Without a tile layer Leaflet knows no zoom range, and marker clustering needs one.
-    m.options.update(max_zoom=19, min_zoom=11)
+    m.options.update(max_zoom=19, min_zoom=11, zoom_snap=0.5, zoom_delta=0.5)
     # Only local files: folium's CDN defaults (and bootstrap/jquery/awesome-markers) are dropped.
     m.default_js = [(name, target) for name, _, target in JS_ASSETS]
     m.default_css = [(name, target) for name, _, target in CSS_ASSETS]
@@ -141,6 +148,7 @@ def build_map(spec: PageSpec) -> folium.Map:
     base = [
         ("districts", _district_style, None),
         ("water", _water_style, None),
+        ("buildings", _building_style, None),
         ("streets", _street_style, folium.GeoJsonTooltip(fields=["name"], labels=False, sticky=True)),
         ("landmarks", None, folium.GeoJsonTooltip(fields=["name"], labels=False)),
     ]
@@ -155,7 +163,8 @@ def build_map(spec: PageSpec) -> folium.Map:
         layer.add_to(m)
         overlays.append({"var": layer.get_name(), "title": spec.base_titles.get(name, name)})
     cfg = {"layers": spec.layers, "text": spec.text, "baseOverlays": overlays,
-           "labels": _labels() if vector_visible else [], "snapshot": spec.snapshot, **spec.extra}
+           "labels": _labels() if vector_visible else [], "snapshot": spec.snapshot,
+           "fitBounds": geo.CITY_BOUNDS if spec.fit_city else None, **spec.extra}
     m.add_child(_Init(cfg))
     return m
 

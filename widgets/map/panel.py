@@ -5,7 +5,6 @@ import json
 import logging
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFile, QIODevice, QMimeData, QPoint, Qt, QTimer, QUrl, Signal
@@ -18,13 +17,12 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QVBoxLayout, QWidget
 from widgets.map import geo
 from widgets.map.bridge import MapBridge
 from widgets.map.incidents import fetch_open_incidents
-from widgets.map.layers import DEFAULT_LAYERS, INCIDENTS, LayerDef, LayerState, Outbox, incident_item
+from widgets.map.layers import DEFAULT_LAYERS, INCIDENTS, LayerDef, incident_item
 from widgets.map.page import BaseMap, PageSpec, standalone_html, write_page
+from widgets.map.sender import BatchSender
 
 log = logging.getLogger(__name__)
 CAMERA_MIME = "application/x-sc-camera-id"
-_FLUSH_MS = 10          # a burst of events within this becomes one message
-_IN_FLIGHT_TIMEOUT = 2.0  # seconds before a lost acknowledgement stops holding messages back
 
 
 def qwebchannel_js() -> str:
@@ -56,20 +54,16 @@ class MapPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("map")
         self.ctx = ctx
-        self.state = LayerState()
+        self.sender = BatchSender(self)
+        self.state = self.sender.state  # read it under self.sender.lock: the sender thread writes it
         self.layer_defs: dict[str, LayerDef] = {d.name: d for d in DEFAULT_LAYERS}
         self.ready = False
         self.area: list[list[float]] | None = None
-        self._outbox = Outbox()
-        self._seq = 0
-        self._sent_at: dict[int, float] = {}
-        self._in_flight: tuple[int, float] | None = None
         self._menu: QMenu | None = None
         self._menu_actions: dict[str, QAction] = {}
         self._echo_selection: int | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="sc-map-"))
         self._tiles_server = None
-        self._flush_timer = QTimer(self, singleShot=True, interval=_FLUSH_MS, timeout=self._flush)
 
         self._build_ui()
         self._connect_context()
@@ -106,7 +100,9 @@ class MapPanel(QWidget):
         self.channel.registerObject("scBridge", self.bridge)
         self.page.setWebChannel(self.channel)
         self.bridge.page_ready.connect(self._on_page_ready)
-        self.bridge.applied.connect(self._on_applied)
+        self.bridge.applied.connect(lambda seq, _ms: self.sender.acknowledge(seq))
+        self.sender.message.connect(self.bridge.batch)
+        self.sender.applied.connect(self.batch_applied)
         self.bridge.incident_clicked.connect(self._on_incident_clicked)
         self.bridge.context_menu.connect(self._on_context_menu)
         self.bridge.area_drawn.connect(self._on_area_drawn)
@@ -129,7 +125,7 @@ class MapPanel(QWidget):
                                  triggered=lambda: self.set_area(None, notify=True))
         self.act_clear.setEnabled(False)
         self.act_city = QAction(self.tr("Whole city"), self, toolTip=self.tr("Show the whole city"),
-                                triggered=lambda: self.center_on(*geo.CITY_CENTER, zoom=14))
+                                triggered=self.show_city)
         self.act_png = QAction(self.tr("Export PNG…"), self, triggered=self._ask_export_png,
                                toolTip=self.tr("Save the current view as a picture"))
         self.act_html = QAction(self.tr("Export HTML…"), self, triggered=self._ask_export_html,
@@ -153,14 +149,18 @@ class MapPanel(QWidget):
         spec = PageSpec(
             base=base,
             layers=[d.to_page(titles.get(d.name)) for d in self.layer_defs.values()],
-            text={"hintRect": self.tr("Drag to draw a rectangle · Esc cancels"),
+            text={"legendTitle": self.tr("Open incidents"), "overdue": self.tr("Overdue"),
+                  "priorities": {"critical": self.tr("Critical"), "high": self.tr("High"),
+                                 "medium": self.tr("Medium"), "low": self.tr("Low")},
+                  "hintRect": self.tr("Drag to draw a rectangle · Esc cancels"),
                   "hintPolygon": self.tr("Click to add corners · double-click or Enter finishes · Esc cancels")},
             base_titles={"districts": self.tr("Districts"), "water": self.tr("River and reservoir"),
+                         "buildings": self.tr("Buildings"),
                          "streets": self.tr("Streets"), "landmarks": self.tr("Landmarks"),
                          "tiles": self.tr("Base map")},
             snapshot=snapshot)
         if view:
-            spec.center, spec.zoom = (view["lat"], view["lon"]), int(view["zoom"])
+            spec.center, spec.zoom, spec.fit_city = (view["lat"], view["lon"]), int(view["zoom"]), False
         return spec
 
     # ------------------------------------------------------------ settings
@@ -198,82 +198,42 @@ class MapPanel(QWidget):
             errors.report(self.tr("Map"), exc)
 
     def _on_page_ready(self) -> None:
-        was_ready, self.ready = self.ready, True
-        self._in_flight = None
-        if was_ready:  # the page reloaded: it starts empty, so send everything again
-            pending = self._outbox.take()
-            self._outbox.ops = self.state.replay_ops()
-            for op in pending:
-                if op["op"] not in ("set", "update", "remove"):
-                    self._outbox.add(op)
+        # A (re)loaded page starts empty: the sender replays every layer, then the area.
+        self.ready = True
         if self.area:
-            self._outbox.add({"op": "area", "polygon": self.area})
-        self._flush()
+            self.sender.post("op", {"op": "area", "polygon": self.area})
+        self.sender.page_reset()
         self.page_loaded.emit()
-
-    # ------------------------------------------------------------ sending
-
-    def _queue(self) -> None:
-        if self.ready and not self._flush_timer.isActive():
-            self._flush_timer.start()
-
-    def _flush(self) -> None:
-        if not self.ready or not self._outbox:
-            return
-        if self._in_flight is not None and time.monotonic() - self._in_flight[1] < _IN_FLIGHT_TIMEOUT:
-            return  # the page is still busy with the last message; this one keeps merging
-        self._seq += 1
-        now = time.monotonic()
-        self._in_flight = (self._seq, now)
-        self._sent_at[self._seq] = now
-        self.bridge.batch.emit(json.dumps({"seq": self._seq, "ops": self._outbox.take()},
-                                          ensure_ascii=False, separators=(",", ":")))
-
-    def _on_applied(self, seq: int, page_ms: float) -> None:
-        sent = self._sent_at.pop(seq, None)
-        if self._in_flight and self._in_flight[0] == seq:
-            self._in_flight = None
-        if sent is not None:
-            self.batch_applied.emit(seq, (time.monotonic() - sent) * 1000.0)
-        if self._outbox:
-            self._queue()
 
     def flush_now(self) -> None:
         """Send what is pending without waiting for the merge window (used by benches and tests)."""
-        self._flush_timer.stop()
-        self._flush()
+        self.sender.flush()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing pending, encoding or waiting for the page."""
+        return self.sender.idle
 
     # -------------------------------------------------------- layer API
 
     def register_layer(self, layer: LayerDef, title: str | None = None) -> None:
         """Add a layer that is not among the defaults (its title already translated)."""
         self.layer_defs[layer.name] = layer
-        self._outbox.add({"op": "layer", "def": layer.to_page(title)})
-        self._queue()
+        self.sender.post("op", {"op": "layer", "def": layer.to_page(title)})
 
     def set_layer_items(self, layer: str, items: list[dict]) -> None:
         """Replace everything a layer shows."""
-        items = list(items)
-        self.state.set(layer, items)
-        self._outbox.items("set", layer, items)
-        self._queue()
+        self.sender.post("set", layer, list(items))
 
     def update_items(self, layer: str, items: list[dict]) -> None:
         """Add or move/change items by id; a batch of thousands goes out as one message."""
-        items = list(items)
-        self.state.update(layer, items)
-        self._outbox.items("update", layer, items)
-        self._queue()
+        self.sender.post("update", layer, list(items))
 
     def remove_items(self, layer: str, ids: list) -> None:
-        ids = list(ids)
-        self.state.remove(layer, ids)
-        self._outbox.remove(layer, ids)
-        self._queue()
+        self.sender.post("remove", layer, list(ids))
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:
-        self._outbox.add({"op": "visible", "layer": layer, "visible": bool(visible)})
-        self._queue()
+        self.sender.post("op", {"op": "visible", "layer": layer, "visible": bool(visible)})
 
     # ---------------------------------------------------------- incidents
 
@@ -285,16 +245,17 @@ class MapPanel(QWidget):
         item = incident_item(data)
         if item is not None:
             self.update_items(INCIDENTS, [item])
-        elif data.get("id") is not None and self.state.get(INCIDENTS, data["id"]) is not None:
-            self.remove_items(INCIDENTS, [data["id"]])
+        elif data.get("id") is not None:
+            self.remove_items(INCIDENTS, [data["id"]])  # removing one the map never had is harmless
 
     def select_incident(self, incident_id: int, centre: bool = True) -> None:
-        self._outbox.add({"op": "select", "id": int(incident_id), "centre": centre})
-        self._queue()
+        self.sender.post("op", {"op": "select", "id": int(incident_id), "centre": centre})
+
+    def show_city(self) -> None:
+        self.sender.post("op", {"op": "fit", "bounds": geo.CITY_BOUNDS})
 
     def center_on(self, lat: float, lon: float, zoom: int | None = None) -> None:
-        self._outbox.add({"op": "center", "lat": lat, "lon": lon, "zoom": zoom})
-        self._queue()
+        self.sender.post("op", {"op": "center", "lat": lat, "lon": lon, "zoom": zoom})
 
     def _connect_context(self) -> None:
         bus = self.ctx.bus
@@ -367,8 +328,7 @@ class MapPanel(QWidget):
     # ---------------------------------------------------------- drawing
 
     def _draw(self, mode: str | None) -> None:
-        self._outbox.add({"op": "draw", "mode": mode})
-        self._queue()
+        self.sender.post("op", {"op": "draw", "mode": mode})
 
     def _uncheck_draw(self) -> None:
         for act in (self.act_rect, self.act_polygon):
@@ -386,8 +346,7 @@ class MapPanel(QWidget):
         """Show an area filter on the map (or none); notify=True tells the other panels too."""
         self.area = [[float(a), float(b)] for a, b in polygon] if polygon else None
         self.act_clear.setEnabled(self.area is not None)
-        self._outbox.add({"op": "area", "polygon": self.area})
-        self._queue()
+        self.sender.post("op", {"op": "area", "polygon": self.area})
         if notify:
             self.ctx.bus.area_filter_changed.emit(self.area)
 
@@ -433,7 +392,7 @@ class MapPanel(QWidget):
         """A standalone map of the current view and layers that opens in any browser, offline."""
         def got_view(view) -> None:
             view = view if isinstance(view, dict) else json.loads(view) if view else None
-            ops = self.state.replay_ops()
+            ops = self.sender.snapshot_ops()
             if self.area:
                 ops.append({"op": "area", "polygon": self.area})
             spec = self._page_spec(self.base_map_for_export(), snapshot={"ops": ops}, view=view)
@@ -463,6 +422,7 @@ class MapPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the tile server and drop the page's files; the panel is unusable afterwards."""
+        self.sender.shutdown()
         if self._tiles_server is not None:
             self._tiles_server.stop()
             self._tiles_server = None
