@@ -36,14 +36,17 @@ class EnergyChart(QWidget):
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setMenuEnabled(False)
+        item.getAxis("left").enableAutoSIPrefix(False)
         self.view = item.getViewBox()
         self.view.setMouseEnabled(x=True, y=False)  # free zoom and pan along time
         self.view.enableAutoRange(axis="y", enable=True)
         self.view.setAutoVisible(y=True)
         self.legend = item.addLegend(offset=(10, 5))
 
-        self.band_low = pg.PlotDataItem(pen=None)
-        self.band_high = pg.PlotDataItem(pen=None)
+        # PlotCurveItems: a PlotDataItem without a pen has no path for the fill to follow.
+        edge = pg.mkPen(62, 158, 255, 90, width=1)
+        self.band_low = pg.PlotCurveItem(pen=edge)
+        self.band_high = pg.PlotCurveItem(pen=edge)
         self.band = pg.FillBetweenItem(self.band_low, self.band_high, brush=pg.mkBrush(62, 158, 255, 45))
         self.baseline = pg.PlotDataItem(pen=pg.mkPen("#3e9eff", width=1, style=Qt.PenStyle.DashLine))
         self.previous = pg.PlotDataItem(pen=pg.mkPen("#8b8d98", width=1))

@@ -44,6 +44,7 @@ class EnergyPanel(QWidget):
         self.start_ms = self.end_ms - PRESETS[self.preset]
         self.series = None
         self.alarm_periods: list[tuple[int, int, str]] = []
+        self._leaves: dict[str, QStandardItem] = {}
         self._gen = 0
 
         # Left: buildings and meters.
@@ -105,6 +106,7 @@ class EnergyPanel(QWidget):
         split.addWidget(self.tree)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 3)
+        split.setSizes([380, 1000])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)
@@ -123,6 +125,7 @@ class EnergyPanel(QWidget):
     def _sites_loaded(self, sites) -> None:
         self.tree_model.removeRows(0, self.tree_model.rowCount())
         groups: dict[str, QStandardItem] = {}
+        self._leaves: dict[str, QStandardItem] = {}
         for site in sites:
             group = groups.get(site.kind)
             if group is None:
@@ -140,12 +143,13 @@ class EnergyPanel(QWidget):
                 leaf.setEditable(False)
                 leaf.setData(d.uid, DEVICE_ROLE)
                 node.appendRow(leaf)
+                self._leaves[d.uid] = leaf
         if self.device is not None and self.device.uid in self.devices:
             self.show_meter(self.device.uid)
 
     def _tree_current(self, current, _previous) -> None:
         uid = current.data(DEVICE_ROLE)
-        if uid:
+        if uid and (self.device is None or uid != self.device.uid):
             self.show_meter(uid)
 
     # ------------------------------------------------------------------ chart
@@ -155,6 +159,10 @@ class EnergyPanel(QWidget):
         device, site = self.devices[uid]
         self.device = device
         self.tabs.setCurrentIndex(1)
+        leaf = self._leaves.get(uid)
+        if leaf is not None and self.tree.currentIndex() != leaf.index():
+            self.tree.setCurrentIndex(leaf.index())  # _tree_current sees the same uid and does nothing
+            self.tree.scrollTo(leaf.index())
         self.title.setText(f"{site.name} — {self.labels.resource(device.resource or '')}")
         self.reload()
 
