@@ -21,6 +21,9 @@ def build_context(client, user, settings, *, app=None):
     errors = ErrorSink()
     ctx = AppContext(api=client, tasks=TaskRunner(errors), events=EventHub(client), errors=errors,
                      settings=settings, user=user)
+    from app.incident_gateway import IncidentGateway
+
+    ctx.services["incidents"] = IncidentGateway(ctx)  # the offline store may replace it with its own
     return ctx
 
 

@@ -34,6 +34,10 @@ TITLES = [QT_TRANSLATE_NOOP("Panels", "Incidents"), QT_TRANSLATE_NOOP("Panels", 
 
 PANELS: list[PanelSpec] = [
     PanelSpec("incidents", "Incidents", "widgets.incidents.panel:IncidentQueuePanel", central=True),
+    PanelSpec("incident_card", "Incident", "widgets.incidents.card:IncidentCardPanel"),
     PanelSpec("map", "Map", "widgets.map.panel:MapPanel", Qt.DockWidgetArea.LeftDockWidgetArea),
     PanelSpec("video_wall", "Video wall", "widgets.video.panel:VideoWallPanel", Qt.DockWidgetArea.RightDockWidgetArea),
+    PanelSpec("energy", "Energy", "widgets.energy.panel:EnergyPanel", Qt.DockWidgetArea.BottomDockWidgetArea),
+    PanelSpec("archive", "Video archive", "widgets.archive.panel:ArchivePanel", Qt.DockWidgetArea.BottomDockWidgetArea,
+              min_role="supervisor"),
 ]

@@ -1,0 +1,102 @@
+"""The incident card against a real backend: its actions change the server's state."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QImage
+
+from tests.gui.incident_helpers import add_services, make_incident, other_client
+
+
+def _card(ctx, qtbot):
+    from widgets.incidents.card import IncidentCardPanel
+
+    card = IncidentCardPanel(ctx)
+    qtbot.addWidget(card)
+    return card
+
+
+def _show(ctx, card, qtbot, incident_id: int) -> None:
+    ctx.bus.incident_selected.emit(incident_id)
+    qtbot.waitUntil(lambda: card.incident is not None and card.incident.id == incident_id
+                    and card.details is not None, timeout=10_000)
+
+
+def test_card_actions_change_the_server_state(live_server, make_ctx, qtbot, tmp_path):
+    add_services(live_server)
+    other = other_client(live_server)
+    inc = make_incident(other, category="utilities", priority="high", address="ул. Курчатова, 3")
+    ctx = make_ctx(live_server)
+    card = _card(ctx, qtbot)
+    _show(ctx, card, qtbot, inc.id)
+    assert card.title.text() == inc.number
+    assert card.field_labels["address"].text() == "ул. Курчатова, 3"
+    # Only the transitions the lifecycle allows from "new" are offered.
+    assert set(card.status_buttons) == {"acknowledged", "rejected"}
+    qtbot.waitUntil(lambda: card.assign_combo.count() == 4, timeout=5_000)  # "not assigned" + 3 services
+
+    card.status_buttons["acknowledged"].click()
+    qtbot.waitUntil(lambda: other.get(inc.id).status == "acknowledged", timeout=5_000)
+    qtbot.waitUntil(lambda: set(card.status_buttons) == {"in_progress", "rejected"}, timeout=5_000)
+
+    card.assign_combo.setCurrentIndex(card.assign_combo.findData("vodokanal"))
+    card.assign_button.click()
+    qtbot.waitUntil(lambda: other.get(inc.id).assignee == "vodokanal", timeout=5_000)
+    qtbot.waitUntil(lambda: card.field_labels["assignee"].text() == "МУП «Водоканал»", timeout=5_000)
+
+    card.comment_edit.setPlainText("Бригада выехала, будет через 20 минут")
+    card.comment_button.click()
+    qtbot.waitUntil(lambda: [c.text for c in other.comments(inc.id)] == ["Бригада выехала, будет через 20 минут"],
+                    timeout=5_000)
+    qtbot.waitUntil(lambda: card.comment_list.count() == 1 and card.comment_edit.toPlainText() == "", timeout=5_000)
+
+    photo = tmp_path / "leak.png"
+    img = QImage(320, 240, QImage.Format.Format_RGB32)
+    img.fill(QColor("#3e9eff"))
+    assert img.save(str(photo))
+    card.attach_file(str(photo))
+    qtbot.waitUntil(lambda: [a.filename for a in other.attachments(inc.id)] == ["leak.png"], timeout=5_000)
+    qtbot.waitUntil(lambda: card.attachment_list.count() == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: not card.attachment_list.item(0).icon().isNull(), timeout=5_000)  # the thumbnail
+
+    card.status_buttons["in_progress"].click()
+    qtbot.waitUntil(lambda: other.get(inc.id).status == "in_progress", timeout=5_000)
+    # The history shows every change, newest first.
+    qtbot.waitUntil(lambda: card.history_tree.topLevelItemCount() >= 5, timeout=5_000)
+    assert not card.error.isVisible()
+
+
+def test_illegal_transition_and_stale_version_show_the_server_message(live_server, make_ctx, qtbot):
+    other = other_client(live_server)
+    inc = make_incident(other)
+    ctx = make_ctx(live_server)
+    card = _card(ctx, qtbot)
+    _show(ctx, card, qtbot, inc.id)
+    card.show()
+    card.request_status("resolved")  # not offered from "new"; the server refuses too
+    qtbot.waitUntil(lambda: card.error.isVisible(), timeout=5_000)
+    assert "cannot go from new to resolved" in card.error.text()
+    assert other.get(inc.id).status == "new"
+
+    # Reopening needs a supervisor: a dispatcher is not offered it.
+    other.change_status(inc.id, "rejected")
+    qtbot.waitUntil(lambda: card.incident.status == "rejected", timeout=5_000)
+    assert card.status_buttons == {}
+
+
+def test_mark_duplicate(live_server, make_ctx, qtbot):
+    other = other_client(live_server)
+    original = make_incident(other, description="Не горит фонарь", category="street_lighting")
+    copy = make_incident(other, description="Темно у подъезда, фонарь", category="street_lighting")
+    ctx = make_ctx(live_server)
+    card = _card(ctx, qtbot)
+    _show(ctx, card, qtbot, copy.id)
+    card.show()
+    card.request_duplicate("abc")
+    assert card.error.isVisible()
+    card.request_duplicate(copy.number)  # itself: the server refuses with a message
+    qtbot.waitUntil(lambda: "itself" in card.error.text(), timeout=5_000)
+    card.duplicate_edit.setText(original.number)
+    card.duplicate_button.click()
+    qtbot.waitUntil(lambda: other.get(copy.id).duplicate_of == original.id, timeout=5_000)
+    qtbot.waitUntil(lambda: card.incident.status == "duplicate", timeout=5_000)
+    assert not card.duplicate_button.isEnabled()

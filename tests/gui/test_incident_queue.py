@@ -1,0 +1,160 @@
+"""The live incident queue against a real backend: load, live inserts, filters, sort, critical alert."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from backend_client.schemas.incidents import OPEN_STATUSES
+from tests.gui.incident_helpers import add_services, make_incident, other_client
+from widgets.incidents.model import ID_ROLE, NUMBER, PRIORITY, SLA
+
+
+def _ids(panel) -> list[int]:
+    return [panel.proxy.index(r, 0).data(ID_ROLE) for r in range(panel.proxy.rowCount())]
+
+
+def _queue(ctx, qtbot):
+    from widgets.incidents.panel import IncidentQueuePanel
+
+    panel = IncidentQueuePanel(ctx)
+    qtbot.addWidget(panel)
+    return panel
+
+
+def test_queue_loads_then_shows_incidents_posted_by_another_client(live_server, make_ctx, qtbot):
+    add_services(live_server)
+    other = other_client(live_server)
+    first = [make_incident(other, address=f"ул. Ленина, {i}") for i in range(1, 4)]
+    ctx = make_ctx(live_server)
+    panel = _queue(ctx, qtbot)
+    qtbot.waitUntil(lambda: panel.proxy.rowCount() == 3, timeout=10_000)
+    assert sorted(_ids(panel)) == sorted(i.id for i in first)
+    assert panel.filter_bar.count_label.text().startswith("3")
+
+    qtbot.waitUntil(lambda: ctx.events.state == "connected", timeout=10_000)
+    fresh = make_incident(other, priority="high", address="ул. Строителей, 12")
+    qtbot.waitUntil(lambda: fresh.id in _ids(panel), timeout=5_000)  # no refresh: the event stream
+    row = panel.proxy.proxy_row_of(fresh.id)
+    assert panel.proxy.index(row, NUMBER).data() == fresh.number
+    assert panel.proxy.index(row, SLA).data(Qt.ItemDataRole.DisplayRole)
+
+    # A change made elsewhere updates the row in place.
+    other.change_status(fresh.id, "acknowledged")
+    qtbot.waitUntil(lambda: panel.model.incident_by_id(fresh.id).status == "acknowledged", timeout=5_000)
+
+
+def test_filters_and_sort(live_server, make_ctx, qtbot):
+    other = other_client(live_server)
+    crit = make_incident(other, priority="critical", category="utilities", address="ул. Курчатова, 3",
+                         description="Прорыв трубы отопления")
+    low = make_incident(other, priority="low", category="landscaping", address="пр. Коммунистический, 20",
+                        description="Сломана скамейка")
+    high = make_incident(other, priority="high", category="roads", address="ул. Молодёжная, 1",
+                         description="Провал асфальта")
+    done = make_incident(other, priority="medium", category="waste", description="Мусор не вывезен")
+    other.change_status(done.id, "acknowledged")
+    other.change_status(done.id, "rejected", comment="не наша зона")
+
+    ctx = make_ctx(live_server)
+    panel = _queue(ctx, qtbot)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 4, timeout=10_000)
+    bar = panel.filter_bar
+    # The default filter is the working queue: only open incidents, most urgent first.
+    assert bar.status.selected() == set(OPEN_STATUSES)
+    assert _ids(panel) == [crit.id, high.id, low.id]
+
+    panel.view.sortByColumn(PRIORITY, Qt.SortOrder.DescendingOrder)
+    assert _ids(panel) == [low.id, high.id, crit.id]
+    panel.view.sortByColumn(NUMBER, Qt.SortOrder.AscendingOrder)
+    assert _ids(panel) == [crit.id, low.id, high.id]
+
+    bar.search.setText("асфальт")
+    qtbot.waitUntil(lambda: _ids(panel) == [high.id], timeout=2_000)
+    bar.search.setText("курчатова")   # address, case-insensitive
+    qtbot.waitUntil(lambda: _ids(panel) == [crit.id], timeout=2_000)
+    bar.search.clear()
+    qtbot.waitUntil(lambda: len(_ids(panel)) == 3, timeout=2_000)
+
+    bar.priority_buttons["critical"].setChecked(True)
+    bar.priority_buttons["low"].setChecked(True)
+    assert set(_ids(panel)) == {crit.id, low.id}
+    bar.priority_buttons["critical"].setChecked(False)
+    bar.priority_buttons["low"].setChecked(False)
+
+    bar.category.set_selected({"roads", "waste"})
+    assert _ids(panel) == [high.id]
+    bar.status.set_selected(set())   # all statuses: the rejected one shows up too
+    assert set(_ids(panel)) == {high.id, done.id}
+    bar.category.set_selected(set())
+
+    bar.overdue.setChecked(True)     # nothing is overdue yet
+    assert _ids(panel) == []
+    bar.overdue.setChecked(False)
+
+    # The map's area filter: a polygon around ул. Курчатова only.
+    lat, lon = crit.lat, crit.lon
+    other.patch(low.id, low.version, {"lat": 51.70, "lon": 35.70})
+    qtbot.waitUntil(lambda: panel.model.incident_by_id(low.id).lat == 51.70, timeout=5_000)
+    ctx.bus.area_filter_changed.emit([[lat - 0.01, lon - 0.01], [lat - 0.01, lon + 0.01],
+                                      [lat + 0.01, lon + 0.01], [lat + 0.01, lon - 0.01]])
+    assert low.id not in _ids(panel) and crit.id in _ids(panel)
+    ctx.bus.area_filter_changed.emit(None)
+    assert low.id in _ids(panel)
+
+
+def test_selection_follows_the_bus_and_survives_live_updates(live_server, make_ctx, qtbot):
+    other = other_client(live_server)
+    a = make_incident(other, priority="low")
+    b = make_incident(other, priority="high")
+    ctx = make_ctx(live_server)
+    panel = _queue(ctx, qtbot)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: ctx.events.state == "connected", timeout=10_000)
+    seen = []
+    ctx.bus.incident_selected.connect(seen.append)
+    panel.view.selectRow(panel.proxy.proxy_row_of(a.id))
+    assert seen == [a.id] and panel.current_incident_id() == a.id
+    ctx.bus.incident_selected.emit(b.id)           # chosen on the map
+    assert panel.current_incident_id() == b.id
+    # b changes priority elsewhere and moves in the sort order: the selection stays on it.
+    other.patch(b.id, b.version, {"priority": "low"})
+    qtbot.waitUntil(lambda: panel.model.incident_by_id(b.id).priority == "low", timeout=5_000)
+    assert panel.current_incident_id() == b.id
+
+
+def test_critical_incident_raises_an_alert_that_ctrl_space_acknowledges(live_server, make_ctx, qtbot):
+    from app.mainwindow import MainWindow
+    from app.panels import PANELS
+
+    other = other_client(live_server)
+    make_incident(other, priority="critical")     # already there at start: no alert for old news
+    ctx = make_ctx(live_server)
+    window = MainWindow(ctx, panels=[s for s in PANELS if s.name in ("incidents", "incident_card")])
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.panels["incidents"]
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: ctx.events.state == "connected", timeout=10_000)
+    assert not panel.alert.active and not panel.alert.isVisible()
+
+    make_incident(other, priority="medium")
+    crit = make_incident(other, priority="critical", category="utilities", address="ул. Энергетиков, 44")
+    qtbot.waitUntil(lambda: panel.alert.active, timeout=5_000)
+    assert panel.alert.isVisible()
+    assert crit.number in panel.alert.label.text()
+    assert panel.alert.sounds_played == 1  # settings.alert_sound is on by default
+
+    window.actions["ack_alert"].trigger()  # Ctrl+Space
+    assert not panel.alert.active and not panel.alert.isVisible()
+    assert panel.current_incident_id() == crit.id  # acknowledging shows the incident
+    window.close()
+
+
+def test_alert_sound_respects_the_setting(live_server, make_ctx, qtbot):
+    ctx = make_ctx(live_server)
+    ctx.settings.alert_sound = False
+    panel = _queue(ctx, qtbot)
+    qtbot.waitUntil(lambda: ctx.events.state == "connected", timeout=10_000)
+    make_incident(other_client(live_server), priority="critical")
+    qtbot.waitUntil(lambda: panel.alert.active, timeout=5_000)
+    assert panel.alert.sounds_played == 0

@@ -1,0 +1,1 @@
+"""The dispatcher's incident queue, card and create form."""

@@ -1,0 +1,538 @@
+"""The incident card: every field, the actions a dispatcher takes, comments, history, photos."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
+                               QStackedWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from backend_client.schemas.incidents import OPEN_STATUSES, REOPEN, TRANSITIONS, IncidentOut
+from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
+from widgets.incidents import labels
+
+THUMB = 96
+_NUMBER = re.compile(r"\D*0*(\d{1,9})\s*$")
+_STATUS_TONE = {"new": STATE_COLORS["info"], "acknowledged": STATE_COLORS["warning"],
+                "in_progress": STATE_COLORS["warning"], "resolved": STATE_COLORS["ok"]}
+
+
+def _local(dt) -> str:
+    return dt.astimezone().strftime("%d.%m.%Y %H:%M")
+
+
+def _chip(text: str, colour: str, dark_text: bool = False) -> str:
+    fg = "#111" if dark_text else "#fff"
+    return f"background: {colour}; color: {fg}; border-radius: 3px; padding: 2px 8px; font-weight: 700;"
+
+
+class IncidentCardPanel(QWidget):
+    """Shows the incident selected anywhere (ctx.bus.incident_selected) and acts on it."""
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.gateway = ctx.services["incidents"]
+        self.incident: IncidentOut | None = None
+        self.details = None
+        self.services: list = []
+        self.thumbs: dict[int, bytes] = {}
+        self.status_buttons: dict[str, QPushButton] = {}
+        self._window_actions: dict = {}
+        self.busy = False
+
+        self.stack = QStackedWidget(self)
+        self.empty = QLabel(self.tr("Select an incident in the queue or on the map."))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setProperty("role", "muted")
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._build_card())
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack)
+
+        self._reload = QTimer(self, singleShot=True, interval=250, timeout=self._load_details)
+        self._clock = QTimer(self, interval=1000, timeout=self._update_sla)
+        self._clock.start()
+        ctx.bus.incident_selected.connect(self.show_incident)
+        ctx.bus.incident_open_requested.connect(self._open_requested)
+        self.gateway.incident_changed.connect(self._on_changed)
+        self.gateway.load_services(self._services_loaded)
+
+    # ------------------------------------------------------------ layout
+    def _build_card(self) -> QWidget:
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(6)
+
+        head = QFrame()
+        head.setProperty("role", "card")
+        hl = QGridLayout(head)
+        hl.setContentsMargins(10, 8, 10, 8)
+        self.title = QLabel()
+        self.title.setObjectName("cardTitle")
+        self.title.setProperty("role", "title")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.priority_chip = QLabel()
+        self.status_chip = QLabel()
+        self.status_chip.setObjectName("cardStatus")
+        self.sla_label = QLabel()
+        self.sla_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.subtitle = QLabel()
+        self.subtitle.setWordWrap(True)
+        hl.addWidget(self.title, 0, 0)
+        hl.addWidget(self.priority_chip, 0, 1)
+        hl.addWidget(self.status_chip, 0, 2)
+        hl.addWidget(self.sla_label, 0, 3)
+        hl.addWidget(self.subtitle, 1, 0, 1, 4)
+        hl.setColumnStretch(0, 1)
+        outer.addWidget(head)
+
+        fields = QFormLayout()
+        fields.setHorizontalSpacing(12)
+        fields.setVerticalSpacing(3)
+        self.field_labels: dict[str, QLabel] = {}
+        for key, title in (("category", self.tr("Category")), ("address", self.tr("Address")),
+                           ("coords", self.tr("Coordinates")), ("source", self.tr("Source")),
+                           ("assignee", self.tr("Assignee")), ("created", self.tr("Logged")),
+                           ("updated", self.tr("Updated")), ("due", self.tr("SLA due")),
+                           ("duplicate_of", self.tr("Duplicate of")), ("description", self.tr("Description"))):
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setObjectName(f"field_{key}")
+            name = QLabel(title)
+            name.setProperty("role", "muted")
+            fields.addRow(name, value)
+            self.field_labels[key] = value
+        outer.addLayout(fields)
+
+        # Status actions: rebuilt for each incident from the lifecycle table.
+        self.status_row = QHBoxLayout()
+        self.status_row.setSpacing(4)
+        outer.addLayout(self.status_row)
+
+        assign_row = QHBoxLayout()
+        self.assign_combo = QComboBox()
+        self.assign_combo.setObjectName("assignCombo")
+        self.assign_combo.setMinimumWidth(200)
+        self.assign_button = QPushButton(self.tr("Assign"))
+        self.assign_button.setToolTip(self.tr("Assign to the chosen city service (Ctrl+Shift+A)"))
+        self.assign_button.clicked.connect(lambda: self.request_assign(self.assign_combo.currentData()))
+        assign_row.addWidget(QLabel(self.tr("Service:")))
+        assign_row.addWidget(self.assign_combo, 1)
+        assign_row.addWidget(self.assign_button)
+        outer.addLayout(assign_row)
+
+        dup_row = QHBoxLayout()
+        self.duplicate_edit = QLineEdit()
+        self.duplicate_edit.setPlaceholderText(self.tr("Number of the original, e.g. И-000123"))
+        self.duplicate_button = QPushButton(self.tr("Mark duplicate"))
+        self.duplicate_button.clicked.connect(lambda: self.request_duplicate(self.duplicate_edit.text()))
+        self.duplicate_edit.returnPressed.connect(self.duplicate_button.click)
+        dup_row.addWidget(self.duplicate_edit, 1)
+        dup_row.addWidget(self.duplicate_button)
+        outer.addLayout(dup_row)
+
+        self.error = QLabel()
+        self.error.setObjectName("cardError")
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        outer.addWidget(self.error)
+
+        self.tabs = QTabWidget()
+        # Comments
+        comments = QWidget()
+        cl = QVBoxLayout(comments)
+        cl.setContentsMargins(4, 4, 4, 4)
+        self.comment_list = QListWidget()
+        self.comment_list.setWordWrap(True)
+        self.comment_edit = QPlainTextEdit()
+        self.comment_edit.setObjectName("commentEdit")
+        self.comment_edit.setPlaceholderText(self.tr("Comment for the shift and the services… (Ctrl+Enter sends)"))
+        self.comment_edit.setMaximumHeight(64)
+        self.comment_edit.setTabChangesFocus(True)
+        self.comment_button = QPushButton(self.tr("Add comment"))
+        self.comment_button.clicked.connect(lambda: self.request_comment(self.comment_edit.toPlainText()))
+        cl.addWidget(self.comment_list, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.comment_edit, 1)
+        row.addWidget(self.comment_button, 0, Qt.AlignmentFlag.AlignBottom)
+        cl.addLayout(row)
+        self.tabs.addTab(comments, self.tr("Comments"))
+        # History
+        self.history_tree = QTreeWidget()
+        self.history_tree.setRootIsDecorated(False)
+        self.history_tree.setHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Change")])
+        self.history_tree.setColumnWidth(0, 120)
+        self.history_tree.setColumnWidth(1, 90)
+        self.history_tree.setColumnWidth(2, 100)
+        self.tabs.addTab(self.history_tree, self.tr("History"))
+        # Attachments
+        photos = QWidget()
+        pl = QVBoxLayout(photos)
+        pl.setContentsMargins(4, 4, 4, 4)
+        self.attachment_list = QListWidget()
+        self.attachment_list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.attachment_list.setIconSize(QSize(THUMB, THUMB))
+        self.attachment_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.attachment_list.setSpacing(6)
+        self.attachment_list.itemActivated.connect(self._open_attachment)
+        self.attach_button = QPushButton(self.tr("Attach photo…"))
+        self.attach_button.clicked.connect(self._choose_photo)
+        pl.addWidget(self.attachment_list, 1)
+        pl.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.tabs.addTab(photos, self.tr("Photos"))
+        outer.addWidget(self.tabs, 1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        return scroll
+
+    # ------------------------------------------------------------ window hooks
+    def attach_window(self, window) -> None:
+        a = window.actions
+        self._window_actions = a
+        a["acknowledge"].triggered.connect(lambda: self.request_status("acknowledged"))
+        a["start_work"].triggered.connect(lambda: self.request_status("in_progress"))
+        a["resolve"].triggered.connect(lambda: self.request_status("resolved"))
+        a["assign"].triggered.connect(self._focus_assign)
+        a["comment"].triggered.connect(self._focus_comment)
+        self._update_actions()
+
+    def keyPressEvent(self, event) -> None:
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier and self.comment_edit.hasFocus()):
+            self.comment_button.click()
+            return
+        super().keyPressEvent(event)
+
+    def _focus_assign(self) -> None:
+        if self.incident is not None:
+            self._raise_dock()
+            self.assign_combo.setFocus()
+            self.assign_combo.showPopup()
+
+    def _focus_comment(self) -> None:
+        if self.incident is not None:
+            self._raise_dock()
+            self.tabs.setCurrentIndex(0)
+            self.comment_edit.setFocus()
+
+    def _raise_dock(self) -> None:
+        dock = self.parentWidget()
+        while dock is not None and not hasattr(dock, "toggleViewAction"):
+            dock = dock.parentWidget()
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
+    def _open_requested(self, incident_id: int) -> None:
+        self.show_incident(incident_id)
+        self._raise_dock()
+
+    # ------------------------------------------------------------ showing
+    def show_incident(self, incident_id: int) -> None:
+        if self.incident is not None and self.incident.id == incident_id:
+            return
+        self.error.hide()
+        self.duplicate_edit.clear()
+        self.comment_list.clear()
+        self.history_tree.clear()
+        self.attachment_list.clear()
+        self.details = None
+        inc = self.gateway.cached(incident_id)
+        if inc is None:
+            self.incident = None
+            self.stack.setCurrentIndex(0)
+            self.empty.setText(self.tr("Loading…"))
+        else:
+            self._set_incident(inc)
+        self._pending_id = incident_id
+        self._load_details()
+
+    def _load_details(self) -> None:
+        incident_id = self.incident.id if self.incident is not None else getattr(self, "_pending_id", None)
+        if incident_id is None:
+            return
+        self.gateway.load_details(incident_id, self._details_loaded, on_error=self._show_error)
+
+    def _details_loaded(self, details) -> None:
+        current = self.incident.id if self.incident is not None else getattr(self, "_pending_id", None)
+        if details.incident.id != current:
+            return  # the operator moved on meanwhile
+        self.details = details
+        if self.incident is None or details.incident.version >= self.incident.version:
+            self._set_incident(details.incident)
+        self.comment_list.clear()
+        for c in details.comments:
+            item = QListWidgetItem(f"{_local(c.created_at)} · {c.author}\n{c.text}")
+            self.comment_list.addItem(item)
+        self.comment_list.scrollToBottom()
+        self.history_tree.clear()
+        for h in reversed(details.history):
+            change = self._history_change(h)
+            self.history_tree.addTopLevelItem(QTreeWidgetItem([_local(h.when), h.who, labels.field_name(h.field),
+                                                               change]))
+        self._show_attachments(details.attachments)
+
+    def _history_change(self, h) -> str:
+        def show(v):
+            if v is None or v == "":
+                return "—"
+            if h.field == "status" or h.field == "created":
+                return labels.status_name(v)
+            if h.field == "priority":
+                return labels.priority_name(v)
+            if h.field == "category":
+                return labels.category_name(v)
+            if h.field == "assignee":
+                return self._service_name(v)
+            return v
+        if h.field in ("comment", "attachment"):
+            return show(h.new)
+        if h.field == "created":
+            return show(h.new)
+        return f"{show(h.old)} → {show(h.new)}"
+
+    def _set_incident(self, inc: IncidentOut) -> None:
+        self.incident = inc
+        self.stack.setCurrentIndex(1)
+        self.title.setText(inc.number)
+        self.priority_chip.setText(labels.priority_name(inc.priority))
+        self.priority_chip.setStyleSheet(_chip("", PRIORITY_COLORS[inc.priority], inc.priority in ("high", "medium")))
+        self.status_chip.setText(labels.status_name(inc.status))
+        self.status_chip.setStyleSheet(_chip("", _STATUS_TONE.get(inc.status, STATE_COLORS["offline"])))
+        self.subtitle.setText(f"{labels.category_name(inc.category)} · {inc.address or '—'}")
+        f = self.field_labels
+        f["category"].setText(labels.category_name(inc.category))
+        f["address"].setText(inc.address or "—")
+        f["coords"].setText(f"{inc.lat:.6f}, {inc.lon:.6f}")
+        f["source"].setText(labels.source_name(inc.source))
+        f["assignee"].setText(self._service_name(inc.assignee) if inc.assignee else self.tr("not assigned"))
+        f["created"].setText(f"{_local(inc.created_at)} · {inc.created_by or '—'}")
+        f["updated"].setText(_local(inc.updated_at))
+        f["due"].setText(_local(inc.sla_due_at))
+        f["duplicate_of"].setText(self._number_of(inc.duplicate_of) if inc.duplicate_of else "—")
+        f["description"].setText(inc.description)
+        self._rebuild_status_buttons()
+        self._select_assignee()
+        self._update_sla()
+        self._update_actions()
+
+    def _number_of(self, incident_id: int) -> str:
+        other = self.gateway.cached(incident_id)
+        return other.number if other else f"#{incident_id}"
+
+    def _service_name(self, code: str | None) -> str:
+        for s in self.services:
+            if s.code == code:
+                return s.name
+        return code or "—"
+
+    def _update_sla(self) -> None:
+        inc = self.incident
+        if inc is None:
+            return
+        if inc.status not in OPEN_STATUSES:
+            self.sla_label.setText(self.tr("SLA clock stopped"))
+            self.sla_label.setStyleSheet(f"color: {STATE_COLORS['offline']};")
+            return
+        left = inc.sla_due_at.timestamp() - time.time()
+        if left < 0:
+            self.sla_label.setText(self.tr("Overdue by {0}").format(labels.duration(left)))
+            self.sla_label.setStyleSheet(f"color: {STATE_COLORS['alarm']}; font-weight: 700;")
+        else:
+            self.sla_label.setText(self.tr("{0} left").format(labels.duration(left)))
+            self.sla_label.setStyleSheet("")
+
+    def legal_transitions(self) -> list[str]:
+        """Statuses the server will accept from here for this user (from the shared lifecycle table)."""
+        if self.incident is None:
+            return []
+        old = self.incident.status
+        supervisor = self.ctx.has_role("supervisor")
+        return [s for s in TRANSITIONS.get(old, ()) if (old, s) not in REOPEN or supervisor]
+
+    def _rebuild_status_buttons(self) -> None:
+        while self.status_row.count():
+            item = self.status_row.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.status_buttons = {}
+        for status in self.legal_transitions():
+            b = QPushButton(labels.status_action(status))
+            b.setObjectName(f"status_{status}")
+            if status == "rejected":
+                b.setProperty("danger", True)
+            elif status in ("acknowledged", "in_progress", "resolved", "closed"):
+                b.setProperty("accent", status == self.legal_transitions()[0])
+            b.clicked.connect(lambda _=False, s=status: self.request_status(s))
+            b.setEnabled(not self.busy)
+            self.status_row.addWidget(b)
+            self.status_buttons[status] = b
+        self.status_row.addStretch(1)
+        self._enable_duplicate()
+
+    def _update_actions(self) -> None:
+        a = self._window_actions
+        if not a:
+            return
+        legal = set(self.legal_transitions())
+        a["acknowledge"].setEnabled("acknowledged" in legal)
+        a["start_work"].setEnabled("in_progress" in legal)
+        a["resolve"].setEnabled("resolved" in legal)
+        a["assign"].setEnabled(self.incident is not None)
+        a["comment"].setEnabled(self.incident is not None)
+
+    def _services_loaded(self, services) -> None:
+        self.services = list(services)
+        self.assign_combo.clear()
+        self.assign_combo.addItem(self.tr("— not assigned —"), None)
+        for s in self.services:
+            self.assign_combo.addItem(s.name, s.code)
+            self.assign_combo.setItemData(self.assign_combo.count() - 1, s.phone, Qt.ItemDataRole.ToolTipRole)
+        self._select_assignee()
+
+    def _select_assignee(self) -> None:
+        if self.incident is None:
+            return
+        i = self.assign_combo.findData(self.incident.assignee)
+        self.assign_combo.setCurrentIndex(max(i, 0))
+        if self.incident.assignee and i >= 0:
+            self.field_labels["assignee"].setText(self.assign_combo.itemText(i))
+
+    def _on_changed(self, inc: IncidentOut) -> None:
+        if self.incident is not None and inc.id == self.incident.id and inc.version >= self.incident.version:
+            self._set_incident(inc)
+            self._reload.start()  # history and comments changed too
+
+    # ------------------------------------------------------------ actions
+    def _busy(self, on: bool) -> None:
+        self.busy = on
+        for w in (*self.status_buttons.values(), self.assign_button, self.comment_button, self.attach_button):
+            w.setEnabled(not on)
+        self._enable_duplicate()
+
+    def _enable_duplicate(self) -> None:
+        can = self.incident is not None and self.incident.status in OPEN_STATUSES and not self.busy
+        self.duplicate_edit.setEnabled(can)
+        self.duplicate_button.setEnabled(can)
+
+    def _ok(self, _result=None) -> None:
+        self._busy(False)
+        self.error.hide()
+        self._reload.start()
+
+    def _show_error(self, exc) -> None:
+        self._busy(False)
+        self.error.setText(labels.error_text(exc))
+        self.error.show()
+
+    def request_status(self, status: str) -> None:
+        """Ask the server; an illegal or stale change comes back as a message in the card."""
+        if self.incident is None:
+            return
+        self._busy(True)
+        self.gateway.change_status(self.incident.id, self.incident.version, status, on_done=self._ok,
+                                   on_error=self._show_error)
+
+    def request_assign(self, service_code: str | None) -> None:
+        if self.incident is None:
+            return
+        self._busy(True)
+        self.gateway.assign(self.incident.id, self.incident.version, service_code, on_done=self._ok,
+                            on_error=self._show_error)
+
+    def request_duplicate(self, text: str) -> None:
+        if self.incident is None:
+            return
+        m = _NUMBER.match(text.strip())
+        if not m:
+            self._show_error(self.tr("Enter the number of the original incident, e.g. И-000123 or 123."))
+            return
+        self._busy(True)
+        self.gateway.mark_duplicate(self.incident.id, self.incident.version, int(m.group(1)), on_done=self._ok,
+                                    on_error=self._show_error)
+
+    def request_comment(self, text: str) -> None:
+        if self.incident is None:
+            return
+        if not text.strip():
+            self._show_error(self.tr("Write the comment first."))
+            return
+
+        def done(_comment) -> None:
+            self.comment_edit.clear()
+            self._ok()
+
+        self._busy(True)
+        self.gateway.add_comment(self.incident.id, text.strip(), on_done=done, on_error=self._show_error)
+
+    def attach_file(self, path: str) -> None:
+        if self.incident is None or not path:
+            return
+        self._busy(True)
+        self.gateway.attach(self.incident.id, path, on_done=self._ok, on_error=self._show_error)
+
+    def _choose_photo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach photo"), str(Path.home()),
+                                              self.tr("Photos (*.jpg *.jpeg *.png *.webp)"))
+        self.attach_file(path)
+
+    # ------------------------------------------------------------ attachments
+    def _show_attachments(self, attachments) -> None:
+        self.attachment_list.clear()
+        for a in attachments:
+            item = QListWidgetItem(f"{a.filename}\n{a.size // 1024} KB")
+            item.setData(Qt.ItemDataRole.UserRole, a)
+            item.setToolTip(f"{a.filename} · {a.uploaded_by} · {_local(a.created_at)}")
+            self.attachment_list.addItem(item)
+            if a.id in self.thumbs:
+                self._set_thumb(item, self.thumbs[a.id])
+            elif a.content_type.startswith("image/"):
+                self.gateway.download_attachment(a, lambda data, aid=a.id: self._thumb_loaded(aid, data),
+                                                 on_error=lambda exc: None)
+
+    def _thumb_loaded(self, attachment_id: int, data: bytes) -> None:
+        self.thumbs[attachment_id] = data
+        for i in range(self.attachment_list.count()):
+            item = self.attachment_list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole).id == attachment_id:
+                self._set_thumb(item, data)
+
+    @staticmethod
+    def _set_thumb(item: QListWidgetItem, data: bytes) -> None:
+        pix = QPixmap()
+        if pix.loadFromData(data):
+            item.setIcon(QIcon(pix.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation)))
+
+    def _open_attachment(self, item: QListWidgetItem) -> None:
+        a = item.data(Qt.ItemDataRole.UserRole)
+
+        def write(data: bytes) -> str:
+            folder = Path(tempfile.gettempdir()) / "sc-attachments"
+            folder.mkdir(exist_ok=True)
+            path = folder / f"{a.id}-{Path(a.filename).name}"
+            path.write_bytes(data)
+            return str(path)
+
+        def opened(data: bytes) -> None:  # disk work off the GUI thread, then the system viewer
+            self.ctx.tasks.run(write, data, serial=True, what="attachment.open",
+                               on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+
+        if a.id in self.thumbs:
+            opened(self.thumbs[a.id])
+        else:
+            self.gateway.download_attachment(a, opened, on_error=self._show_error)

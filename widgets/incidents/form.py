@@ -1,0 +1,187 @@
+"""The create-incident form: local validation with errors beside the fields, server errors in the form."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QVBoxLayout, QWidget)
+
+from backend_client.schemas.incidents import CATEGORY_NAMES, PRIORITIES, SOURCES, IncidentCreate
+from widgets.incidents import labels
+
+# The model city's centre: a sensible start when the map gave no point.
+DEFAULT_LAT, DEFAULT_LON = 51.6606, 35.6542
+
+
+def _parse_float(text: str) -> float | None:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+class IncidentForm(QDialog):
+    created = Signal(object)  # IncidentOut
+
+    def __init__(self, gateway, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.gateway = gateway
+        self.setObjectName("incidentForm")
+        self.setWindowTitle(self.tr("New incident"))
+        self.setMinimumWidth(520)
+        self.client_uuid = uuid.uuid4()  # one per form: pressing Save twice is still one incident
+        self.busy = False
+
+        self.category = QComboBox()
+        self.category.addItem(self.tr("— choose —"), None)
+        for code in CATEGORY_NAMES:
+            self.category.addItem(labels.category_name(code), code)
+        self.priority = QComboBox()
+        for p in PRIORITIES:
+            self.priority.addItem(labels.priority_name(p), p)
+        self.priority.setCurrentIndex(PRIORITIES.index("medium"))
+        self.source = QComboBox()
+        for s in SOURCES:
+            self.source.addItem(labels.source_name(s), s)
+        self.source.setCurrentIndex(SOURCES.index("operator"))
+        self.assignee = QComboBox()
+        self.assignee.addItem(self.tr("— not assigned —"), None)
+        self.address = QLineEdit()
+        self.address.setMaxLength(300)
+        self.address.setPlaceholderText(self.tr("Street, house"))
+        self.lat = QLineEdit()
+        self.lon = QLineEdit()
+        for edit, (lo, hi) in ((self.lat, (-90, 90)), (self.lon, (-180, 180))):
+            edit.setValidator(QDoubleValidator(lo, hi, 7, edit))
+        self.description = QPlainTextEdit()
+        self.description.setPlaceholderText(self.tr("What happened, what is needed, who called"))
+        self.description.setTabChangesFocus(True)
+        self.description.setMinimumHeight(90)
+
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for name, label, widget in (("category", self.tr("Category *"), self.category),
+                                    ("priority", self.tr("Priority"), self.priority),
+                                    ("address", self.tr("Address"), self.address),
+                                    ("lat", self.tr("Latitude *"), self.lat),
+                                    ("lon", self.tr("Longitude *"), self.lon),
+                                    ("description", self.tr("Description *"), self.description),
+                                    ("source", self.tr("Source"), self.source),
+                                    ("assignee", self.tr("Assign to"), self.assignee)):
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(widget)
+            err = QLabel()
+            err.setProperty("role", "error")
+            err.setObjectName(f"error_{name}")
+            err.setWordWrap(True)
+            err.hide()
+            box.addWidget(err)
+            self.errors[name] = err
+            form.addRow(label, box)
+        self.general_error = QLabel()
+        self.general_error.setObjectName("error_general")
+        self.general_error.setProperty("role", "error")
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.general_error)
+        lay.addWidget(self.buttons)
+        gateway.load_services(self._services_loaded)
+
+    def _services_loaded(self, services) -> None:
+        for s in services:
+            self.assignee.addItem(s.name, s.code)
+
+    def prefill(self, lat: float | None, lon: float | None, address: str = "") -> None:
+        self.lat.setText(f"{lat if lat is not None else DEFAULT_LAT:.6f}")
+        self.lon.setText(f"{lon if lon is not None else DEFAULT_LON:.6f}")
+        if address:
+            self.address.setText(address)
+
+    # ------------------------------------------------------------ validation
+    def validate(self) -> IncidentCreate | None:
+        """The request to send, or None with the errors shown beside the fields."""
+        self._clear_errors()
+        errs: dict[str, str] = {}
+        category = self.category.currentData()
+        if not category:
+            errs["category"] = self.tr("Choose a category.")
+        lat, lon = _parse_float(self.lat.text()), _parse_float(self.lon.text())
+        if lat is None:
+            errs["lat"] = self.tr("Enter the latitude as a number, e.g. 51.6606.")
+        elif not -90 <= lat <= 90:
+            errs["lat"] = self.tr("Latitude must be between −90 and 90.")
+        if lon is None:
+            errs["lon"] = self.tr("Enter the longitude as a number, e.g. 35.6542.")
+        elif not -180 <= lon <= 180:
+            errs["lon"] = self.tr("Longitude must be between −180 and 180.")
+        description = self.description.toPlainText().strip()
+        if not description:
+            errs["description"] = self.tr("Describe the incident.")
+        elif len(description) > 4000:
+            errs["description"] = self.tr("The description is too long (at most 4000 characters).")
+        if errs:
+            for name, text in errs.items():
+                self._show_error(name, text)
+            return None
+        return IncidentCreate(client_uuid=self.client_uuid, category=category, priority=self.priority.currentData(),
+                              lat=lat, lon=lon, address=self.address.text().strip(), description=description,
+                              source=self.source.currentData(), assignee=self.assignee.currentData())
+
+    def _show_error(self, name: str, text: str) -> None:
+        label = self.errors.get(name, self.general_error)
+        label.setText(text)
+        label.show()
+        widget = {"category": self.category, "lat": self.lat, "lon": self.lon, "description": self.description,
+                  "address": self.address, "assignee": self.assignee}.get(name)
+        if widget is not None:
+            widget.setProperty("invalid", True)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def _clear_errors(self) -> None:
+        for label in [*self.errors.values(), self.general_error]:
+            label.clear()
+            label.hide()
+        for widget in (self.category, self.lat, self.lon, self.description, self.address, self.assignee):
+            if widget.property("invalid"):
+                widget.setProperty("invalid", False)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+
+    # ------------------------------------------------------------ sending
+    def submit(self) -> None:
+        if self.busy:
+            return
+        data = self.validate()
+        if data is None:
+            return
+        self.busy = True
+        self.buttons.setEnabled(False)
+        self.gateway.create(data, on_done=self._done, on_error=self._failed)
+
+    def _done(self, incident) -> None:
+        self.busy = False
+        self.buttons.setEnabled(True)
+        self.created.emit(incident)
+        self.accept()
+
+    def _failed(self, exc) -> None:
+        self.busy = False
+        self.buttons.setEnabled(True)
+        field = (getattr(exc, "details", None) or {}).get("field")
+        message = labels.error_text(exc)
+        if field in self.errors:
+            self._show_error(field, message)
+        else:
+            self.general_error.setText(message)
+            self.general_error.show()

@@ -1,0 +1,115 @@
+"""Display names of incident codes (category, status, priority, source), translated.
+
+The strings are literal so the translation tool finds them; context "IncidentLabels".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+
+translate = QCoreApplication.translate  # lupdate finds translate("IncidentLabels", "literal")
+
+
+def category_name(code: str) -> str:
+    return {
+        "street_lighting": translate("IncidentLabels", "Street lighting"),
+        "roads": translate("IncidentLabels", "Roads and sidewalks"),
+        "waste": translate("IncidentLabels", "Waste and cleaning"),
+        "utilities": translate("IncidentLabels", "Heating, water and sewerage"),
+        "public_transport": translate("IncidentLabels", "Public transport"),
+        "excavation": translate("IncidentLabels", "Excavation works"),
+        "traffic_lights": translate("IncidentLabels", "Traffic lights and intersections"),
+        "public_order": translate("IncidentLabels", "Public order"),
+        "landscaping": translate("IncidentLabels", "Landscaping"),
+        "other": translate("IncidentLabels", "Other"),
+    }.get(code, code)
+
+
+def status_name(code: str) -> str:
+    return {
+        "new": translate("IncidentLabels", "New"),
+        "acknowledged": translate("IncidentLabels", "Acknowledged"),
+        "in_progress": translate("IncidentLabels", "In progress"),
+        "resolved": translate("IncidentLabels", "Resolved"),
+        "closed": translate("IncidentLabels", "Closed"),
+        "rejected": translate("IncidentLabels", "Rejected"),
+        "duplicate": translate("IncidentLabels", "Duplicate"),
+    }.get(code, code)
+
+
+def status_action(code: str) -> str:
+    """The verb on a button that moves an incident to this status."""
+    return {
+        "acknowledged": translate("IncidentLabels", "Acknowledge"),
+        "in_progress": translate("IncidentLabels", "Start work"),
+        "resolved": translate("IncidentLabels", "Resolve"),
+        "closed": translate("IncidentLabels", "Close"),
+        "rejected": translate("IncidentLabels", "Reject"),
+        "new": translate("IncidentLabels", "Reopen"),
+    }.get(code, status_name(code))
+
+
+def priority_name(code: str) -> str:
+    return {
+        "critical": translate("IncidentLabels", "Critical"),
+        "high": translate("IncidentLabels", "High"),
+        "medium": translate("IncidentLabels", "Medium"),
+        "low": translate("IncidentLabels", "Low"),
+    }.get(code, code)
+
+
+def source_name(code: str) -> str:
+    return {
+        "citizen": translate("IncidentLabels", "Citizen"),
+        "operator": translate("IncidentLabels", "Operator"),
+        "sensor_alarm": translate("IncidentLabels", "Sensor alarm"),
+        "camera": translate("IncidentLabels", "Camera"),
+        "transit": translate("IncidentLabels", "Transit"),
+        "traffic": translate("IncidentLabels", "Traffic"),
+    }.get(code, code)
+
+
+def field_name(code: str) -> str:
+    """Names of incident fields as they appear in the history."""
+    return {
+        "created": translate("IncidentLabels", "created"),
+        "status": translate("IncidentLabels", "status"),
+        "priority": translate("IncidentLabels", "priority"),
+        "category": translate("IncidentLabels", "category"),
+        "assignee": translate("IncidentLabels", "assignee"),
+        "address": translate("IncidentLabels", "address"),
+        "description": translate("IncidentLabels", "description"),
+        "lat": translate("IncidentLabels", "latitude"),
+        "lon": translate("IncidentLabels", "longitude"),
+        "source": translate("IncidentLabels", "source"),
+        "duplicate_of": translate("IncidentLabels", "duplicate of"),
+        "comment": translate("IncidentLabels", "comment"),
+        "attachment": translate("IncidentLabels", "attachment"),
+    }.get(code, code)
+
+
+def duration(seconds: float) -> str:
+    """Compact h:mm style for countdowns: '2 d 03 h', '5 h 07 m', '12 m'."""
+    s = int(abs(seconds))
+    days, rem = divmod(s, 86400)
+    hours, rem = divmod(rem, 3600)
+    minutes = rem // 60
+    if days:
+        return translate("IncidentLabels", "{0} d {1} h").format(days, f"{hours:02d}")
+    if hours:
+        return translate("IncidentLabels", "{0} h {1} m").format(hours, f"{minutes:02d}")
+    return translate("IncidentLabels", "{0} m").format(minutes)
+
+
+def error_text(exc: BaseException | str) -> str:
+    """What to show the operator for a failed operation (server messages are written for people)."""
+    if isinstance(exc, str):
+        return exc
+    from backend_client.errors import ApiError, ConnectionLost
+
+    if isinstance(exc, ConnectionLost):
+        return translate("IncidentLabels", "The server cannot be reached. Check the network and try again.")
+    if isinstance(exc, ApiError):
+        return exc.message
+    return f"{type(exc).__name__}: {exc}"

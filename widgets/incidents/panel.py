@@ -1,0 +1,211 @@
+"""The dispatcher's live incident queue: filter bar, table, critical alert."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout,
+                               QWidget)
+
+from backend_client.schemas.incidents import IncidentOut
+from widgets.incidents.alert import CriticalAlert
+from widgets.incidents.filters import IncidentFilterBar
+from widgets.incidents.model import (ADDRESS, AGE, ASSIGNEE, CATEGORY, NUMBER, PRIORITY, SLA, SOURCE, STATUS,
+                                     IncidentTableModel, prepare_snapshot)
+from widgets.incidents.proxy import IncidentProxyModel
+
+COLUMN_WIDTHS = {PRIORITY: 104, NUMBER: 92, CATEGORY: 210, STATUS: 112, ADDRESS: 300, AGE: 86, SLA: 96,
+                 ASSIGNEE: 170, SOURCE: 110}
+OVERDUE_REFILTER_TICKS = 30  # who is overdue changes with the clock; re-filter every 30 s
+
+
+class IncidentQueuePanel(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.gateway = ctx.services["incidents"]  # app.incident_gateway.IncidentGateway or a stand-in
+        self.model = IncidentTableModel(self)
+        self.proxy = IncidentProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self._loading = False
+        self._buffer: list[IncidentOut] = []   # live changes that arrive while a snapshot is prepared
+        self._syncing_selection = False
+        self._ticks = 0
+        self._form = None
+
+        self.alert = CriticalAlert(ctx.settings, self)
+        self.alert.acknowledged.connect(self._alert_acknowledged)
+        self.filter_bar = IncidentFilterBar(self)
+        self.filter_bar.changed.connect(self._filter_changed)
+        self.new_button = QPushButton(self.tr("New incident"))
+        self.new_button.setProperty("accent", True)
+        self.new_button.setToolTip(self.tr("Log a new incident (Ctrl+N)"))
+        self.new_button.clicked.connect(lambda: self.open_create_form())
+
+        self.view = QTableView(self)
+        self.view.setObjectName("incidentQueue")
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSortingEnabled(True)
+        self.view.setWordWrap(False)
+        self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        for col, width in COLUMN_WIDTHS.items():
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(PRIORITY, Qt.SortOrder.AscendingOrder)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.doubleClicked.connect(self._open_current)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 6, 0)
+        top.setSpacing(0)
+        top.addWidget(self.filter_bar, 1)
+        top.addWidget(self.new_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.alert)
+        lay.addLayout(top)
+        lay.addWidget(self.view, 1)
+
+        self.gateway.incidents_loaded.connect(self._on_loaded)
+        self.gateway.incident_changed.connect(self._on_changed)
+        ctx.bus.incident_selected.connect(self.select_incident)
+        ctx.bus.area_filter_changed.connect(self.filter_bar.set_area)
+        ctx.bus.create_incident_at.connect(self.open_create_form)
+        self.proxy.modelReset.connect(self._update_counts)
+        self.proxy.layoutChanged.connect(self._update_counts)
+        self.proxy.rowsInserted.connect(self._update_counts)
+        self.proxy.rowsRemoved.connect(self._update_counts)
+
+        self.timer = QTimer(self, interval=1000, timeout=self._tick)
+        self.timer.start()
+        self.proxy.set_filter(self.filter_bar.current())
+        self.gateway.load_services(self._services_loaded)
+        self.gateway.refresh()
+
+    # ------------------------------------------------------------ window hooks
+    def attach_window(self, window) -> None:
+        a = window.actions
+        a["new_incident"].triggered.connect(lambda: self.open_create_form())
+        a["refresh"].triggered.connect(self.gateway.refresh)
+        a["find"].triggered.connect(self.focus_search)
+        a["ack_alert"].triggered.connect(self.alert.acknowledge)
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        self.alert.acknowledge()
+
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_bar.search.selectAll()
+
+    # ------------------------------------------------------------ data
+    def _on_loaded(self, items: list) -> None:
+        # The snapshot's columns and sort orders are computed on a worker; the swap is cheap.
+        self._loading = True
+        self.ctx.tasks.run(prepare_snapshot, items, dict(self.model.service_names), on_done=self._apply_snapshot,
+                           on_error=self._snapshot_failed, what="incidents.prepare")
+
+    def _apply_snapshot(self, snap) -> None:
+        selected = self.current_incident_id()
+        self.model.apply(snap)
+        self._loading = False
+        buffered, self._buffer = self._buffer, []
+        for inc in buffered:
+            self._on_changed(inc)
+        if selected is not None:
+            self.select_incident(selected, emit=False)
+
+    def _snapshot_failed(self, exc) -> None:
+        self._loading = False
+        self.ctx.errors.report("incidents", exc)
+
+    def _on_changed(self, inc: IncidentOut) -> None:
+        if self._loading:
+            self._buffer.append(inc)
+            return
+        is_new = self.model.upsert(inc)
+        if is_new and inc.priority == "critical" and inc.status == "new":
+            self.alert.raise_for(inc)
+
+    def _services_loaded(self, services) -> None:
+        self.model.set_service_names({s.code: s.name for s in services})
+
+    def _tick(self) -> None:
+        self.model.tick()
+        self._ticks += 1
+        if self.proxy.filter.overdue_only and self._ticks % OVERDUE_REFILTER_TICKS == 0:
+            self.proxy.refilter()
+
+    def _filter_changed(self, flt) -> None:
+        self.proxy.set_filter(flt)
+
+    def _update_counts(self, *args) -> None:
+        self.filter_bar.set_counts(self.proxy.rowCount(), self.model.rowCount())
+
+    # ------------------------------------------------------------ selection
+    def current_incident_id(self) -> int | None:
+        idx = self.view.selectionModel().currentIndex()
+        return self.proxy.incident_id(idx.row()) if idx.isValid() else None
+
+    def _current_changed(self, current, previous) -> None:
+        if self._syncing_selection or not current.isValid():
+            return
+        incident_id = self.proxy.incident_id(current.row())
+        if incident_id is not None:
+            self._syncing_selection = True
+            try:
+                self.ctx.bus.incident_selected.emit(incident_id)
+            finally:
+                self._syncing_selection = False
+
+    def select_incident(self, incident_id: int, emit: bool = False) -> bool:
+        """Select and show the incident's row (e.g. chosen on the map); False if it is filtered out."""
+        if self._syncing_selection:
+            return False
+        row = self.proxy.proxy_row_of(incident_id)
+        if row < 0:
+            return False
+        self._syncing_selection = not emit
+        try:
+            idx = self.proxy.index(row, 0)
+            self.view.selectionModel().setCurrentIndex(
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.view.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
+        finally:
+            self._syncing_selection = False
+        return True
+
+    def _open_current(self, index) -> None:
+        incident_id = self.proxy.incident_id(index.row())
+        if incident_id is not None:
+            self.ctx.bus.incident_open_requested.emit(incident_id)
+
+    def _alert_acknowledged(self, ids: list) -> None:
+        if ids and not self.select_incident(ids[-1], emit=True):
+            self.ctx.bus.incident_selected.emit(ids[-1])
+
+    # ------------------------------------------------------------ create
+    def open_create_form(self, lat: float | None = None, lon: float | None = None, address: str = ""):
+        from widgets.incidents.form import IncidentForm
+
+        if self._form is not None and self._form.isVisible():
+            self._form.prefill(lat, lon, address)
+            self._form.raise_()
+            self._form.activateWindow()
+            return self._form
+        self._form = IncidentForm(self.gateway, self.window())
+        self._form.prefill(lat, lon, address)
+        self._form.created.connect(lambda inc: self.select_incident(inc.id, emit=True))
+        self._form.open()
+        return self._form
