@@ -1,0 +1,1 @@
+"""The video archive player: timeline, synchronised playback of up to 4 cameras, exports."""
