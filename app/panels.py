@@ -40,6 +40,4 @@ PANELS: list[PanelSpec] = [
     PanelSpec("energy", "Energy", "widgets.energy.panel:EnergyPanel", Qt.DockWidgetArea.BottomDockWidgetArea),
     PanelSpec("archive", "Video archive", "widgets.archive.panel:ArchivePanel", Qt.DockWidgetArea.BottomDockWidgetArea,
               min_role="supervisor"),
-    PanelSpec("archive", "Video archive", "widgets.archive.panel:ArchivePanel", Qt.DockWidgetArea.BottomDockWidgetArea,
-              min_role="supervisor"),
 ]
