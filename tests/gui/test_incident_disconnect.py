@@ -1,0 +1,39 @@
+"""A backend that goes away shows as disconnected; the desk keeps running and says why actions fail."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+
+from tests.gui.incident_helpers import make_incident, other_client
+
+
+def test_dead_server_shows_disconnected_and_the_window_keeps_running(live_server, make_ctx, qtbot):
+    from app.mainwindow import MainWindow
+    from app.panels import PANELS
+
+    inc = make_incident(other_client(live_server), priority="high")
+    ctx = make_ctx(live_server)
+    window = MainWindow(ctx, panels=[s for s in PANELS if s.name in ("incidents", "incident_card")])
+    qtbot.addWidget(window)
+    window.show()
+    panel, card = window.panels["incidents"], window.panels["incident_card"]
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: window.statusBar().state == "connected", timeout=10_000)
+    ctx.bus.incident_selected.emit(inc.id)
+    qtbot.waitUntil(lambda: card.details is not None, timeout=5_000)
+
+    live_server.stop()
+    qtbot.waitUntil(lambda: window.statusBar().state == "disconnected", timeout=15_000)
+    assert "Disconnected" in window.statusBar().state_label.text()
+
+    window.actions["refresh"].trigger()       # fails in a worker and says so in the status bar
+    qtbot.waitUntil(lambda: "cannot be reached" in window.statusBar().message_label.text(), timeout=15_000)
+    window.actions["acknowledge"].trigger()   # the card says why its action failed
+    qtbot.waitUntil(lambda: card.error.isVisible(), timeout=15_000)
+    assert "cannot be reached" in card.error.text()
+
+    ticks = []                                # the GUI thread is alive and the queue still shows its rows
+    QTimer.singleShot(10, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks), timeout=1_000)
+    assert panel.model.rowCount() == 1 and window.isVisible()
+    window.close()

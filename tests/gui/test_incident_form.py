@@ -1,0 +1,76 @@
+"""The create-incident form: local validation beside the fields, server errors in the form, a real POST."""
+
+from __future__ import annotations
+
+from tests.gui.incident_helpers import add_services, other_client
+
+
+def _form(ctx, qtbot):
+    from widgets.incidents.form import IncidentForm
+
+    form = IncidentForm(ctx.services["incidents"])
+    qtbot.addWidget(form)
+    form.prefill(None, None)
+    return form
+
+
+def test_form_validates_locally_then_creates_on_the_server(live_server, make_ctx, qtbot):
+    add_services(live_server)
+    ctx = make_ctx(live_server, start_events=False)
+    form = _form(ctx, qtbot)
+    form.lat.setText("95")
+    form.submit()
+    assert not form.busy
+    shown = {name for name, label in form.errors.items() if not label.isHidden()}
+    assert shown == {"category", "lat", "description"}
+    assert "between" in form.errors["lat"].text()
+    assert form.lat.property("invalid") is True
+
+    form.category.setCurrentIndex(form.category.findData("street_lighting"))
+    form.lat.setText("51,6612")            # a comma works as the decimal separator
+    form.lon.setText("abc")
+    form.description.setPlainText("   ")
+    form.submit()
+    shown = {name for name, label in form.errors.items() if not label.isHidden()}
+    assert shown == {"lon", "description"}
+
+    form.lon.setText("35.6601")
+    form.address.setText("ул. Молодёжная, 11")
+    form.description.setPlainText("Не горит фонарь у детской площадки")
+    qtbot.waitUntil(lambda: form.assignee.count() == 4, timeout=5_000)
+    form.assignee.setCurrentIndex(form.assignee.findData("gorelectroset"))
+    created = []
+    form.created.connect(created.append)
+    form.submit()
+    qtbot.waitUntil(lambda: bool(created), timeout=5_000)
+    inc = other_client(live_server).get(created[0].id)
+    assert (inc.category, inc.lat, inc.lon, inc.assignee, inc.source) == (
+        "street_lighting", 51.6612, 35.6601, "gorelectroset", "operator")
+    assert str(inc.client_uuid) == str(form.client_uuid)
+
+
+def test_server_refusal_is_shown_in_the_form(live_server, make_ctx, qtbot):
+    ctx = make_ctx(live_server, start_events=False)
+    form = _form(ctx, qtbot)
+    form.category.setCurrentIndex(form.category.findData("roads"))
+    form.description.setPlainText("Яма")
+    form.assignee.addItem("Несуществующая служба", "no_such_service")  # e.g. a service retired meanwhile
+    form.assignee.setCurrentIndex(form.assignee.count() - 1)
+    form.submit()
+    qtbot.waitUntil(lambda: not form.busy, timeout=5_000)
+    assert not form.errors["assignee"].isHidden()
+    assert "no_such_service" in form.errors["assignee"].text()
+    assert form.result() == 0  # still open for a correction
+
+
+def test_map_click_opens_a_prefilled_form(live_server, make_ctx, qtbot):
+    from widgets.incidents.panel import IncidentQueuePanel
+
+    ctx = make_ctx(live_server, start_events=False)
+    panel = IncidentQueuePanel(ctx)
+    qtbot.addWidget(panel)
+    ctx.bus.create_incident_at.emit(51.6651, 35.6489, "ул. Космонавтов, 5")
+    form = panel._form
+    assert form is not None and form.isVisible()
+    assert (form.lat.text(), form.lon.text(), form.address.text()) == ("51.665100", "35.648900", "ул. Космонавтов, 5")
+    form.reject()
