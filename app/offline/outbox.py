@@ -43,16 +43,19 @@ class Outbox:
     def __init__(self, store: OfflineStore, *, user: str) -> None:
         self.store = store
         self.user = user
+        self._categories: dict[str, dict[str, float]] | None = None
 
     # -------------------------------------------------- what the server last told us
     def categories(self) -> dict[str, dict[str, float]]:
-        raw = self.store.get_meta("categories")
-        if raw:
-            return {c["code"]: c.get("sla_hours", {}) for c in json.loads(raw)}
-        return {code: dict(DEFAULT_SLA_HOURS) for code in CATEGORY_NAMES}
+        if self._categories is None:
+            raw = self.store.get_meta("categories")
+            self._categories = ({c["code"]: c.get("sla_hours", {}) for c in json.loads(raw)} if raw
+                                else {code: dict(DEFAULT_SLA_HOURS) for code in CATEGORY_NAMES})
+        return self._categories
 
     def remember_categories(self, categories: list[dict]) -> None:
         self.store.set_meta("categories", json.dumps(categories))
+        self._categories = None
 
     def _check_category(self, code: str | None) -> None:
         if code is not None and code not in self.categories():

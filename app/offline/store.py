@@ -142,11 +142,16 @@ class OfflineStore:
             # FULL: the WAL is fsynced at each commit, so "saved" survives a power cut too.
             cur.execute(f"PRAGMA synchronous={sync_mode}")
             cur.execute("PRAGMA busy_timeout=30000")
+            # Checkpoints run from checkpoint() (sync thread, idle timer), not inside an operator's save.
+            cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
+
+        reading = self._reading = threading.local()
 
         @event.listens_for(self.engine, "begin")
         def _begin(conn) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock up front: no upgrade deadlocks
+            # Writes take the lock up front (no upgrade deadlocks); reads never wait for writers.
+            conn.exec_driver_sql("BEGIN" if getattr(reading, "on", False) else "BEGIN IMMEDIATE")
 
         metadata.create_all(self.engine)
         self._lock = threading.RLock()
@@ -163,9 +168,29 @@ class OfflineStore:
         with self._lock, self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only snapshot: in WAL it does not block (nor wait for) the writer."""
+        self._reading.on = True
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        finally:
+            self._reading.on = False
+
+    def checkpoint(self) -> None:
+        """Fold the WAL back into the database file (off the operator's save path)."""
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            cur.close()
+        finally:
+            raw.close()
+
     # ------------------------------------------------------------ meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:
-        with self.tx() as c:
+        with self.read() as c:
             v = c.scalar(select(meta.c.value).where(meta.c.key == key))
         return default if v is None else v
 
@@ -180,24 +205,24 @@ class OfflineStore:
 
     # ------------------------------------------------------------ cache
     def incidents(self) -> list[dict]:
-        with self.tx() as c:
+        with self.read() as c:
             rows = c.execute(select(incidents.c.view_json)).all()
         return [json.loads(r[0]) for r in rows]
 
     def incident(self, incident_id: int) -> dict | None:
-        with self.tx() as c:
+        with self.read() as c:
             incident_id = self._resolve(c, incident_id)
             v = c.scalar(select(incidents.c.view_json).where(incidents.c.id == incident_id))
         return json.loads(v) if v else None
 
     def server_incident(self, incident_id: int) -> dict | None:
-        with self.tx() as c:
+        with self.read() as c:
             v = c.scalar(select(incidents.c.server_json).where(incidents.c.id == self._resolve(c, incident_id)))
         return json.loads(v) if v else None
 
     def resolve(self, incident_id: int) -> int:
         """The current id of an incident: a local id that was synced becomes the server's."""
-        with self.tx() as c:
+        with self.read() as c:
             return self._resolve(c, incident_id)
 
     @staticmethod
@@ -249,7 +274,7 @@ class OfflineStore:
 
     def details(self, incident_id: int) -> dict:
         """Cached comments/history/attachments plus the ones still waiting in the outbox."""
-        with self.tx() as c:
+        with self.read() as c:
             incident_id = self._resolve(c, incident_id)
             raw = c.scalar(select(incidents.c.details_json).where(incidents.c.id == incident_id))
             waiting = [Op.from_row(r) for r in c.execute(
@@ -309,16 +334,16 @@ class OfflineStore:
             q = q.where(ops.c.incident_id == incident_id)
         if limit:
             q = q.limit(limit)
-        with self.tx() as c:
+        with self.read() as c:
             return [Op.from_row(r) for r in c.execute(q)]
 
     def op(self, seq: int) -> Op | None:
-        with self.tx() as c:
+        with self.read() as c:
             r = c.execute(select(ops).where(ops.c.seq == seq)).first()
         return Op.from_row(r) if r else None
 
     def counts(self) -> dict[str, int]:
-        with self.tx() as c:
+        with self.read() as c:
             rows = c.execute(select(ops.c.state, func.count()).group_by(ops.c.state)).all()
         return {s: n for s, n in rows}
 
@@ -389,7 +414,7 @@ class OfflineStore:
         return server_id
 
     def renumbered(self) -> dict[int, int]:
-        with self.tx() as c:
+        with self.read() as c:
             rows = c.execute(select(meta.c.key, meta.c.value).where(meta.c.key.like("map:%"))).all()
         return {int(k[4:]): int(v) for k, v in rows}
 

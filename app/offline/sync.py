@@ -112,6 +112,7 @@ class SyncEngine:
                     self.on_progress(done, max(total, done))
                 if self._lost.is_set() or self._auth.is_set() or not moved:
                     break  # offline, logged out, or everything left waits on something else
+        self.store.checkpoint()
         report.offline = self._lost.is_set()
         report.auth_expired = self._auth.is_set()
         report.remaining = self.store.waiting()

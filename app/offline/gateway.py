@@ -1,0 +1,455 @@
+"""The offline-capable incident gateway: every change goes to the local outbox first.
+
+Same interface as app.incident_gateway.IncidentGateway. A change is committed to the
+store on the one-worker disk queue, and only then reported done; a sync thread drains
+the outbox whenever the server is reachable. Reading falls back to the cache offline.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
+
+from app.context import AppContext
+from app.incident_gateway import Callback, IncidentDetails, IncidentGateway
+from app.offline.outbox import InvalidOperation, Outbox
+from app.offline.store import OfflineStore, Op, store_path
+from app.offline.sync import SyncEngine, SyncReport
+from backend_client.errors import AuthExpired, ConnectionLost
+from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, CommentOut, HistoryEntryOut,
+                                              IncidentCreate, IncidentOut, IncidentPatch, IncidentQuery)
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+PROBE_MS = 5000
+
+
+def to_out(view: dict) -> IncidentOut:
+    """A cached view as the wire type the panels know (local ones have negative ids)."""
+    try:
+        return IncidentOut.model_validate(view)
+    except ValueError:  # e.g. a category this client does not know: show it anyway
+        return IncidentOut.model_construct(**view)
+
+
+class _SyncThread(QThread):
+    """Drains the outbox when kicked; reports progress and each pass by signal."""
+
+    progress = Signal(int, int)
+    settled = Signal(object, object)   # incident ids touched, renumbering map
+    pass_done = Signal(object)         # SyncReport or the exception that ended the pass
+
+    def __init__(self, store: OfflineStore, client) -> None:
+        super().__init__()
+        self.setObjectName("sc-offline-sync")
+        self.engine = SyncEngine(store, client, on_progress=lambda d, t: self.progress.emit(d, t),
+                                 on_settled=lambda ids, m: self.settled.emit(ids, m))
+        self._wake = threading.Event()
+        self._quit = False
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._quit:
+                return
+            try:
+                report: object = self.engine.drain()
+            except Exception as exc:  # reported to the operator by the gateway, never lost
+                log.exception("sync pass failed")
+                report = exc
+            self.pass_done.emit(report)
+
+    def stop(self) -> None:
+        self._quit = True
+        self.engine.stop()
+        self._wake.set()
+        self.wait(10000)
+
+
+class OfflineIncidentGateway(IncidentGateway):
+    online_changed = Signal(bool)
+    waiting_changed = Signal(int)        # operations not yet on the server
+    sync_progress = Signal(int, int)     # sent, total while a pass runs; (0, 0) when idle
+    problems_changed = Signal(list)      # failed and conflicting operations (Op), for the operator
+    conflict_found = Signal(object)      # Op in conflict: show both versions
+
+    def __init__(self, ctx: AppContext, store: OfflineStore | None = None, *, online: bool = True,
+                 parent: QObject | None = None) -> None:
+        super().__init__(ctx, parent)
+        from app.settings import data_dir
+
+        user = ctx.user.username if ctx.user else ""
+        self.store = store or OfflineStore(store_path(data_dir(), ctx.api.base_url, user))
+        self.outbox = Outbox(self.store, user=user)
+        self.online = online
+        self.waiting = 0
+        self.problems: list[Op] = []
+        self._shown_conflicts: set[int] = set()
+        self._renumbered: dict[int, int] = {}
+        self._count_seq = self._count_shown = 0
+        self._sync = _SyncThread(self.store, ctx.api)
+        self._sync.progress.connect(lambda d, t: self.sync_progress.emit(d, t))
+        self._sync.settled.connect(self._on_settled)
+        self._sync.pass_done.connect(self._on_pass)
+        self._sync.start()
+        self._probe = QTimer(self, interval=PROBE_MS, timeout=self._probe_server)
+        self._checkpoint = QTimer(self, interval=30000,
+                                  timeout=lambda: ctx.tasks.run(self.store.checkpoint, serial=True,
+                                                                on_error=lambda e: None, what="offline.checkpoint"))
+        self._checkpoint.start()
+        ctx.events.connection_changed.connect(self._on_connection)
+        if not online:
+            self._probe.start()
+        self._count()
+        self.kick()
+
+    # ------------------------------------------------------------ state
+    def set_online(self, online: bool) -> None:
+        if online == self.online:
+            return
+        self.online = online
+        if online:
+            self._probe.stop()
+            self.kick()
+        else:
+            self._probe.start()
+        self.online_changed.emit(online)
+
+    def kick(self) -> None:
+        """Ask the sync thread for a pass (it does nothing when there is nothing to send)."""
+        if self.online:
+            self._sync.kick()
+
+    def attach_window(self, window) -> None:
+        """Main window hook: the offline banner on top, the waiting counter in the status bar."""
+        from app.offline.banner import attach_to_window
+
+        attach_to_window(self, window)
+
+    def shutdown(self) -> None:
+        self._probe.stop()
+        self._checkpoint.stop()
+        self._sync.stop()
+
+    def _on_connection(self, state: str, _detail: str) -> None:
+        if state == "connected":
+            self.set_online(True)
+        elif state == "disconnected" and self.online:
+            self._probe_server()
+
+    def _probe_server(self) -> None:
+        self.ctx.tasks.run(self.ctx.api.health, on_done=lambda _: self._back_online(),
+                           on_error=lambda exc: self.set_online(not isinstance(exc, ConnectionLost)),
+                           what="offline.probe")
+
+    def _back_online(self) -> None:
+        was = self.online
+        self.set_online(True)
+        if not was:
+            self.refresh()
+
+    def _count(self) -> None:
+        self._count_seq += 1
+        seq = self._count_seq
+
+        def done(result) -> None:
+            if seq < self._count_shown:
+                return  # an older count finished late
+            self._count_shown = seq
+            waiting, problems = result
+            self.waiting = waiting
+            self.waiting_changed.emit(waiting)
+            ids = {op.seq for op in problems}
+            if ids != {op.seq for op in self.problems}:
+                self.problems = problems
+                self.problems_changed.emit(problems)
+            for op in problems:
+                if op.state == "conflict" and op.seq not in self._shown_conflicts:
+                    self._shown_conflicts.add(op.seq)
+                    self.conflict_found.emit(op)
+
+        self.ctx.tasks.run(lambda: (self.store.waiting(), self.store.ops(("failed", "conflict"))),
+                           on_done=done, on_error=lambda e: self.ctx.errors.report("offline", e),
+                           what="offline.count")
+
+    # ------------------------------------------------------------ reading
+    def cached(self, incident_id: int) -> IncidentOut | None:
+        return self._known.get(self._renumbered.get(incident_id, incident_id))
+
+    def refresh(self, on_done: Callback = None) -> None:
+        if self.loading:
+            return
+        self.loading = True
+
+        def fetch() -> tuple[bool, list[dict]]:
+            try:
+                items = list(self.api.iter_all(IncidentQuery(limit=500, sort="-created_at"), max_rows=100_000))
+                categories = [c.model_dump(mode="json") for c in self.api.categories()]
+            except ConnectionLost:
+                return False, self.store.incidents()
+            self.outbox.remember_categories(categories)
+            self.store.remember([i.model_dump(mode="json") for i in items])
+            return True, self.store.incidents()
+
+        def done(result) -> None:
+            self.loading = False
+            online, views = result
+            self.set_online(online)
+            items = sorted((to_out(v) for v in views), key=lambda i: str(i.created_at), reverse=True)
+            self._known = {i.id: i for i in items}
+            self.incidents_loaded.emit(items)
+            if on_done:
+                on_done(items)
+
+        def failed(exc: BaseException) -> None:
+            self.loading = False
+            self._fail(translate("OfflineGateway", "Loading incidents"), exc, None)
+
+        self.ctx.tasks.run(fetch, on_done=done, on_error=failed, serial=True, what="incidents.refresh")
+
+    def load_details(self, incident_id: int, on_done: Callable[[IncidentDetails], None],
+                     on_error: Callback = None) -> None:
+        def fetch() -> IncidentDetails:
+            inc_id = self.store.resolve(incident_id)
+            if self.online and inc_id > 0:
+                try:
+                    server = {"comments": [c.model_dump(mode="json") for c in self.api.comments(inc_id)],
+                              "history": [h.model_dump(mode="json") for h in self.api.history(inc_id)],
+                              "attachments": [a.model_dump(mode="json") for a in self.api.attachments(inc_id)]}
+                    self.store.remember([self.api.get(inc_id).model_dump(mode="json")])
+                    self.store.save_details(inc_id, server)
+                except ConnectionLost:
+                    pass
+            return self._details(inc_id)
+
+        self.ctx.tasks.run(fetch, on_done=on_done, on_error=self._error_cb(
+            translate("OfflineGateway", "Loading the incident"), on_error), what="incidents.details")
+
+    def _details(self, inc_id: int) -> IncidentDetails:
+        view = self.store.incident(inc_id)
+        if view is None:
+            raise KeyError(inc_id)
+        d = self.store.details(inc_id)
+        now = datetime.now(timezone.utc)
+        comments = [CommentOut.model_validate(c) for c in d.get("comments", [])]
+        comments += [CommentOut(id=-(n + 1), incident_id=inc_id, author=c["author"], text=c["text"],
+                                created_at=datetime.fromtimestamp(c["created_at"], timezone.utc))
+                     for n, c in enumerate(d["pending_comments"])]
+        attachments = [AttachmentOut.model_validate(a) for a in d.get("attachments", [])]
+        attachments += [AttachmentOut(id=-(n + 1), incident_id=inc_id, filename=a["filename"],
+                                      content_type="image/" + (Path(a["path"]).suffix.lstrip(".") or "jpeg"),
+                                      size=(self.store.files_dir / a["path"]).stat().st_size
+                                      if (self.store.files_dir / a["path"]).exists() else 0,
+                                      sha256="", uploaded_by=self.outbox.user, created_at=now,
+                                      url=f"local:{a['path']}")
+                        for n, a in enumerate(d["pending_attachments"])]
+        history = [HistoryEntryOut.model_validate(h) for h in d.get("history", [])]
+        return IncidentDetails(incident=to_out(view), comments=comments, history=history, attachments=attachments)
+
+    def load_services(self, on_done: Callable[[list[CityServiceOut]], None]) -> None:
+        if self._services is not None:
+            on_done(self._services)
+            return
+        import json
+
+        def fetch() -> list[CityServiceOut]:
+            try:
+                services = self.api.services()
+            except ConnectionLost:
+                raw = self.store.get_meta("services")
+                return [CityServiceOut.model_validate(s) for s in json.loads(raw)] if raw else []
+            self.store.set_meta("services", json.dumps([s.model_dump(mode="json") for s in services]))
+            return services
+
+        def done(services: list[CityServiceOut]) -> None:
+            self._services = services or None
+            on_done(services)
+
+        self.ctx.tasks.run(fetch, on_done=done, on_error=self._error_cb(
+            translate("OfflineGateway", "Loading city services"), None), what="services")
+
+    def download_attachment(self, attachment: AttachmentOut, on_done: Callable[[bytes], None],
+                            on_error: Callback = None) -> None:
+        if attachment.url.startswith("local:"):
+            path = self.store.files_dir / attachment.url[len("local:"):]
+            self.ctx.tasks.run(path.read_bytes, on_done=on_done, on_error=self._error_cb(
+                translate("OfflineGateway", "Opening the photo"), on_error), what="offline.photo")
+            return
+        super().download_attachment(attachment, on_done, on_error)
+
+    # ------------------------------------------------------------ changing: outbox first
+    def create(self, data: IncidentCreate, on_done: Callback = None, on_error: Callback = None) -> None:
+        self._save(translate("OfflineGateway", "Creating the incident"), self.outbox.create,
+                   data.model_dump(mode="json", exclude_none=True), on_done=on_done, on_error=on_error)
+
+    def patch(self, incident_id: int, version: int, changes: IncidentPatch | dict, on_done: Callback = None,
+              on_error: Callback = None) -> None:
+        if isinstance(changes, IncidentPatch):
+            changes = changes.model_dump(mode="json", exclude_unset=True)
+        self._save(translate("OfflineGateway", "Saving the incident"), self.outbox.patch, incident_id, changes,
+                   on_done=on_done, on_error=on_error)
+
+    def change_status(self, incident_id: int, version: int | None, status: str, note: str | None = None,
+                      on_done: Callback = None, on_error: Callback = None) -> None:
+        self._save(translate("OfflineGateway", "Changing the status"), self.outbox.change_status, incident_id,
+                   status, note or None, on_done=on_done, on_error=on_error)
+
+    def assign(self, incident_id: int, version: int | None, assignee: str | None, note: str | None = None,
+               on_done: Callback = None, on_error: Callback = None) -> None:
+        self._save(translate("OfflineGateway", "Assigning the incident"), self.outbox.assign, incident_id,
+                   assignee, note or None, on_done=on_done, on_error=on_error)
+
+    def mark_duplicate(self, incident_id: int, version: int | None, duplicate_of: int, note: str | None = None,
+                       on_done: Callback = None, on_error: Callback = None) -> None:
+        self._save(translate("OfflineGateway", "Marking as duplicate"), self.outbox.mark_duplicate, incident_id,
+                   duplicate_of, note or None, on_done=on_done, on_error=on_error)
+
+    def add_comment(self, incident_id: int, text: str, on_done: Callback = None, on_error: Callback = None) -> None:
+        def result(op: Op, inc: IncidentOut) -> CommentOut:
+            return CommentOut(id=-op.seq, incident_id=inc.id, author=self.outbox.user, text=op.payload["text"],
+                              created_at=datetime.now(timezone.utc))
+
+        self._save(translate("OfflineGateway", "Adding the comment"), self.outbox.add_comment, incident_id, text,
+                   on_done=on_done, on_error=on_error, result=result)
+
+    def attach(self, incident_id: int, path: str | Path, on_done: Callback = None, on_error: Callback = None) -> None:
+        def result(op: Op, inc: IncidentOut) -> AttachmentOut:
+            p = op.payload
+            return AttachmentOut(id=-op.seq, incident_id=inc.id, filename=p["filename"],
+                                 content_type=p["content_type"], size=p["size"], sha256=p["sha256"],
+                                 uploaded_by=self.outbox.user, created_at=datetime.now(timezone.utc),
+                                 url=f"local:{p['path']}")
+
+        self._save(translate("OfflineGateway", "Attaching the photo"), self.outbox.attach, incident_id, str(path),
+                   on_done=on_done, on_error=on_error, result=result)
+
+    def _save(self, what: str, fn: Callable, *args: Any, on_done: Callback, on_error: Callback,
+              result: Callable[[Op, IncidentOut], Any] | None = None) -> None:
+        """Commit on the disk queue; only then tell the caller it is saved."""
+        def done(pair: tuple[Op, dict]) -> None:
+            op, view = pair
+            inc = to_out(view)
+            self._known[inc.id] = inc
+            self.incident_changed.emit(inc)
+            self.waiting += 1
+            self.waiting_changed.emit(self.waiting)
+            self._count()
+            self.kick()
+            if on_done:
+                on_done(result(op, inc) if result else inc)
+
+        def failed(exc: BaseException) -> None:
+            self._fail(what, str(exc) if isinstance(exc, InvalidOperation) else exc, on_error)
+
+        self.ctx.tasks.run(fn, *args, on_done=done, on_error=failed, serial=True, what=what)
+
+    # ------------------------------------------------------------ the operator's decisions
+    def retry(self, op: Op, payload: dict | None = None) -> None:
+        self.ctx.tasks.run(self.store.retry, op.seq, payload=payload, serial=True,
+                           on_done=lambda _: self._after_decision(op), what="offline.retry")
+
+    def discard(self, op: Op) -> None:
+        self.ctx.tasks.run(self.store.discard, op.seq, serial=True,
+                           on_done=lambda _: self._after_decision(op, full=True), what="offline.discard")
+
+    def resolve_conflict(self, op: Op, changes: dict, version: int) -> None:
+        self.ctx.tasks.run(self.store.resolve_conflict, op.seq, changes, version, serial=True,
+                           on_done=lambda _: self._after_decision(op), what="offline.resolve")
+
+    def replace_file(self, op: Op, path: str) -> None:
+        self.ctx.tasks.run(self.outbox.replace_file, op, path, serial=True,
+                           on_done=lambda payload: self.retry(op, payload),
+                           on_error=lambda exc: self._fail(translate("OfflineGateway", "Attaching the photo"),
+                                                           str(exc), None), what="offline.replace")
+
+    def _after_decision(self, op: Op, full: bool = False) -> None:
+        self._shown_conflicts.discard(op.seq)
+        if full:
+            self._emit_snapshot()
+        else:
+            self._emit_views([op.incident_id])
+        self._count()
+        self.kick()
+
+    # ------------------------------------------------------------ what the sync thread reports
+    def _on_settled(self, touched: list[int], renumbered: dict[int, int]) -> None:
+        fresh = {k: v for k, v in renumbered.items() if k not in self._renumbered}
+        self._renumbered = dict(renumbered)
+        if fresh:
+            self._emit_snapshot()  # local rows become server rows: the queue re-reads the cache
+        else:
+            self._emit_views(touched)
+        self._count()
+
+    def _on_pass(self, report: object) -> None:
+        self.sync_progress.emit(0, 0)
+        if isinstance(report, BaseException):
+            self._fail(translate("OfflineGateway", "Sending offline changes"), report, None)
+            return
+        assert isinstance(report, SyncReport)
+        if report.offline:
+            self.set_online(False)
+        elif report.auth_expired:
+            relogin = getattr(self.ctx.api, "relogin", None)
+            if relogin is not None:
+                self.ctx.tasks.run(relogin, on_done=lambda _: self.kick(),
+                                   on_error=lambda e: self.ctx.errors.report("offline", e), what="relogin")
+            else:
+                self.ctx.errors.report(translate("OfflineGateway", "Sending offline changes"), translate(
+                    "OfflineGateway", "The session has expired: log in again to send the waiting changes."))
+        for message in report.problems:
+            self.operation_failed.emit(translate("OfflineGateway", "Sending offline changes"), message)
+        self._count()
+
+    def _emit_views(self, ids: list[int]) -> None:
+        def load() -> list[IncidentOut]:
+            return [to_out(v) for i in ids if (v := self.store.incident(i)) is not None]
+
+        def done(items: list[IncidentOut]) -> None:
+            for inc in items:
+                self._known[inc.id] = inc
+                self.incident_changed.emit(inc)
+
+        self.ctx.tasks.run(load, on_done=done, what="offline.views")
+
+    def _emit_snapshot(self) -> None:
+        def done(views: list[dict]) -> None:
+            items = sorted((to_out(v) for v in views), key=lambda i: str(i.created_at), reverse=True)
+            self._known = {i.id: i for i in items}
+            self.incidents_loaded.emit(items)
+
+        self.ctx.tasks.run(self.store.incidents, on_done=done, what="offline.snapshot")
+
+    def _on_event(self, etype: str, data: object) -> None:
+        """A live change from the server: into the cache (with our pending edits on top), then to panels."""
+        if not isinstance(data, dict) or "id" not in data:
+            return
+        self.ctx.tasks.run(lambda: self.store.remember([data]), serial=True,
+                           on_done=lambda views: [self._event_view(v) for v in views],
+                           on_error=lambda e: log.warning("ignoring %s event: %s", etype, e), what="offline.event")
+
+    def _event_view(self, view: dict) -> None:
+        inc = to_out(view)
+        old = self._known.get(inc.id)
+        if old is None or old.version <= inc.version:
+            self._known[inc.id] = inc
+            self.incident_changed.emit(inc)
+
+
+def install(ctx: AppContext, *, online: bool = True) -> OfflineIncidentGateway:
+    """Make the offline gateway the context's incident gateway (build_context calls this)."""
+    gw = OfflineIncidentGateway(ctx, online=online)
+    ctx.services["incidents"] = gw
+    ctx.services["offline"] = gw
+    return gw

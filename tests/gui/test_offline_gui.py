@@ -1,0 +1,172 @@
+"""The offline gateway in the real window against a real backend that dies and comes back.
+
+Set SC_SCREENSHOT_DIR to keep the screenshots (docs/screenshots/offline.png, conflict.png).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app.offline import gateway as offline_gateway
+from backend_client.schemas.incidents import IncidentCreate
+from tests.conftest import LiveServer
+from tests.gui.incident_helpers import add_services, make_incident, other_client
+from widgets.incidents.model import ID_ROLE
+
+
+def _ids(panel) -> list[int]:
+    return [panel.proxy.index(r, 0).data(ID_ROLE) for r in range(panel.proxy.rowCount())]
+
+
+def _shot(widget, name: str) -> None:
+    where = os.environ.get("SC_SCREENSHOT_DIR")
+    if where:
+        Path(where).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(where) / name))
+
+
+@pytest.fixture
+def offline_window(live_server, make_ctx, qtbot, monkeypatch):
+    """The main window with the queue and card, using the offline gateway; closed at the end."""
+    from app.mainwindow import MainWindow
+    from app.panels import PANELS
+
+    monkeypatch.setattr(offline_gateway, "PROBE_MS", 300)
+    add_services(live_server)
+    made = []
+
+    def make(server=live_server):
+        ctx = make_ctx(server)
+        gw = offline_gateway.install(ctx)
+        window = MainWindow(ctx, panels=[p for p in PANELS if p.name in ("incidents", "incident_card")])
+        window.resize(1280, 720)
+        window.show()
+        made.append((window, gw))
+        return ctx, gw, window
+
+    yield make
+    for window, gw in made:
+        gw.shutdown()
+        window.close()
+        gw.store.close()
+
+
+def test_backend_dies_operator_keeps_working_server_gets_exactly_their_incidents(live_server, offline_window, qtbot):
+    other = other_client(live_server)
+    seen = make_incident(other, description="видели до обрыва")
+    ctx, gw, window = offline_window()
+    panel = window.panels["incidents"]
+    qtbot.waitUntil(lambda: _ids(panel) == [seen.id], timeout=10_000)
+    banner = window.offline_banner
+    assert not banner.isVisible()
+
+    live_server.stop()
+    saved = []
+    for i in range(3):
+        gw.create(IncidentCreate(category="street_lighting", priority="high", lat=51.67, lon=35.65,
+                                 address=f"ул. Советская, {i + 1}", description=f"Не горит фонарь {i + 1}"),
+                  on_done=saved.append)
+    qtbot.waitUntil(lambda: len(saved) == 3, timeout=5_000)
+    assert [s.number for s in saved] == ["Л-1", "Л-2", "Л-3"] and all(s.id < 0 for s in saved)
+    gw.patch(seen.id, seen.version, {"priority": "critical"})
+    gw.add_comment(saved[0].id, "Сообщил житель по телефону")
+    qtbot.waitUntil(lambda: not gw.online, timeout=10_000)
+    qtbot.waitUntil(lambda: gw.waiting == 5, timeout=5_000)
+    # The window says so: banner on top, the status bar offline with the counter.
+    qtbot.waitUntil(lambda: banner.isVisible(), timeout=5_000)
+    assert "Offline" in banner.text.text() and "5" in banner.text.text()
+    assert window.statusBar().state == "offline"
+    assert "5" in window.offline_counter.text()
+    # The queue shows the cached incident with the local edit and the local ones.
+    qtbot.waitUntil(lambda: set(_ids(panel)) == {seen.id, -1, -2, -3}, timeout=5_000)
+    assert panel.model.incident_by_id(seen.id).priority == "critical"
+    # Loading details offline works from the cache, with the waiting comment.
+    got = []
+    gw.load_details(saved[0].id, got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=5_000)
+    assert [c.text for c in got[0].comments] == ["Сообщил житель по телефону"]
+    _shot(window, "offline.png")
+
+    server = LiveServer(live_server.backend, live_server.port).start()
+    try:
+        qtbot.waitUntil(lambda: gw.online and gw.waiting == 0, timeout=20_000)
+        qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5_000)
+        items = other.list().items
+        assert sorted(i.description for i in items) == sorted(
+            ["видели до обрыва"] + [f"Не горит фонарь {i}" for i in (1, 2, 3)])
+        assert next(i for i in items if i.id == seen.id).priority == "critical"
+        # Local numbers gave way to the server's in the queue.
+        qtbot.waitUntil(lambda: all(i > 0 for i in _ids(panel)) and len(_ids(panel)) == 4, timeout=10_000)
+        assert all(panel.model.incident_by_id(i).number.startswith("И-") for i in _ids(panel))
+    finally:
+        server.stop()
+
+
+def test_conflict_dialog_both_versions_operator_chooses(live_server, offline_window, qtbot, monkeypatch):
+    from app.offline import banner as banner_mod
+
+    other = other_client(live_server)
+    inc = make_incident(other, description="Засор ливнёвки", category="utilities", address="ул. Мира, 2")
+    chosen = {}
+
+    def fake_exec(dlg):  # the operator: keep my priority, keep the server's description
+        chosen["dialog"] = dlg
+        assert set(dlg.groups) == {"priority", "description"}
+        dlg.show()
+        _shot(dlg, "conflict.png")
+        dlg.choose("priority", mine=True)
+        dlg.choose("description", mine=False)
+        dlg.hide()
+        return banner_mod.ConflictDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(banner_mod.ConflictDialog, "exec", fake_exec)
+    ctx, gw, window = offline_window()
+    panel = window.panels["incidents"]
+    qtbot.waitUntil(lambda: _ids(panel) == [inc.id], timeout=10_000)
+    live_server.stop()
+    gw.patch(inc.id, inc.version, {"priority": "critical", "description": "Засор ливнёвки, вода на дороге"})
+    qtbot.waitUntil(lambda: gw.waiting == 1, timeout=5_000)
+    server = LiveServer(live_server.backend, live_server.port).start()
+    try:
+        # The colleague changes the same fields meanwhile.
+        from backend_client.schemas.incidents import IncidentPatch
+
+        other.patch(inc.id, inc.version, IncidentPatch(priority="low", description="Ливнёвку прочистили"))
+        qtbot.waitUntil(lambda: "dialog" in chosen, timeout=20_000)
+        qtbot.waitUntil(lambda: gw.waiting == 0, timeout=10_000)
+        final = other.get(inc.id)
+        assert (final.priority, final.description) == ("critical", "Ливнёвку прочистили")
+    finally:
+        server.stop()
+
+
+def test_offline_login_on_a_workstation_used_before(live_server, qtbot, desk_settings):
+    from app.login import LoginDialog
+    from app.errors import ErrorSink
+    from app.offline import credentials
+    from app.tasks import TaskRunner
+    from backend_client.client import ApiClient
+    from tests.conftest import TEST_PASSWORD
+
+    client = ApiClient(live_server.url)
+    user = client.login("dispatcher", TEST_PASSWORD)
+    credentials.remember_login(live_server.url, "dispatcher", TEST_PASSWORD, user, client.token)
+    live_server.stop()
+    tasks = TaskRunner(ErrorSink())
+    try:
+        dlg = LoginDialog(tasks, server_url=live_server.url, username="dispatcher",
+                          offline_login=credentials.offline_login)
+        qtbot.addWidget(dlg)
+        dlg.password.setText("wrong-password")
+        dlg.submit()
+        qtbot.waitUntil(lambda: dlg.buttons.isEnabled(), timeout=10_000)
+        assert dlg.result() != LoginDialog.DialogCode.Accepted and "offline" in dlg.error.text()
+        dlg.password.setText(TEST_PASSWORD)
+        dlg.submit()
+        qtbot.waitUntil(lambda: dlg.result() == LoginDialog.DialogCode.Accepted, timeout=10_000)
+        assert dlg.offline and dlg.user.username == "dispatcher" and dlg.client.token == client.token
+    finally:
+        tasks.shutdown(wait=True)
