@@ -26,18 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.context import AppContext
 from app.errors import describe
 from backend_client.incidents import IncidentsApi
 from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, CommentOut, HistoryEntryOut,
                                               IncidentCreate, IncidentOut, IncidentPatch, IncidentQuery)
+from widgets.incidents.labels import operation_text  # the incidents area owns these strings
 
 log = logging.getLogger(__name__)
 Callback = Callable[[Any], None] | None
 MAX_ROWS = 100_000
-translate = QCoreApplication.translate  # lupdate finds translate("context", "literal")
 
 
 @dataclass
@@ -85,7 +85,7 @@ class IncidentGateway(QObject):
 
         def failed(exc: BaseException) -> None:
             self.loading = False
-            self._fail(translate("IncidentGateway", "Loading incidents"), exc, None)
+            self._fail(operation_text("load"), exc, None)
 
         self.ctx.tasks.run(fetch, on_done=done, on_error=failed, what="incidents.refresh")
 
@@ -108,7 +108,7 @@ class IncidentGateway(QObject):
             on_done(details)
 
         self.ctx.tasks.run(fetch, on_done=done, on_error=self._error_cb(
-                               translate("IncidentGateway", "Loading the incident"), on_error),
+                               operation_text("details"), on_error),
                            what="incidents.details")
 
     def load_services(self, on_done: Callable[[list[CityServiceOut]], None]) -> None:
@@ -123,55 +123,55 @@ class IncidentGateway(QObject):
 
         self.ctx.tasks.run(self.api.services, on_done=done,
                            on_error=self._error_cb(
-                               translate("IncidentGateway", "Loading city services"), None), what="services")
+                               operation_text("services"), None), what="services")
 
     def download_attachment(self, attachment: AttachmentOut, on_done: Callable[[bytes], None],
                             on_error: Callback = None) -> None:
         self.ctx.tasks.run(self.api.download_attachment, attachment, on_done=on_done,
                            on_error=self._error_cb(
-                               translate("IncidentGateway", "Downloading the attachment"), on_error),
+                               operation_text("download"), on_error),
                            what="incidents.download")
 
     # ------------------------------------------------------------ changing
     def create(self, data: IncidentCreate, on_done: Callback = None, on_error: Callback = None) -> None:
         """POST with Idempotency-Key = client_uuid: a retry never makes a second incident."""
-        what = translate("IncidentGateway", "Creating the incident")
+        what = operation_text("create")
         self._op(what, self.api.create, data, on_done=on_done, on_error=on_error)
 
     def patch(self, incident_id: int, version: int, changes: IncidentPatch | dict, on_done: Callback = None,
               on_error: Callback = None) -> None:
         """Edit fields; fails (412) when someone changed the incident since `version`."""
-        what = translate("IncidentGateway", "Saving the incident")
+        what = operation_text("patch")
         self._op(what, self.api.patch, incident_id, version, changes,
                  on_done=on_done, on_error=on_error, incident_id=incident_id)
 
     def change_status(self, incident_id: int, version: int | None, status: str, note: str | None = None,
                       on_done: Callback = None, on_error: Callback = None) -> None:
-        what = translate("IncidentGateway", "Changing the status")
+        what = operation_text("status")
         self._op(what, self.api.change_status, incident_id, status, version=version,
                  comment=note or None, on_done=on_done, on_error=on_error, incident_id=incident_id)
 
     def assign(self, incident_id: int, version: int | None, assignee: str | None, note: str | None = None,
                on_done: Callback = None, on_error: Callback = None) -> None:
-        what = translate("IncidentGateway", "Assigning the incident")
+        what = operation_text("assign")
         self._op(what, self.api.assign, incident_id, assignee, version=version,
                  comment=note or None, on_done=on_done, on_error=on_error, incident_id=incident_id)
 
     def mark_duplicate(self, incident_id: int, version: int | None, duplicate_of: int, note: str | None = None,
                        on_done: Callback = None, on_error: Callback = None) -> None:
-        what = translate("IncidentGateway", "Marking as duplicate")
+        what = operation_text("duplicate")
         self._op(what, self.api.mark_duplicate, incident_id, duplicate_of,
                  version=version, comment=note or None, on_done=on_done, on_error=on_error, incident_id=incident_id)
 
     def add_comment(self, incident_id: int, text: str, on_done: Callback = None, on_error: Callback = None) -> None:
         """on_done gets the CommentOut; the incident's new version arrives by incident_changed."""
-        what = translate("IncidentGateway", "Adding the comment")
+        what = operation_text("comment")
         self._op(what, self.api.add_comment, incident_id, text, on_done=on_done,
                  on_error=on_error, incident_id=incident_id, refetch=incident_id)
 
     def attach(self, incident_id: int, path: str | Path, on_done: Callback = None, on_error: Callback = None) -> None:
         """Upload a photo; on_done gets the AttachmentOut."""
-        what = translate("IncidentGateway", "Attaching the photo")
+        what = operation_text("attach")
         self._op(what, self.api.upload_attachment, incident_id, str(path),
                  on_done=on_done, on_error=on_error, incident_id=incident_id, refetch=incident_id)
 
@@ -179,7 +179,7 @@ class IncidentGateway(QObject):
     def _op(self, what: str, fn: Callable, *args, on_done: Callback, on_error: Callback,
             incident_id: int | None = None, refetch: int | None = None, **kwargs) -> None:
         if incident_id is not None and incident_id < 0:
-            self._fail(what, translate("IncidentGateway", "This incident is not on the server yet; wait until it is synchronised."),
+            self._fail(what, operation_text("not_synced"),
                        on_error)
             return
 

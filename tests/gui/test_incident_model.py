@@ -21,7 +21,8 @@ def incident(i: int, rnd: random.Random | None = None, **kw) -> IncidentOut:
     data = dict(id=i, number=f"И-{i:06d}" if i > 0 else f"Л-{-i}", category=rnd.choice(list(CATEGORY_NAMES)),
                 priority=rnd.choice(PRIORITIES), status=rnd.choice(STATUSES), lat=51.66 + rnd.random() / 50,
                 lon=35.65 + rnd.random() / 30, address=f"ул. Ленина, {rnd.randint(1, 90)}",
-                description="Описание", source=rnd.choice(SOURCES), created_at=NOW - timedelta(minutes=rnd.randint(1, 9000)),
+                description="Описание", source=rnd.choice(SOURCES),
+                created_at=NOW - timedelta(minutes=rnd.randint(1, 9000)),
                 updated_at=NOW, sla_due_at=NOW + timedelta(minutes=rnd.randint(-600, 3000)), overdue=False, version=1)
     data.update(kw)
     return IncidentOut(**data)

@@ -1,0 +1,600 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru">
+  <context>
+    <name>CriticalAlert</name>
+    <message>
+      <source>Acknowledge alert (Ctrl+Space)</source>
+      <translation>Подтвердить тревогу (Ctrl+Пробел)</translation>
+    </message>
+    <message>
+      <source>CRITICAL INCIDENT  {0} · {1} · {2}</source>
+      <translation>КРИТИЧЕСКОЕ ПРОИСШЕСТВИЕ  {0} · {1} · {2}</translation>
+    </message>
+    <message>
+      <source>(+{0} more not acknowledged)</source>
+      <translation>(ещё не подтверждено: {0})</translation>
+    </message>
+  </context>
+  <context>
+    <name>IncidentCardPanel</name>
+    <message>
+      <source>Select an incident in the queue or on the map.</source>
+      <translation>Выберите происшествие в очереди или на карте.</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>Категория</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>Адрес</translation>
+    </message>
+    <message>
+      <source>Coordinates</source>
+      <translation>Координаты</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>Источник</translation>
+    </message>
+    <message>
+      <source>Assignee</source>
+      <translation>Исполнитель</translation>
+    </message>
+    <message>
+      <source>Logged</source>
+      <translation>Зарегистрировано</translation>
+    </message>
+    <message>
+      <source>Updated</source>
+      <translation>Изменено</translation>
+    </message>
+    <message>
+      <source>SLA due</source>
+      <translation>Срок по регламенту</translation>
+    </message>
+    <message>
+      <source>Duplicate of</source>
+      <translation>Дубликат</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Описание</translation>
+    </message>
+    <message>
+      <source>Assign</source>
+      <translation>Назначить</translation>
+    </message>
+    <message>
+      <source>Assign to the chosen city service (Ctrl+Shift+A)</source>
+      <translation>Назначить выбранной городской службе (Ctrl+Shift+A)</translation>
+    </message>
+    <message>
+      <source>Service:</source>
+      <translation>Служба:</translation>
+    </message>
+    <message>
+      <source>Number of the original, e.g. И-000123</source>
+      <translation>Номер исходного, напр. И-000123</translation>
+    </message>
+    <message>
+      <source>Mark duplicate</source>
+      <translation>Отметить дубликатом</translation>
+    </message>
+    <message>
+      <source>Comment for the shift and the services… (Ctrl+Enter sends)</source>
+      <translation>Комментарий для смены и служб… (Ctrl+Enter — отправить)</translation>
+    </message>
+    <message>
+      <source>Add comment</source>
+      <translation>Добавить комментарий</translation>
+    </message>
+    <message>
+      <source>Comments</source>
+      <translation>Комментарии</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>Когда</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>Кто</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Что</translation>
+    </message>
+    <message>
+      <source>Change</source>
+      <translation>Изменение</translation>
+    </message>
+    <message>
+      <source>History</source>
+      <translation>История</translation>
+    </message>
+    <message>
+      <source>Attach photo…</source>
+      <translation>Прикрепить фото…</translation>
+    </message>
+    <message>
+      <source>Photos</source>
+      <translation>Фото</translation>
+    </message>
+    <message>
+      <source>Loading…</source>
+      <translation>Загрузка…</translation>
+    </message>
+    <message>
+      <source>not assigned</source>
+      <translation>не назначено</translation>
+    </message>
+    <message>
+      <source>SLA clock stopped</source>
+      <translation>Отсчёт срока остановлен</translation>
+    </message>
+    <message>
+      <source>Overdue by {0}</source>
+      <translation>Просрочено на {0}</translation>
+    </message>
+    <message>
+      <source>{0} left</source>
+      <translation>Осталось {0}</translation>
+    </message>
+    <message>
+      <source>— not assigned —</source>
+      <translation>— не назначено —</translation>
+    </message>
+    <message>
+      <source>Enter the number of the original incident, e.g. И-000123 or 123.</source>
+      <translation>Введите номер исходного происшествия, напр. И-000123 или 123.</translation>
+    </message>
+    <message>
+      <source>Write the comment first.</source>
+      <translation>Сначала напишите комментарий.</translation>
+    </message>
+    <message>
+      <source>Attach photo</source>
+      <translation>Прикрепить фото</translation>
+    </message>
+    <message>
+      <source>Photos (*.jpg *.jpeg *.png *.webp)</source>
+      <translation>Фотографии (*.jpg *.jpeg *.png *.webp)</translation>
+    </message>
+  </context>
+  <context>
+    <name>IncidentFilterBar</name>
+    <message>
+      <source>Search: number, address, description…  (Ctrl+F)</source>
+      <translation>Поиск: номер, адрес, описание…  (Ctrl+F)</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Статус</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>Категория</translation>
+    </message>
+    <message>
+      <source>Overdue only</source>
+      <translation>Только просроченные</translation>
+    </message>
+    <message>
+      <source>Clear area</source>
+      <translation>Сбросить область</translation>
+    </message>
+    <message>
+      <source>Show only this priority (several may be chosen)</source>
+      <translation>Показать только этот приоритет (можно выбрать несколько)</translation>
+    </message>
+    <message>
+      <source>▣ Map area</source>
+      <translation>▣ Область на карте</translation>
+    </message>
+    <message>
+      <source>{0} of {1}</source>
+      <translation>{0} из {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>IncidentForm</name>
+    <message>
+      <source>New incident</source>
+      <translation>Новое происшествие</translation>
+    </message>
+    <message>
+      <source>— choose —</source>
+      <translation>— выберите —</translation>
+    </message>
+    <message>
+      <source>— not assigned —</source>
+      <translation>— не назначено —</translation>
+    </message>
+    <message>
+      <source>Street, house</source>
+      <translation>Улица, дом</translation>
+    </message>
+    <message>
+      <source>What happened, what is needed, who called</source>
+      <translation>Что случилось, что нужно, кто сообщил</translation>
+    </message>
+    <message>
+      <source>Category *</source>
+      <translation>Категория *</translation>
+    </message>
+    <message>
+      <source>Priority</source>
+      <translation>Приоритет</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>Адрес</translation>
+    </message>
+    <message>
+      <source>Latitude *</source>
+      <translation>Широта *</translation>
+    </message>
+    <message>
+      <source>Longitude *</source>
+      <translation>Долгота *</translation>
+    </message>
+    <message>
+      <source>Description *</source>
+      <translation>Описание *</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>Источник</translation>
+    </message>
+    <message>
+      <source>Assign to</source>
+      <translation>Назначить службе</translation>
+    </message>
+    <message>
+      <source>Choose a category.</source>
+      <translation>Выберите категорию.</translation>
+    </message>
+    <message>
+      <source>Enter the latitude as a number, e.g. 51.6606.</source>
+      <translation>Введите широту числом, напр. 51.6606.</translation>
+    </message>
+    <message>
+      <source>Latitude must be between −90 and 90.</source>
+      <translation>Широта должна быть от −90 до 90.</translation>
+    </message>
+    <message>
+      <source>Enter the longitude as a number, e.g. 35.6542.</source>
+      <translation>Введите долготу числом, напр. 35.6542.</translation>
+    </message>
+    <message>
+      <source>Longitude must be between −180 and 180.</source>
+      <translation>Долгота должна быть от −180 до 180.</translation>
+    </message>
+    <message>
+      <source>Describe the incident.</source>
+      <translation>Опишите происшествие.</translation>
+    </message>
+    <message>
+      <source>The description is too long (at most 4000 characters).</source>
+      <translation>Описание слишком длинное (не более 4000 символов).</translation>
+    </message>
+  </context>
+  <context>
+    <name>IncidentLabels</name>
+    <message>
+      <source>Street lighting</source>
+      <translation>Уличное освещение</translation>
+    </message>
+    <message>
+      <source>Roads and sidewalks</source>
+      <translation>Дороги и тротуары</translation>
+    </message>
+    <message>
+      <source>Waste and cleaning</source>
+      <translation>Мусор и уборка</translation>
+    </message>
+    <message>
+      <source>Heating, water and sewerage</source>
+      <translation>Отопление, водоснабжение и канализация</translation>
+    </message>
+    <message>
+      <source>Public transport</source>
+      <translation>Общественный транспорт</translation>
+    </message>
+    <message>
+      <source>Excavation works</source>
+      <translation>Земляные работы</translation>
+    </message>
+    <message>
+      <source>Traffic lights and intersections</source>
+      <translation>Светофоры и перекрёстки</translation>
+    </message>
+    <message>
+      <source>Public order</source>
+      <translation>Общественный порядок</translation>
+    </message>
+    <message>
+      <source>Landscaping</source>
+      <translation>Благоустройство</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>Прочее</translation>
+    </message>
+    <message>
+      <source>New</source>
+      <translation>Новое</translation>
+    </message>
+    <message>
+      <source>Acknowledged</source>
+      <translation>Принято</translation>
+    </message>
+    <message>
+      <source>In progress</source>
+      <translation>В работе</translation>
+    </message>
+    <message>
+      <source>Resolved</source>
+      <translation>Решено</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>Закрыто</translation>
+    </message>
+    <message>
+      <source>Rejected</source>
+      <translation>Отклонено</translation>
+    </message>
+    <message>
+      <source>Duplicate</source>
+      <translation>Дубликат</translation>
+    </message>
+    <message>
+      <source>Acknowledge</source>
+      <translation>Принять</translation>
+    </message>
+    <message>
+      <source>Start work</source>
+      <translation>Взять в работу</translation>
+    </message>
+    <message>
+      <source>Resolve</source>
+      <translation>Отметить решённым</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Закрыть</translation>
+    </message>
+    <message>
+      <source>Reject</source>
+      <translation>Отклонить</translation>
+    </message>
+    <message>
+      <source>Reopen</source>
+      <translation>Открыть заново</translation>
+    </message>
+    <message>
+      <source>Critical</source>
+      <translation>Критический</translation>
+    </message>
+    <message>
+      <source>High</source>
+      <translation>Высокий</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <translation>Средний</translation>
+    </message>
+    <message>
+      <source>Low</source>
+      <translation>Низкий</translation>
+    </message>
+    <message>
+      <source>Citizen</source>
+      <translation>Житель</translation>
+    </message>
+    <message>
+      <source>Operator</source>
+      <translation>Оператор</translation>
+    </message>
+    <message>
+      <source>Sensor alarm</source>
+      <translation>Датчик</translation>
+    </message>
+    <message>
+      <source>Camera</source>
+      <translation>Камера</translation>
+    </message>
+    <message>
+      <source>Transit</source>
+      <translation>Транспорт</translation>
+    </message>
+    <message>
+      <source>Traffic</source>
+      <translation>Дорожное движение</translation>
+    </message>
+    <message>
+      <source>created</source>
+      <translation>создано</translation>
+    </message>
+    <message>
+      <source>status</source>
+      <translation>статус</translation>
+    </message>
+    <message>
+      <source>priority</source>
+      <translation>приоритет</translation>
+    </message>
+    <message>
+      <source>category</source>
+      <translation>категория</translation>
+    </message>
+    <message>
+      <source>assignee</source>
+      <translation>исполнитель</translation>
+    </message>
+    <message>
+      <source>address</source>
+      <translation>адрес</translation>
+    </message>
+    <message>
+      <source>description</source>
+      <translation>описание</translation>
+    </message>
+    <message>
+      <source>latitude</source>
+      <translation>широта</translation>
+    </message>
+    <message>
+      <source>longitude</source>
+      <translation>долгота</translation>
+    </message>
+    <message>
+      <source>source</source>
+      <translation>источник</translation>
+    </message>
+    <message>
+      <source>duplicate of</source>
+      <translation>дубликат</translation>
+    </message>
+    <message>
+      <source>comment</source>
+      <translation>комментарий</translation>
+    </message>
+    <message>
+      <source>attachment</source>
+      <translation>вложение</translation>
+    </message>
+    <message>
+      <source>{0} d {1} h</source>
+      <translation>{0} д {1} ч</translation>
+    </message>
+    <message>
+      <source>{0} h {1} m</source>
+      <translation>{0} ч {1} мин</translation>
+    </message>
+    <message>
+      <source>{0} m</source>
+      <translation>{0} мин</translation>
+    </message>
+    <message>
+      <source>Loading incidents</source>
+      <translation>Загрузка происшествий</translation>
+    </message>
+    <message>
+      <source>Loading the incident</source>
+      <translation>Загрузка происшествия</translation>
+    </message>
+    <message>
+      <source>Loading city services</source>
+      <translation>Загрузка списка городских служб</translation>
+    </message>
+    <message>
+      <source>Downloading the attachment</source>
+      <translation>Загрузка вложения</translation>
+    </message>
+    <message>
+      <source>Creating the incident</source>
+      <translation>Создание происшествия</translation>
+    </message>
+    <message>
+      <source>Saving the incident</source>
+      <translation>Сохранение происшествия</translation>
+    </message>
+    <message>
+      <source>Changing the status</source>
+      <translation>Смена статуса</translation>
+    </message>
+    <message>
+      <source>Assigning the incident</source>
+      <translation>Назначение исполнителя</translation>
+    </message>
+    <message>
+      <source>Marking as duplicate</source>
+      <translation>Отметка дубликата</translation>
+    </message>
+    <message>
+      <source>Adding the comment</source>
+      <translation>Добавление комментария</translation>
+    </message>
+    <message>
+      <source>Attaching the photo</source>
+      <translation>Прикрепление фото</translation>
+    </message>
+    <message>
+      <source>This incident is not on the server yet; wait until it is synchronised.</source>
+      <translation>Этого происшествия ещё нет на сервере; дождитесь синхронизации.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached. Check the network and try again.</source>
+      <translation>Сервер недоступен. Проверьте сеть и повторите.</translation>
+    </message>
+  </context>
+  <context>
+    <name>IncidentQueuePanel</name>
+    <message>
+      <source>New incident</source>
+      <translation>Новое происшествие</translation>
+    </message>
+    <message>
+      <source>Log a new incident (Ctrl+N)</source>
+      <translation>Зарегистрировать новое происшествие (Ctrl+N)</translation>
+    </message>
+  </context>
+  <context>
+    <name>IncidentTableModel</name>
+    <message>
+      <source>Priority</source>
+      <translation>Приоритет</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>Номер</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>Категория</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Статус</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>Адрес</translation>
+    </message>
+    <message>
+      <source>Age</source>
+      <translation>Давность</translation>
+    </message>
+    <message>
+      <source>SLA left</source>
+      <translation>Осталось</translation>
+    </message>
+    <message>
+      <source>Assignee</source>
+      <translation>Исполнитель</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>Источник</translation>
+    </message>
+  </context>
+  <context>
+    <name>_MultiChoice</name>
+    <message>
+      <source>All</source>
+      <translation>Все</translation>
+    </message>
+    <message>
+      <source>all</source>
+      <translation>все</translation>
+    </message>
+    <message>
+      <source>{0} selected</source>
+      <translation>выбрано: {0}</translation>
+    </message>
+  </context>
+</TS>
