@@ -110,3 +110,55 @@ def demo_layers() -> dict[str, list[dict]]:
     del c
     return {"cameras": cameras, "stops": stops, "intersections": crossings, "energy": energy,
             "excavations": permits, "cleaning": cleaning}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Show the demo map; with --screenshot PATH, save a picture of it and quit.
+
+        xvfb-run -a .venv/bin/python -m widgets.map.demo --screenshot docs/screenshots/map.png
+    """
+    import argparse
+    import os
+    import sys
+
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    parser = argparse.ArgumentParser(description="the situation map with the Kurchatov demo data")
+    parser.add_argument("--screenshot", metavar="PATH")
+    parser.add_argument("--size", default="1600x1000")
+    args = parser.parse_args(argv)
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication(sys.argv[:1])
+    from widgets.map.panel import MapPanel
+
+    ctx = make_context(demo_incidents(90))
+    panel = MapPanel(ctx)
+    w, h = (int(x) for x in args.size.split("x"))
+    panel.resize(w, h)
+    panel.setWindowTitle("Situation Center — map")
+
+    def populate() -> None:
+        for name, items in demo_layers().items():
+            panel.set_layer_items(name, items)
+        panel.set_layer_items("buses", [dict(it, title=f"Автобус {it['id']}") for it in moving_objects(18, 0.0)])
+        panel.set_area([[51.6627, 35.6425], [51.6655, 35.6540], [51.6612, 35.6600], [51.6575, 35.6520]])
+        panel.select_incident(demo_incidents(90)[11]["id"], centre=False)
+        panel.page.runJavaScript("SC.control.expand();0", 0)
+        if args.screenshot:
+            QTimer.singleShot(2500, shoot)
+
+    def shoot() -> None:
+        panel.exported.connect(lambda _path: app.quit())
+        panel.export_png(args.screenshot)
+
+    panel.page_loaded.connect(populate)
+    panel.show()
+    code = app.exec()
+    ctx.tasks.shutdown(wait=True)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -75,19 +75,22 @@ class LayerState:
     def set(self, layer: str, items: list[dict]) -> None:
         self.items[layer] = {str(it["id"]): it for it in items}
 
-    def update(self, layer: str, items: list[dict]) -> tuple[list[dict], list[tuple[str, dict]]]:
-        """Store items; return (changed items, moved-only (key, item)) so moves can travel compactly."""
+    def update(self, layer: str, items: list[dict]) -> tuple[list[dict], dict[str, dict]]:
+        """Store items; return (changed items, {key: item} moved only) so moves can travel compactly."""
         store = self.items.setdefault(layer, {})
         changed: list[dict] = []
-        moved: list[tuple[str, dict]] = []
+        moved: dict[str, dict] = {}
         for it in items:
             key = str(it["id"])
             old = store.get(key)
-            store[key] = it
             if (old is not None and old.keys() == it.keys()
                     and all(v == old[k] for k, v in it.items() if k != "lat" and k != "lon")):
-                moved.append((key, it))
+                # Move the stored item in place: thousands of fresh dicts a second would otherwise
+                # pile up in the old GC generation and make every full collection longer.
+                old["lat"], old["lon"] = it["lat"], it["lon"]
+                moved[key] = old
             else:
+                store[key] = it
                 changed.append(it)
         return changed, moved
 
@@ -135,23 +138,23 @@ class Outbox:
         else:
             self.ops.append({"op": "update", "layer": layer, "items": {str(it["id"]): it for it in items}})
 
-    def move(self, layer: str, moved: list[tuple[str, dict]]) -> None:
+    def move(self, layer: str, moved: dict[str, dict]) -> None:
         """Items whose only change is their position: sent as ids plus a flat [lat, lon, ...] list."""
         last = self._last_for(layer)
         if last is not None and last["op"] in ("set", "update"):
-            rest = []
-            for key, it in moved:
+            rest = {}
+            for key, it in moved.items():
                 if last["op"] == "set" or key in last["items"]:
                     last["items"][key] = it
                 else:
-                    rest.append((key, it))
+                    rest[key] = it
             moved = rest
             if not moved:
                 return
         elif last is not None and last["op"] == "move":
             last["pos"].update(moved)
             return
-        self.ops.append({"op": "move", "layer": layer, "pos": dict(moved)})
+        self.ops.append({"op": "move", "layer": layer, "pos": moved})
 
     def remove(self, layer: str, ids: list) -> None:
         last = self._last_for(layer)
