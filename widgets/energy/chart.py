@@ -17,9 +17,22 @@ SEVERITY_COLORS = {"critical": PRIORITY_COLORS["critical"], "major": PRIORITY_CO
                    "minor": PRIORITY_COLORS["medium"], "warning": STATE_COLORS["info"]}
 
 
-def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    ok = np.isfinite(y)
-    return x[ok], y[ok]
+BAND_MAX_POINTS = 600  # a filled polygon is not downsampled by pyqtgraph; more vertices only cost time
+
+
+def envelope(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, max_points: int = BAND_MAX_POINTS):
+    """Fewer band vertices keeping its outline: per block, the lowest low and the highest high."""
+    n = len(x)
+    if n <= max_points:
+        return x, lo, hi
+    k = -(-n // max_points)
+    m = n // k * k
+    xs = x[:m].reshape(-1, k)[:, 0]
+    los = lo[:m].reshape(-1, k).min(axis=1)
+    his = hi[:m].reshape(-1, k).max(axis=1)
+    if m < n:
+        xs, los, his = np.r_[xs, x[m]], np.r_[los, lo[m:].min()], np.r_[his, hi[m:].max()]
+    return xs, los, his
 
 
 class EnergyChart(QWidget):
@@ -94,8 +107,9 @@ class EnergyChart(QWidget):
             hi = np.array([np.nan if v is None else v for v in high], dtype=np.float64)
             self.baseline.setData(x, b, connect="finite")
             ok = np.isfinite(lo) & np.isfinite(hi)
-            self.band_low.setData(x[ok], lo[ok])
-            self.band_high.setData(x[ok], hi[ok])
+            bx, blo, bhi = envelope(x[ok], lo[ok], hi[ok])
+            self.band_low.setData(bx, blo)
+            self.band_high.setData(bx, bhi)
             self.baseline_values = b
             self.band_values = (lo, hi)
         else:
