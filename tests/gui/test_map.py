@@ -298,3 +298,51 @@ def test_exports_png_and_a_standalone_html_that_works_offline(panel, qtbot, tmp_
     page.deleteLater()  # the page before its profile, or WebEngine warns
     profile.deleteLater()
     qtbot.wait(50)
+
+
+def _tile_xy(lat: float, lon: float, z: int) -> tuple[int, int]:
+    import math
+
+    n = 1 << z
+    x = int((lon + 180.0) / 360.0 * n)
+    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
+    return x, y
+
+
+def test_mbtiles_base_is_served_locally_and_used_by_the_page(qtbot, tmp_path, incidents, make_panel):
+    import sqlite3
+
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor
+
+    from app.settings import AppSettings
+
+    img = QImage(256, 256, QImage.Format.Format_RGB32)
+    img.fill(QColor("#203040"))
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    img.save(buf, "PNG")
+    png = bytes(buf.data().data())
+    path = tmp_path / "kurchatov.mbtiles"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE metadata (name text, value text)")
+        db.execute("CREATE TABLE tiles (zoom_level integer, tile_column integer, tile_row integer, tile_data blob)")
+        for z in range(12, 17):
+            x, y = _tile_xy(51.659, 35.652, z)
+            for dx in range(-3, 4):
+                for dy in range(-3, 4):
+                    db.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x + dx, (1 << z) - 1 - (y + dy), png))
+
+    settings = AppSettings(map_base="mbtiles", map_mbtiles_path=str(path))
+    context = demo.make_context(incidents, settings=settings)
+    guard = LocalOnly()
+    try:
+        p = make_panel(context, interceptor=guard)
+        js_until(p, qtbot, "document.querySelectorAll('img.leaflet-tile-loaded').length", lambda n: n > 0,
+                 timeout=15_000)
+        tiles = [u for u in guard.seen if u.startswith("http://127.0.0.1:") and u.count("/") >= 5]
+        assert tiles and guard.remote == []
+        # With tiles underneath, the vector districts are off but stay in the layer control.
+        assert js(p, qtbot, "SC.control._layers.length") >= 5
+    finally:
+        context.tasks.shutdown(wait=True)
