@@ -112,7 +112,7 @@ def test_open_incidents_load_off_the_gui_thread_onto_the_page(panel, qtbot, ctx,
     assert ctx.api.calls and ctx.api.calls[0][1] == "/api/v1/incidents"
     on_page = js(panel, qtbot, "JSON.stringify(Array.from(SC.layers.incidents.items.keys()))")
     assert str(incidents[0]["id"]) not in json.loads(on_page)  # the closed one
-    assert panel.sender.layer_size("incidents") == len(json.loads(on_page))
+    assert panel.batches.layer_size("incidents") == len(json.loads(on_page))
 
 
 def test_click_on_incident_selects_it_for_the_queue_and_card(panel, qtbot, ctx, incidents):
@@ -293,7 +293,7 @@ def test_exports_png_and_a_standalone_html_that_works_offline(panel, qtbot, tmp_
                        box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=10_000)
     standalone, count, area_len = json.loads(box[0])
-    assert standalone is True and count == panel.sender.layer_size("incidents") and area_len == 3
+    assert standalone is True and count == panel.batches.layer_size("incidents") and area_len == 3
     assert guard.remote == []
     page.deleteLater()  # the page before its profile, or WebEngine warns
     profile.deleteLater()

@@ -38,7 +38,7 @@ def test_map_shows_server_incidents_and_follows_the_event_stream(live_map, qtbot
     second = api.create(IncidentCreate(category="street_lighting", priority="critical", lat=51.6555, lon=35.6545,
                                        address="ул. Ленинградская, 20", description="Не горит фонарь"))
     js_until(panel, qtbot, f"SC.layers.incidents.items.has('{second.id}')", bool, timeout=15_000)
-    assert panel.sender.item("incidents", second.id)["priority"] == "critical"
+    assert panel.batches.item("incidents", second.id)["priority"] == "critical"
 
     api.change_status(first.id, "rejected", version=first.version, comment="дубль")
     js_until(panel, qtbot, f"SC.layers.incidents.items.has('{first.id}')", lambda has: has is False,

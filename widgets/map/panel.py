@@ -54,8 +54,7 @@ class MapPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("map")
         self.ctx = ctx
-        self.sender = BatchSender(self)
-        self.state = self.sender.state  # read it under self.sender.lock: the sender thread writes it
+        self.batches = BatchSender(self)
         self.layer_defs: dict[str, LayerDef] = {d.name: d for d in DEFAULT_LAYERS}
         self.ready = False
         self.area: list[list[float]] | None = None
@@ -100,9 +99,9 @@ class MapPanel(QWidget):
         self.channel.registerObject("scBridge", self.bridge)
         self.page.setWebChannel(self.channel)
         self.bridge.page_ready.connect(self._on_page_ready)
-        self.bridge.applied.connect(lambda seq, _ms: self.sender.acknowledge(seq))
-        self.sender.message.connect(self.bridge.batch)
-        self.sender.applied.connect(self.batch_applied)
+        self.bridge.applied.connect(lambda seq, _ms: self.batches.acknowledge(seq))
+        self.batches.message.connect(self.bridge.batch)
+        self.batches.applied.connect(self.batch_applied)
         self.bridge.incident_clicked.connect(self._on_incident_clicked)
         self.bridge.context_menu.connect(self._on_context_menu)
         self.bridge.area_drawn.connect(self._on_area_drawn)
@@ -201,39 +200,39 @@ class MapPanel(QWidget):
         # A (re)loaded page starts empty: the sender replays every layer, then the area.
         self.ready = True
         if self.area:
-            self.sender.post("op", {"op": "area", "polygon": self.area})
-        self.sender.page_reset()
+            self.batches.post("op", {"op": "area", "polygon": self.area})
+        self.batches.page_reset()
         self.page_loaded.emit()
 
     def flush_now(self) -> None:
         """Send what is pending without waiting for the merge window (used by benches and tests)."""
-        self.sender.flush()
+        self.batches.flush()
 
     @property
     def idle(self) -> bool:
         """Nothing pending, encoding or waiting for the page."""
-        return self.sender.idle
+        return self.batches.idle
 
     # -------------------------------------------------------- layer API
 
     def register_layer(self, layer: LayerDef, title: str | None = None) -> None:
         """Add a layer that is not among the defaults (its title already translated)."""
         self.layer_defs[layer.name] = layer
-        self.sender.post("op", {"op": "layer", "def": layer.to_page(title)})
+        self.batches.post("op", {"op": "layer", "def": layer.to_page(title)})
 
     def set_layer_items(self, layer: str, items: list[dict]) -> None:
         """Replace everything a layer shows."""
-        self.sender.post("set", layer, list(items))
+        self.batches.post("set", layer, list(items))
 
     def update_items(self, layer: str, items: list[dict]) -> None:
         """Add or move/change items by id; a batch of thousands goes out as one message."""
-        self.sender.post("update", layer, list(items))
+        self.batches.post("update", layer, list(items))
 
     def remove_items(self, layer: str, ids: list) -> None:
-        self.sender.post("remove", layer, list(ids))
+        self.batches.post("remove", layer, list(ids))
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:
-        self.sender.post("op", {"op": "visible", "layer": layer, "visible": bool(visible)})
+        self.batches.post("op", {"op": "visible", "layer": layer, "visible": bool(visible)})
 
     # ---------------------------------------------------------- incidents
 
@@ -249,13 +248,13 @@ class MapPanel(QWidget):
             self.remove_items(INCIDENTS, [data["id"]])  # removing one the map never had is harmless
 
     def select_incident(self, incident_id: int, centre: bool = True) -> None:
-        self.sender.post("op", {"op": "select", "id": int(incident_id), "centre": centre})
+        self.batches.post("op", {"op": "select", "id": int(incident_id), "centre": centre})
 
     def show_city(self) -> None:
-        self.sender.post("op", {"op": "fit", "bounds": geo.CITY_BOUNDS})
+        self.batches.post("op", {"op": "fit", "bounds": geo.CITY_BOUNDS})
 
     def center_on(self, lat: float, lon: float, zoom: int | None = None) -> None:
-        self.sender.post("op", {"op": "center", "lat": lat, "lon": lon, "zoom": zoom})
+        self.batches.post("op", {"op": "center", "lat": lat, "lon": lon, "zoom": zoom})
 
     def _connect_context(self) -> None:
         bus = self.ctx.bus
@@ -328,7 +327,7 @@ class MapPanel(QWidget):
     # ---------------------------------------------------------- drawing
 
     def _draw(self, mode: str | None) -> None:
-        self.sender.post("op", {"op": "draw", "mode": mode})
+        self.batches.post("op", {"op": "draw", "mode": mode})
 
     def _uncheck_draw(self) -> None:
         for act in (self.act_rect, self.act_polygon):
@@ -346,7 +345,7 @@ class MapPanel(QWidget):
         """Show an area filter on the map (or none); notify=True tells the other panels too."""
         self.area = [[float(a), float(b)] for a, b in polygon] if polygon else None
         self.act_clear.setEnabled(self.area is not None)
-        self.sender.post("op", {"op": "area", "polygon": self.area})
+        self.batches.post("op", {"op": "area", "polygon": self.area})
         if notify:
             self.ctx.bus.area_filter_changed.emit(self.area)
 
@@ -392,7 +391,7 @@ class MapPanel(QWidget):
         """A standalone map of the current view and layers that opens in any browser, offline."""
         def got_view(view) -> None:
             view = view if isinstance(view, dict) else json.loads(view) if view else None
-            ops = self.sender.snapshot_ops()
+            ops = self.batches.snapshot_ops()
             if self.area:
                 ops.append({"op": "area", "polygon": self.area})
             spec = self._page_spec(self.base_map_for_export(), snapshot={"ops": ops}, view=view)
@@ -422,7 +421,7 @@ class MapPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the tile server and drop the page's files; the panel is unusable afterwards."""
-        self.sender.shutdown()
+        self.batches.shutdown()
         if self._tiles_server is not None:
             self._tiles_server.stop()
             self._tiles_server = None
