@@ -21,8 +21,11 @@ import av
 
 
 def encode_clip(path: Path, *, seconds: float = 10.0, fps: int = 25, size: tuple[int, int] = (320, 240),
-                gop: int = 25, still_share: float = 0.5, bitrate: int = 0) -> Path:
-    """Write an H.264 MPEG-TS clip: a still street-like scene, then a box crossing it."""
+                gop: int = 25, still_share: float = 0.5, bitrate: int = 0, noise: float = 0.0) -> Path:
+    """Write an H.264 MPEG-TS clip: a still street-like scene, then a box crossing it.
+
+    `noise` (grey levels) adds sensor-like grain so the bitrate looks like a real camera's.
+    """
     w, h = size
     out = av.open(str(path), "w", format="mpegts")
     st = out.add_stream("libx264", rate=fps)
@@ -43,8 +46,12 @@ def encode_clip(path: Path, *, seconds: float = 10.0, fps: int = 25, size: tuple
     n = int(seconds * fps)
     still = int(n * still_share)
     bw, bh = max(8, w // 6), max(6, h // 8)
+    rng = np.random.default_rng(1)
+    grain = [rng.normal(0, noise, (h, w, 1)).astype(np.int16) for _ in range(8)] if noise else None
     for i in range(n):
         img = base.copy()
+        if grain is not None:
+            img = np.clip(img.astype(np.int16) + grain[i % len(grain)], 0, 255).astype(np.uint8)
         if i >= still:
             x = int((i - still) / max(1, n - still) * (w - bw))
             img[h * 3 // 4:h * 3 // 4 + bh, x:x + bw] = (220, 60, 40)

@@ -6,8 +6,8 @@ import logging
 import time
 from datetime import datetime, timezone
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPainter, QPixmap, QPolygonF, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel,
                                QLineEdit, QPushButton, QToolButton, QVBoxLayout, QWidget)
 
@@ -25,6 +25,32 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 DAY = 86400.0
 FRAME = 0.04          # a frame step when the stream does not say otherwise (25 fps)
 TICK_MS = 40
+
+
+GLYPHS = ("play", "pause", "skip_back", "skip_fwd")
+
+
+def glyph_icon(kind: str) -> QIcon:
+    """Transport icons drawn light on transparent, so they read on the dark theme."""
+    pm = QPixmap(32, 32)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("#e3e6eb"))
+    if kind == "play":
+        p.drawPolygon(QPolygonF([QPointF(9, 6), QPointF(26, 16), QPointF(9, 26)]))
+    elif kind == "pause":
+        p.drawRect(8, 7, 6, 18)
+        p.drawRect(18, 7, 6, 18)
+    elif kind == "skip_back":
+        p.drawRect(6, 7, 4, 18)
+        p.drawPolygon(QPolygonF([QPointF(26, 6), QPointF(11, 16), QPointF(26, 26)]))
+    else:
+        p.drawRect(22, 7, 4, 18)
+        p.drawPolygon(QPolygonF([QPointF(6, 6), QPointF(21, 16), QPointF(6, 26)]))
+    p.end()
+    return QIcon(pm)
 
 
 def _ts(d: datetime) -> float:
@@ -125,22 +151,25 @@ class ArchivePanel(QWidget):
 
         transport = QHBoxLayout()
 
-        def tool(text: str, tip: str, slot) -> QToolButton:
+        def tool(text, tip: str, slot) -> QToolButton:
             b = QToolButton()
-            b.setText(text)
+            if text in GLYPHS:
+                b.setIcon(glyph_icon(text))
+            else:
+                b.setText(text)
             b.setToolTip(tip)
             b.setMinimumWidth(34)
             b.clicked.connect(slot)
             transport.addWidget(b)
             return b
 
-        self.prev_event_button = tool("⏮", self.tr("Previous event or bookmark"), self.previous_event)
+        self.prev_event_button = tool("skip_back", self.tr("Previous event or bookmark"), self.previous_event)
         self.reverse_button = tool("◀", self.tr("Play backwards"), lambda: self.play(-1))
-        self.step_back_button = tool("⏴|", self.tr("One frame back"), lambda: self.step(-1))
-        self.pause_button = tool("⏸", self.tr("Pause"), self.pause)
-        self.step_button = tool("|⏵", self.tr("One frame forward"), lambda: self.step(1))
-        self.play_button = tool("▶", self.tr("Play"), lambda: self.play(1))
-        self.next_event_button = tool("⏭", self.tr("Next event or bookmark"), self.next_event)
+        self.step_back_button = tool("◀|", self.tr("One frame back"), lambda: self.step(-1))
+        self.pause_button = tool("pause", self.tr("Pause"), self.pause)
+        self.step_button = tool("|▶", self.tr("One frame forward"), lambda: self.step(1))
+        self.play_button = tool("play", self.tr("Play"), lambda: self.play(1))
+        self.next_event_button = tool("skip_fwd", self.tr("Next event or bookmark"), self.next_event)
         self.speed_combo = QComboBox()
         for s in SPEEDS:
             self.speed_combo.addItem({0.25: "¼×", 0.5: "½×"}.get(s, f"{s:g}×"), s)
@@ -152,8 +181,10 @@ class ArchivePanel(QWidget):
         self.time_label.setMinimumWidth(190)
         transport.addWidget(self.time_label)
         transport.addStretch(1)
-        for text, tip, span in (("5 min", self.tr("Show 5 minutes"), 300), ("1 h", self.tr("Show an hour"), 3600),
-                                ("1 d", self.tr("Show a day"), DAY), ("7 d", self.tr("Show a week"), 7 * DAY)):
+        for text, tip, span in ((self.tr("5 min"), self.tr("Show 5 minutes"), 300),
+                                (self.tr("1 h"), self.tr("Show an hour"), 3600),
+                                (self.tr("1 d"), self.tr("Show a day"), DAY),
+                                (self.tr("7 d"), self.tr("Show a week"), 7 * DAY)):
             tool(text, tip, lambda _=False, s=span: self.timeline.set_view(self.position - s / 2,
                                                                           self.position + s / 2))
         tool("−", self.tr("Zoom out"), lambda: self.timeline.zoom(1.6))
@@ -424,7 +455,7 @@ class ArchivePanel(QWidget):
             self.views[slot].show_message(self.tr("No recording at this moment"))
 
     def _update_label(self) -> None:
-        state = {1: "▶", -1: "◀", 0: "⏸"}[self.direction]
+        state = {1: "▶", -1: "◀", 0: "‖"}[self.direction]
         speed = {0.25: "¼×", 0.5: "½×"}.get(self.speed, f"{self.speed:g}×")
         self.time_label.setText(f"{state} {speed}  {local(self.position):%d.%m.%Y %H:%M:%S}")
 

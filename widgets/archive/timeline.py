@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from widgets.common.palette import THEMES
 
 MIN_SPAN = 120.0              # 2 minutes
+LANE = 34                     # pixels per camera lane
 MAX_SPAN = 8 * 86400.0        # 8 days
 TICKS = (1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400)
 C = THEMES["dark"]
@@ -61,7 +62,7 @@ class TimelineWidget(QWidget):
     # ----------------------------------------------------------- model
     def set_lanes(self, lanes: list[Lane]) -> None:
         self.lanes = lanes
-        self.setMinimumHeight(46 + 24 * max(1, len(lanes)))
+        self.setMinimumHeight(30 + LANE * max(1, len(lanes)))
         self.setFixedHeight(self.minimumHeight())
         self.update()
 
@@ -159,10 +160,10 @@ class TimelineWidget(QWidget):
                        self._label(t, step))
             t += step
         # lanes
-        top = 20
+        top = 22
         for lane in self.lanes:
-            self._paint_lane(p, lane, QRectF(0, top, w, 20))
-            top += 24
+            self._paint_lane(p, lane, QRectF(0, top, w, LANE - 6))
+            top += LANE
         # hover and cursor
         if self._hover is not None:
             x = self._x(self._hover)
@@ -196,24 +197,28 @@ class TimelineWidget(QWidget):
             color = {"motion": COL_MOTION, "lost_signal": COL_LOST, "tamper": COL_TAMPER}.get(kind, COL_MOTION)
             x1, x2 = self._x(a), self._x(b)
             if kind == "motion":
-                p.fillRect(QRectF(x1, r.bottom() - 7, max(2.0, x2 - x1), 5), color)
+                p.fillRect(QRectF(x1, r.bottom() - 9, max(2.0, x2 - x1), 7), color)
             else:
-                p.fillRect(QRectF(x1, r.top(), max(2.0, x2 - x1), 3), color)
-        for t, _note in lane.bookmarks:
+                p.fillRect(QRectF(x1, r.top(), max(2.0, x2 - x1), 4), color)
+        p.setPen(QColor(C["text"]))
+        name_rect = QRectF(r.left() + 6, r.top(), r.width() - 12, r.height() - 8)
+        p.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, lane.name)
+        for t, note in lane.bookmarks:
             if not self.view_start <= t <= self.view_end:
                 continue
             x = self._x(t)
             flag = QPainterPath()
-            flag.moveTo(x, r.top())
-            flag.lineTo(x + 8, r.top() + 4)
+            flag.moveTo(x, r.top() - 2)
+            flag.lineTo(x + 11, r.top() + 3)
             flag.lineTo(x, r.top() + 8)
             flag.closeSubpath()
             p.setPen(QPen(COL_BOOKMARK, 2))
-            p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))
+            p.drawLine(QPointF(x, r.top() - 2), QPointF(x, r.bottom()))
             p.fillPath(flag, COL_BOOKMARK)
-        p.setPen(QColor(C["text"]))
-        name_rect = QRectF(r.left() + 6, r.top(), r.width() - 12, r.height())
-        p.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, lane.name)
+            if note:
+                label = QRectF(x + 13, r.top() - 3, 160, 13)
+                p.setPen(COL_BOOKMARK.lighter(140))
+                p.drawText(label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, note)
 
     # ----------------------------------------------------------- queries
     def events_sorted(self) -> list[float]:
