@@ -241,6 +241,17 @@ def test_camera_menu_opens_it_on_the_wall_and_drag_carries_its_id(panel, qtbot, 
     assert blocker.args == [2]
     assert bytes(camera_mime(7).data(CAMERA_MIME).data()) == b"7"
 
+    # Pressing on a camera and moving starts a Qt drag with its id (QDrag itself is not run here:
+    # its nested loop waits for a real mouse button).
+    dragged = []
+    panel._drag_camera = dragged.append
+    js(panel, qtbot, "var el = SC.layers.cameras.items.get('4').getElement(), r = el.getBoundingClientRect();"
+                     "var x = r.left + 5, y = r.top + 5;"
+                     "el.dispatchEvent(new MouseEvent('mousedown', {bubbles: true, button: 0, clientX: x, clientY: y}));"
+                     "document.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, clientX: x + 30, clientY: y}));0")
+    qtbot.waitUntil(lambda: dragged == [4], timeout=5000)
+    assert js(panel, qtbot, "SC.map.dragging.enabled()") is True  # the map pans again afterwards
+
 
 def test_page_reload_replays_every_layer(panel, qtbot):
     panel.set_layer_items("stops", demo.demo_layers()["stops"])
