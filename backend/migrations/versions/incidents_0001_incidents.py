@@ -48,14 +48,14 @@ def upgrade() -> None:
         sa.Column("attachment_count", sa.Integer, nullable=False),
     )
     for name, cols in [
-        ("ix_incidents_created_at", ["created_at"]),
-        ("ix_incidents_updated_at", ["updated_at"]),
-        ("ix_incidents_sla_due_at", ["sla_due_at"]),
-        ("ix_incidents_status_rank_created", ["status", "priority_rank", "created_at"]),
-        ("ix_incidents_status_sla", ["status", "sla_due_at"]),
-        ("ix_incidents_status_updated", ["status", "updated_at"]),
-        ("ix_incidents_status_lat_lon", ["status", "lat", "lon"]),
-        ("ix_incidents_category_rank_created", ["category", "priority_rank", "created_at"]),
+        ("ix_incidents_created_at", ["created_at", "id"]),
+        ("ix_incidents_updated_at", ["updated_at", "id"]),
+        ("ix_incidents_sla_due_at", ["sla_due_at", "id"]),
+        ("ix_incidents_status_rank_created", ["status", "priority_rank", "created_at", "id"]),
+        ("ix_incidents_status_sla", ["status", "sla_due_at", "id"]),
+        ("ix_incidents_status_updated", ["status", "updated_at", "id"]),
+        ("ix_incidents_status_lat_lon", ["status", "lat", "lon", "id"]),
+        ("ix_incidents_category_rank_created", ["category", "priority_rank", "created_at", "id"]),
         ("ix_incidents_lat_lon", ["lat", "lon"]),
         ("ix_incidents_duplicate_of", ["duplicate_of"]),
     ]:
