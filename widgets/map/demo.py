@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
+from functools import lru_cache
 from types import SimpleNamespace
 
 from app.context import Bus
@@ -73,18 +74,18 @@ def demo_incidents(n: int = 60, seed: int = 4) -> list[dict]:
     return out
 
 
+@lru_cache(maxsize=8)
+def _orbits(n: int, seed: int) -> tuple[tuple[float, float, float], ...]:
+    rng = random.Random(seed)
+    return tuple((0.002 + 0.012 * rng.random(), rng.random() * 2 * math.pi, 0.2 + rng.random()) for _ in range(n))
+
+
 def moving_objects(n: int, t: float, seed: int = 7) -> list[dict]:
     """n objects circling around the city; call with growing t to move them all."""
-    rng = random.Random(seed)
-    items = []
-    for i in range(n):
-        r = 0.002 + 0.012 * rng.random()
-        phase = rng.random() * 2 * math.pi
-        speed = 0.2 + rng.random()
-        a = phase + speed * t
-        items.append({"id": i, "lat": geo.CITY_CENTER[0] + r * math.sin(a) * 0.65,
-                      "lon": geo.CITY_CENTER[1] + r * math.cos(a), "title": f"{i}"})
-    return items
+    lat0, lon0 = geo.CITY_CENTER
+    sin, cos = math.sin, math.cos
+    return [{"id": i, "lat": lat0 + r * sin(phase + speed * t) * 0.65, "lon": lon0 + r * cos(phase + speed * t),
+             "title": str(i)} for i, (r, phase, speed) in enumerate(_orbits(n, seed))]
 
 
 def demo_layers() -> dict[str, list[dict]]:

@@ -83,15 +83,16 @@ class LayerState:
         for it in items:
             key = str(it["id"])
             old = store.get(key)
-            if (old is not None and old.keys() == it.keys()
-                    and all(v == old[k] for k, v in it.items() if k != "lat" and k != "lon")):
-                # Move the stored item in place: thousands of fresh dicts a second would otherwise
-                # pile up in the old GC generation and make every full collection longer.
+            if old is not None and "lat" in it and "lat" in old:
+                # Give the stored item the new position and compare whole dicts (fast, in C).
+                # Equal: only the position changed, and the stored item moves in place: thousands
+                # of fresh dicts a second would otherwise pile up in the old GC generation.
                 old["lat"], old["lon"] = it["lat"], it["lon"]
-                moved[key] = old
-            else:
-                store[key] = it
-                changed.append(it)
+                if old == it:
+                    moved[key] = old
+                    continue
+            store[key] = it
+            changed.append(it)
         return changed, moved
 
     def remove(self, layer: str, ids: list) -> None:
@@ -186,9 +187,6 @@ class Outbox:
             elif op["op"] == "move":
                 pos = op.pop("pos")
                 op["ids"] = list(pos)
-                flat: list[float] = []
-                for it in pos.values():
-                    flat.append(round(it["lat"], 6))
-                    flat.append(round(it["lon"], 6))
-                op["ll"] = flat
+                # Six decimals are 0.1 m: enough for a bus, and half the bytes of a full float.
+                op["ll"] = [round(v, 6) for it in pos.values() for v in (it["lat"], it["lon"])]
         return ops
