@@ -90,7 +90,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value
 
 
-_NUMBER = re.compile(r"(?:[ИиIi]\s*-?\s*)?0*(\d{1,9})")
+_NUMBER = re.compile(r"([ИиIi]\s*-?\s*)?0*(\d{1,9})")
 _SORTS = {
     "created_at": (Incident.created_at.asc(), Incident.id.asc()),
     "-created_at": (Incident.created_at.desc(), Incident.id.desc()),
@@ -126,8 +126,12 @@ def list_incidents(session: Session, *, status: list[str] | None = None, categor
     if q and q.strip():
         text = q.strip()
         like = Incident.search_text.like(f"%{_like_escape(text.casefold())}%", escape="\\")
-        m = _NUMBER.fullmatch(text)
-        conds.append(or_(Incident.id == int(m.group(1)), like) if m else like)
+        if (m := _NUMBER.fullmatch(text)) and m.group(1):  # "И-000123": that incident, by key
+            conds.append(Incident.id == int(m.group(2)))
+        elif m:  # bare digits: the number, or a house number in the text
+            conds.append(or_(Incident.id == int(m.group(2)), like))
+        else:
+            conds.append(like)
     if since := _utc(since):
         conds.append(Incident.created_at >= since)
     if until := _utc(until):

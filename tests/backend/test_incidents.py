@@ -207,6 +207,7 @@ def test_list_filters_sort_pagination(api):
     assert ids_for(q="ГОРЯЧЕЙ") == {made[2]["id"]}  # Cyrillic case folding works on SQLite too
     assert ids_for(q="100%") == set()
     assert ids_for(q=made[3]["number"]) == {made[3]["id"]}
+    assert made[3]["id"] in ids_for(q=str(made[3]["id"]))  # bare digits: number or text
     assert ids_for(bbox="35.63,51.645,35.675,51.675") == {m["id"] for m in made[:4]}
     assert ids_for(bbox="35.642,51.652,35.652,51.662") == {made[1]["id"], made[2]["id"]}
     assert ids_for(overdue="true") == set()
