@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 N_OBJECTS = 5000
 N_UPDATES = 30
-HEARTBEAT_MS = 2
+HEARTBEAT_MS = int(os.environ.get("SC_HEARTBEAT_MS", "5"))
 
 
 class Heartbeat:
@@ -105,6 +105,17 @@ def main() -> int:
     from widgets.map import demo
     from widgets.map.panel import MapPanel
 
+    if os.environ.get("SC_MAP_SYNC_ENCODE"):  # experiment: encode on the GUI thread instead
+        import widgets.map.sender as sender_mod
+
+        class Now:
+            def submit(self, fn, *a):
+                fn(*a)
+
+            def shutdown(self, **_kw):
+                pass
+
+        sender_mod.ThreadPoolExecutor = lambda **_kw: Now()
     ctx = demo.make_context(demo.demo_incidents(200))
     # Positions arrive like a feed's: made on another thread, one frame at a time.
     feed = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed")

@@ -129,9 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="the situation map with the Kurchatov demo data")
     parser.add_argument("--screenshot", metavar="PATH")
     parser.add_argument("--size", default="1600x1000")
+    parser.add_argument("--language", default="ru", choices=["ru", "en"])
     args = parser.parse_args(argv)
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication(sys.argv[:1])
+    from app import i18n
+
+    if args.language == "ru":
+        i18n.build()  # the .qm files are built, not committed
+    i18n.install(app, args.language)
     from widgets.map.panel import MapPanel
 
     ctx = make_context(demo_incidents(90))

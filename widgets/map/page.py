@@ -96,13 +96,17 @@ def _labels() -> list[dict]:
         out.append({"lat": lat, "lon": lon, "text": f["properties"]["name"], "kind": "street"})
     for f in geo.load_base("landmarks")["features"]:
         lon, lat = f["geometry"]["coordinates"]
-        out.append({"lat": lat - 0.0006, "lon": lon, "text": f["properties"]["name"], "kind": "landmark"})
+        major = f["properties"]["kind"] in ("industrial", "transport")  # seen from the whole-town view
+        out.append({"lat": lat - 0.0006, "lon": lon, "text": f["properties"]["name"],
+                    "kind": "landmark-major" if major else "landmark"})
     for f in geo.load_base("water")["features"]:
         if f["properties"]["kind"] in ("reservoir", "river"):
             pts = f["geometry"]["coordinates"]
             pts = pts[0] if f["geometry"]["type"] == "Polygon" else pts
             lon = sum(p[0] for p in pts) / len(pts)
             lat = sum(p[1] for p in pts) / len(pts)
+            if f["properties"]["kind"] == "reservoir":  # its town shore, where the map opens
+                lon = max(p[0] for p in pts) - 0.009
             out.append({"lat": lat, "lon": lon, "text": f["properties"]["name"], "kind": "water"})
     return out
 
