@@ -35,6 +35,7 @@ class BatchSender(QObject):
         self._encoding = False
         self._in_flight: tuple[int, float, float] | None = None  # seq, sent at, first change at
         self.ready = False
+        self.encode_cpu_ms: list[float] = []  # CPU time of recent encodes, for benches and diagnostics
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sc-map-sender")
         self._closed = False
         self._timer = QTimer(self, singleShot=True, interval=FLUSH_MS, timeout=self.flush)
@@ -101,6 +102,7 @@ class BatchSender(QObject):
     # -------------------------------------------------------- sender thread
 
     def _encode(self, seq: int, changes: list[tuple], since: float) -> None:
+        cpu0 = time.thread_time()
         try:
             with self.lock:
                 for change in changes:
@@ -112,6 +114,7 @@ class BatchSender(QObject):
 
             logging.getLogger(__name__).exception("map: a batch could not be encoded")
             text = ""
+        self.encode_cpu_ms = self.encode_cpu_ms[-99:] + [(time.thread_time() - cpu0) * 1000.0]
         if not self._closed:
             self._encoded.emit(seq, text, since)
 
