@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from app.context import AppContext
 from app.incident_gateway import Callback, IncidentDetails, IncidentGateway
@@ -29,6 +29,7 @@ from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, Com
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 PROBE_MS = 5000
+ONLINE_WAIT_MS = 4000  # online, a change waits this long for the server's answer before "saved here"
 
 
 def to_out(view: dict) -> IncidentOut:
@@ -39,25 +40,28 @@ def to_out(view: dict) -> IncidentOut:
         return IncidentOut.model_construct(**view)
 
 
-class _SyncThread(QThread):
-    """Drains the outbox when kicked; reports progress and each pass by signal."""
+class _SyncThread(QObject):
+    """Drains the outbox on its own (daemon) thread when kicked; reports by queued signals."""
 
     progress = Signal(int, int)
-    settled = Signal(object, object)   # incident ids touched, renumbering map
-    pass_done = Signal(object)         # SyncReport or the exception that ended the pass
+    settled = Signal(object, object, object)  # incident ids touched, renumbering map, outcomes
+    pass_done = Signal(object)                # SyncReport or the exception that ended the pass
 
     def __init__(self, store: OfflineStore, client) -> None:
         super().__init__()
-        self.setObjectName("sc-offline-sync")
         self.engine = SyncEngine(store, client, on_progress=lambda d, t: self.progress.emit(d, t),
-                                 on_settled=lambda ids, m: self.settled.emit(ids, m))
+                                 on_settled=lambda ids, m, outs: self.settled.emit(ids, m, outs))
         self._wake = threading.Event()
         self._quit = False
+        self._thread = threading.Thread(target=self._run, name="sc-offline-sync", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
 
     def kick(self) -> None:
         self._wake.set()
 
-    def run(self) -> None:
+    def _run(self) -> None:
         while True:
             self._wake.wait()
             self._wake.clear()
@@ -68,13 +72,15 @@ class _SyncThread(QThread):
             except Exception as exc:  # reported to the operator by the gateway, never lost
                 log.exception("sync pass failed")
                 report = exc
+            if self._quit:
+                return
             self.pass_done.emit(report)
 
     def stop(self) -> None:
         self._quit = True
         self.engine.stop()
         self._wake.set()
-        self.wait(10000)
+        self._thread.join(10)
 
 
 class OfflineIncidentGateway(IncidentGateway):
@@ -98,6 +104,7 @@ class OfflineIncidentGateway(IncidentGateway):
         self._shown_conflicts: set[int] = set()
         self._renumbered: dict[int, int] = {}
         self._count_seq = self._count_shown = 0
+        self._waiters: dict[int, tuple] = {}
         self._sync = _SyncThread(self.store, ctx.api)
         self._sync.progress.connect(lambda d, t: self.sync_progress.emit(d, t))
         self._sync.settled.connect(self._on_settled)
@@ -196,8 +203,8 @@ class OfflineIncidentGateway(IncidentGateway):
             try:
                 items = list(self.api.iter_all(IncidentQuery(limit=500, sort="-created_at"), max_rows=100_000))
                 categories = [c.model_dump(mode="json") for c in self.api.categories()]
-            except ConnectionLost:
-                return False, self.store.incidents()
+            except ConnectionLost as exc:
+                return exc, self.store.incidents()
             self.outbox.remember_categories(categories)
             self.store.remember([i.model_dump(mode="json") for i in items])
             return True, self.store.incidents()
@@ -205,6 +212,9 @@ class OfflineIncidentGateway(IncidentGateway):
         def done(result) -> None:
             self.loading = False
             online, views = result
+            if isinstance(online, ConnectionLost):  # say so, and show what this workstation has
+                self.ctx.errors.report(translate("OfflineGateway", "Loading incidents"), online)
+                online = False
             self.set_online(online)
             items = sorted((to_out(v) for v in views), key=lambda i: str(i.created_at), reverse=True)
             self._known = {i.id: i for i in items}
@@ -336,23 +346,59 @@ class OfflineIncidentGateway(IncidentGateway):
 
     def _save(self, what: str, fn: Callable, *args: Any, on_done: Callback, on_error: Callback,
               result: Callable[[Op, IncidentOut], Any] | None = None) -> None:
-        """Commit on the disk queue; only then tell the caller it is saved."""
+        """Commit on the disk queue; only then tell the caller it is saved.
+
+        Online, the caller hears the server's answer (its refusal included, as without the
+        outbox) if it comes within ONLINE_WAIT_MS; otherwise "saved here", and it is sent later.
+        """
         def done(pair: tuple[Op, dict]) -> None:
             op, view = pair
             inc = to_out(view)
-            self._known[inc.id] = inc
-            self.incident_changed.emit(inc)
             self.waiting += 1
             self.waiting_changed.emit(self.waiting)
             self._count()
+            if not self.online:
+                self._show(inc)
+                self._deliver(on_done, result(op, inc) if result else inc)
+                return
+            self._waiters[op.seq] = (what, op, inc, on_done, on_error, result)
+            QTimer.singleShot(ONLINE_WAIT_MS, lambda: self._answer(op.seq, None))
             self.kick()
-            if on_done:
-                on_done(result(op, inc) if result else inc)
 
         def failed(exc: BaseException) -> None:
             self._fail(what, str(exc) if isinstance(exc, InvalidOperation) else exc, on_error)
 
         self.ctx.tasks.run(fn, *args, on_done=done, on_error=failed, serial=True, what=what)
+
+    def _deliver(self, cb: Callback, value: Any) -> None:
+        if cb:
+            try:
+                cb(value)
+            except Exception as exc:  # a caller's callback must not break the gateway
+                self.ctx.errors.report("incidents", exc)
+
+    def _show(self, inc: IncidentOut) -> None:
+        self._known[inc.id] = inc
+        self.incident_changed.emit(inc)
+
+    def _answer(self, seq: int, outcome) -> None:
+        """The server's answer (or none in time) for a change a caller waits on."""
+        waiter = self._waiters.pop(seq, None)
+        if waiter is None:
+            return
+        what, op, inc, on_done, on_error, result = waiter
+        if outcome is not None and outcome.state == "failed" and outcome.exc is not None:
+            # The operator sees the refusal where they acted; the refused change is not kept.
+            self.ctx.tasks.run(self.store.discard, seq, serial=True,
+                               on_done=lambda _: self._after_decision(op, full=op.kind == "create"),
+                               what="offline.discard")
+            self._fail(what, outcome.exc, on_error)
+            return
+        if outcome is not None and outcome.state == "done" and outcome.incident is not None:
+            inc = to_out(outcome.incident)  # the server's incident, with its number and version
+        # As without the outbox: the caller hears first, then the panels see the change.
+        self._deliver(on_done, result(op, inc) if result else inc)
+        self._show(inc)
 
     # ------------------------------------------------------------ the operator's decisions
     def retry(self, op: Op, payload: dict | None = None) -> None:
@@ -383,13 +429,16 @@ class OfflineIncidentGateway(IncidentGateway):
         self.kick()
 
     # ------------------------------------------------------------ what the sync thread reports
-    def _on_settled(self, touched: list[int], renumbered: dict[int, int]) -> None:
+    def _on_settled(self, touched: list[int], renumbered: dict[int, int], outcomes: list) -> None:
         fresh = {k: v for k, v in renumbered.items() if k not in self._renumbered}
         self._renumbered = dict(renumbered)
         if fresh:
             self._emit_snapshot()  # local rows become server rows: the queue re-reads the cache
         else:
             self._emit_views(touched)
+        for outcome in outcomes:
+            if outcome.op.seq in self._waiters and outcome.state in ("done", "failed", "conflict"):
+                self._answer(outcome.op.seq, outcome)
         self._count()
 
     def _on_pass(self, report: object) -> None:
@@ -441,6 +490,8 @@ class OfflineIncidentGateway(IncidentGateway):
 
     def _event_view(self, view: dict) -> None:
         inc = to_out(view)
+        if any(w[2].id == inc.id for w in self._waiters.values()):
+            return  # our own change: its answer comes with the settle (after the caller's on_done)
         old = self._known.get(inc.id)
         if old is None or old.version <= inc.version:
             self._known[inc.id] = inc

@@ -102,8 +102,12 @@ class Outbox:
         except ValidationError as exc:
             raise InvalidOperation(_explain(exc)) from None
         view = self.store.incident(incident_id)
-        if view is not None and status not in TRANSITIONS.get(view["status"], ()):
-            raise InvalidOperation(f"An incident that is {view['status']} cannot become {status}")
+        if view is not None and status != "duplicate" and status not in TRANSITIONS.get(view["status"], ()):
+            old, allowed = view["status"], TRANSITIONS.get(view["status"], ())
+            if old == status:
+                raise InvalidOperation(f"Incident {view['number']} is already {old}")
+            raise InvalidOperation(f"Incident {view['number']} cannot go from {old} to {status}; from {old} "
+                                   f"it can go to {' or '.join(allowed)}")
         return self._record("status", incident_id, checked.model_dump(mode="json"))
 
     def assign(self, incident_id: int, assignee: str | None, comment: str | None = None) -> tuple[Op, dict]:
@@ -115,7 +119,9 @@ class Outbox:
 
     def mark_duplicate(self, incident_id: int, duplicate_of: int, comment: str | None = None) -> tuple[Op, dict]:
         original = self.store.resolve(duplicate_of)
-        if self.store.incident(original) is None:
+        if original == self.store.resolve(incident_id):
+            raise InvalidOperation("An incident cannot be a duplicate of itself")
+        if self.store.incident(original) is None and original < 0:
             raise InvalidOperation(f"Incident {duplicate_of} is not known on this workstation")
         try:  # a local original (negative id) is resolved when its create reaches the server
             checked = MarkDuplicate(duplicate_of=abs(original) or 1, comment=comment)

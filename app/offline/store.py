@@ -482,3 +482,4 @@ class Outcome:
     error: str | None = None
     server: dict | None = None
     base_version: int | None = None  # a retry that should go with this If-Match
+    exc: BaseException | None = field(default=None, repr=False)  # the server's refusal, for an online caller

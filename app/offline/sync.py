@@ -64,7 +64,7 @@ def _eq(a, b) -> bool:
 class SyncEngine:
     def __init__(self, store: OfflineStore, client: ApiClient, *, workers: int = 4, batch: int = 400,
                  on_progress: Callable[[int, int], None] | None = None,
-                 on_settled: Callable[[list[int], dict[int, int]], None] | None = None) -> None:
+                 on_settled: Callable[[list[int], dict[int, int], list[Outcome]], None] | None = None) -> None:
         self.store = store
         self.client = client
         self.workers = workers
@@ -138,7 +138,7 @@ class SyncEngine:
                 report.conflicts += 1
                 n += 1
         if self.on_settled:
-            self.on_settled(touched, self.store.renumbered())
+            self.on_settled(touched, self.store.renumbered(), outcomes)
         return n
 
     def _sendable_count(self) -> int:
@@ -182,9 +182,9 @@ class SyncEngine:
                 break
             except ApiError as exc:
                 if exc.status >= 500 or exc.status == 429:
-                    results = [Outcome(op, "retry", error=exc.message)]
+                    results = [Outcome(op, "retry", error=exc.message, exc=exc)]
                 else:
-                    results = [Outcome(op, "failed", error=exc.message)]
+                    results = [Outcome(op, "failed", error=exc.message, exc=exc)]
             except OSError as exc:
                 results = [Outcome(op, "failed", error=self._file_problem(op, exc))]
             out += results
