@@ -12,7 +12,7 @@ if os.geteuid() == 0 if hasattr(os, "geteuid") else False:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
 
-def build_context(client, user, settings, *, app=None):
+def build_context(client, user, settings, *, app=None, online: bool = True):
     from app.context import AppContext
     from app.errors import ErrorSink
     from app.events import EventHub
@@ -24,6 +24,9 @@ def build_context(client, user, settings, *, app=None):
     from app.incident_gateway import IncidentGateway
 
     ctx.services["incidents"] = IncidentGateway(ctx)  # the offline store may replace it with its own
+    from app.offline.gateway import install as install_offline
+
+    install_offline(ctx, online=online)  # outbox first: incidents keep being logged when the server is down
     return ctx
 
 
@@ -56,8 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     from app.errors import ErrorSink
     from app.tasks import TaskRunner
 
+    from app.offline import credentials
+
     boot_tasks = TaskRunner(ErrorSink())
     client = user = None
+    password = ""
+    offline = False
     if args.user and args.password_file:
         from backend_client.client import ApiClient
 
@@ -70,23 +77,31 @@ def main(argv: list[str] | None = None) -> int:
             logging.warning("automatic login failed: %s", exc)
             client = user = None
     if client is None:
-        dlg = LoginDialog(boot_tasks, server_url=settings.server_url, username=args.user or settings.last_username)
+        dlg = LoginDialog(boot_tasks, server_url=settings.server_url, username=args.user or settings.last_username,
+                          offline_login=credentials.offline_login)
         if dlg.exec() != LoginDialog.DialogCode.Accepted:
             return 1
-        client, user = dlg.client, dlg.user
+        client, user, offline, password = dlg.client, dlg.user, dlg.offline, dlg.password.text()
         settings.server_url = client.base_url
     settings.last_username = user.username
     settings.save()
+    if not offline and password:  # so that this operator can start here when the server is down
+        try:
+            credentials.remember_login(client.base_url, user.username, password, user, client.token)
+        except OSError as exc:
+            logging.warning("could not keep the offline login: %s", exc)
+    password = ""
     boot_tasks.shutdown()
 
     from app.mainwindow import MainWindow
 
-    ctx = build_context(client, user, settings, app=app)
+    ctx = build_context(client, user, settings, app=app, online=not offline)
     window = MainWindow(ctx)
     window.show()
     ctx.events.start()
     code = app.exec()
     ctx.events.stop()
+    ctx.services["offline"].shutdown()
     ctx.tasks.shutdown()
     return code
 
