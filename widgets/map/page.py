@@ -13,11 +13,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import folium
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
-from branca.element import MacroElement
-from jinja2 import Template
 
 import resources
 from widgets.map import geo
@@ -65,20 +62,26 @@ class PageSpec:
     extra: dict = field(default_factory=dict)
 
 
-class _Init(MacroElement):
-    """Calls SC.init(map, cfg) after folium has made the map and the base layers."""
+def _init_element(cfg: dict):
+    """A folium element that calls SC.init(map, cfg) after the map and the base layers exist.
 
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        SC.init({{ this._parent.get_name() }}, {{ this.cfg_json }});
-        {% endmacro %}
-    """)
+    folium (a second of imports) is loaded here, on the worker that builds the page.
+    """
+    from branca.element import MacroElement
+    from jinja2 import Template
 
-    def __init__(self, cfg: dict) -> None:
-        super().__init__()
-        self._name = "SCInit"
-        # "</" inside a script would end it early.
-        self.cfg_json = json.dumps(cfg, ensure_ascii=False).replace("</", "<\\/")
+    class SCInit(MacroElement):
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            SC.init({{ this._parent.get_name() }}, {{ this.cfg_json }});
+            {% endmacro %}
+        """)
+
+    element = SCInit()
+    element._name = "SCInit"
+    # "</" inside a script would end it early.
+    element.cfg_json = json.dumps(cfg, ensure_ascii=False).replace("</", "<\\/")
+    return element
 
 
 def _labels() -> list[dict]:
@@ -134,8 +137,10 @@ def _street_style(feature: dict) -> dict:
     return {"color": color, "weight": weight, "opacity": 1, "lineCap": "round"}
 
 
-def build_map(spec: PageSpec) -> folium.Map:
+def build_map(spec: PageSpec):
     """The folium map with the base; live layers are made by the page script."""
+    import folium
+
     m = folium.Map(location=list(spec.center), zoom_start=spec.zoom, tiles=None, prefer_canvas=True,
                    control_scale=False, zoom_control=True)  # the page adds a metric-only scale
     # Without a tile layer Leaflet knows no zoom range, and marker clustering needs one.
@@ -169,7 +174,7 @@ def build_map(spec: PageSpec) -> folium.Map:
     cfg = {"layers": spec.layers, "text": spec.text, "baseOverlays": overlays,
            "labels": _labels() if vector_visible else [], "snapshot": spec.snapshot,
            "fitBounds": geo.CITY_BOUNDS if spec.fit_city else None, **spec.extra}
-    m.add_child(_Init(cfg))
+    m.add_child(_init_element(cfg))
     return m
 
 
