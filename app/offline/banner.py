@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolBar
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QToolBar
 
 from app.offline.conflict import ConflictDialog, ProblemsDialog
 from widgets.common.palette import STATE_COLORS
@@ -26,7 +26,9 @@ class OfflineBanner(QFrame):
         self.icon.setStyleSheet("font-size: 18px;")
         self.text = QLabel()
         self.text.setObjectName("offlineBannerText")
-        self.text.setWordWrap(True)
+        self.text.setWordWrap(False)
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.progress = QProgressBar()
         self.progress.setObjectName("offlineSyncProgress")
         self.progress.setFixedWidth(220)
@@ -120,7 +122,8 @@ def attach_to_window(gateway, window) -> OfflineBanner:
 
     def state(*_):
         if not gateway.online and hasattr(status, "set_state"):
-            status.set_state("offline", banner.tr("Working offline; changes wait on this workstation"))
+            status.set_state("offline", QCoreApplication.translate(
+                "OfflineBanner", "Working offline; changes wait on this workstation"))
         elif gateway.online and getattr(status, "state", "") == "offline":
             status.set_state("connecting", "")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFrame,
                                QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton, QRadioButton,
                                QScrollArea, QVBoxLayout, QWidget)
@@ -10,9 +11,12 @@ from app.offline.store import Op
 from widgets.common.palette import STATE_COLORS
 from widgets.incidents import labels
 
+translate = QCoreApplication.translate  # lupdate finds translate("context", "literal")
+
 
 def field_label(name: str) -> str:
-    return labels.field_name(name)
+    text = labels.field_name(name)
+    return text[:1].upper() + text[1:]
 
 
 def show_value(name: str, value) -> str:
@@ -94,13 +98,11 @@ class ConflictDialog(QDialog):
 
 
 def describe_op(op: Op) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    tr = QCoreApplication.translate
-    kinds = {"create": tr("OfflineOutbox", "New incident"), "patch": tr("OfflineOutbox", "Edit"),
-             "status": tr("OfflineOutbox", "Status change"), "assign": tr("OfflineOutbox", "Assignment"),
-             "duplicate": tr("OfflineOutbox", "Duplicate mark"), "comment": tr("OfflineOutbox", "Comment"),
-             "attach": tr("OfflineOutbox", "Photo")}
+    kinds = {"create": translate("OfflineOutbox", "New incident"), "patch": translate("OfflineOutbox", "Edit"),
+             "status": translate("OfflineOutbox", "Status change"),
+             "assign": translate("OfflineOutbox", "Assignment"),
+             "duplicate": translate("OfflineOutbox", "Duplicate mark"),
+             "comment": translate("OfflineOutbox", "Comment"), "attach": translate("OfflineOutbox", "Photo")}
     what = kinds.get(op.kind, op.kind)
     if op.kind == "create":
         detail = op.payload["body"].get("description", "")[:60]
