@@ -39,7 +39,8 @@ class OfflineBanner(QFrame):
         self.problems_button.clicked.connect(self.open_problems)
         self.problems_button.hide()
         lay = QHBoxLayout(self)
-        lay.setContentsMargins(12, 6, 12, 6)
+        lay.setContentsMargins(12, 8, 12, 8)
+        self.setMinimumHeight(40)
         lay.addWidget(self.icon)
         lay.addWidget(self.text, 1)
         lay.addWidget(self.progress)
@@ -73,7 +74,9 @@ class OfflineBanner(QFrame):
             self.wanted.emit(False)
             return
         self.text.setText(text)
-        self.setStyleSheet(f"#offlineBanner {{ background: {colour}; }} #offlineBanner QLabel {{ color: #111; }}")
+        ink = "#fff" if colour == STATE_COLORS["alarm"] else "#111"
+        self.setStyleSheet(f"#offlineBanner, #offlineBanner QLabel {{ background: {colour}; color: {ink}; "
+                           f"font-size: 11pt; }} #offlineBanner QPushButton {{ font-weight: 700; }}")
         self.progress.setVisible(bool(total) and gw.online)
         if total:
             self.progress.setRange(0, total)

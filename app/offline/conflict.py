@@ -41,7 +41,7 @@ class ConflictDialog(QDialog):
         self.setObjectName("conflictDialog")
         number = self.server.get("number") or str(op.incident_id)
         self.setWindowTitle(self.tr("Conflict: incident {0}").format(number))
-        self.setMinimumWidth(720)
+        self.setMinimumWidth(900)
         intro = QLabel(self.tr("While you worked offline, someone else changed incident {0} (it is now version "
                                "{1}). For each field, choose which value to keep. Nothing is sent until you "
                                "decide.").format(number, self.server.get("version", "?")))
@@ -66,8 +66,9 @@ class ConflictDialog(QDialog):
             b = QRadioButton(show_value(name, theirs))
             a.setObjectName(f"mine_{name}")
             b.setObjectName(f"theirs_{name}")
-            for btn in (a, b):
-                btn.setStyleSheet("QRadioButton { padding: 4px; }")
+            for btn in (a, b):  # the kept value stands out, whatever the theme
+                btn.setStyleSheet(f"QRadioButton {{ padding: 4px; }} QRadioButton:checked {{ "
+                                  f"color: {STATE_COLORS['ok']}; font-weight: 700; }}")
             group.addButton(a, 0)
             group.addButton(b, 1)
             b.setChecked(True)  # nothing overwritten unless the operator says so
