@@ -63,6 +63,7 @@ class Snapshot:
     """Everything the model holds, computed from a list of incidents without touching Qt objects."""
 
     items: list[IncidentOut]
+    row_of: dict[int, int] = field(default_factory=dict)
     columns: dict[str, list] = field(default_factory=dict)
     sort_keys: dict[int, list] = field(default_factory=dict)
     orders: dict[int, list[int]] = field(default_factory=dict)
@@ -78,6 +79,7 @@ def prepare_snapshot(items: list[IncidentOut], service_names: dict[str, str] | N
     if len(seen) != len(items):
         items = list(seen.values())
     snap = Snapshot(items=list(items))
+    snap.row_of = {inc.id: r for r, inc in enumerate(snap.items)}
     cols = snap.columns
     cols["ids"] = [inc.id for inc in items]
     cols["prio"] = [_PRIO_RANK.get(inc.priority, 9) for inc in items]
@@ -150,7 +152,7 @@ class IncidentTableModel(QAbstractTableModel):
         if not snap.columns:
             snap = prepare_snapshot(snap.items, self.service_names, sort_columns=())
         self.items = snap.items
-        self.row_of = {inc.id: r for r, inc in enumerate(self.items)}
+        self.row_of = snap.row_of
         c = snap.columns
         self.ids, self.prio, self.status, self.category = c["ids"], c["prio"], c["status"], c["category"]
         self.lat, self.lon, self.created, self.due, self.text = c["lat"], c["lon"], c["created"], c["due"], c["text"]
@@ -176,15 +178,16 @@ class IncidentTableModel(QAbstractTableModel):
 
     def apply(self, snap: Snapshot) -> None:
         """Swap in a prepared snapshot; local rows (negative ids) not in it are kept."""
-        keep = [inc for inc in self.items if inc.id < 0]
+        keep = [self.items[r] for i, r in self.row_of.items() if i < 0]
         self.beginResetModel()
         self.now = self.clock()
         self._take(snap)
         self.endResetModel()
-        uuids = {inc.client_uuid for inc in self.items if inc.client_uuid}
-        for inc in keep:
-            if inc.client_uuid not in uuids:
-                self.upsert(inc)
+        if keep:
+            uuids = {inc.client_uuid for inc in self.items if inc.client_uuid}
+            for inc in keep:
+                if inc.client_uuid not in uuids:
+                    self.upsert(inc)
 
     def upsert(self, inc: IncidentOut) -> bool:
         """Add or update one incident; True when it is a new row. Older versions are ignored.
@@ -302,7 +305,7 @@ class IncidentTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _display_row(self, row: int) -> tuple[str, ...]:
+    def _text_row(self, row: int) -> tuple[str, ...]:
         # The row cache: formatted text of the columns that do not change with the clock.
         cached = self._display.get(row)
         if cached is None:
@@ -315,11 +318,12 @@ class IncidentTableModel(QAbstractTableModel):
         return cached
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self.items):
             return None
-        row, col = index.row(), index.column()
-        if row >= len(self.items):
-            return None
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row: int, col: int, role: int):
+        """data() without a QModelIndex: the proxy calls this directly (one Python call per cell and role)."""
         if role == Qt.ItemDataRole.DisplayRole:
             if col == AGE:
                 return labels.duration(self.now - self.created[row])
@@ -328,7 +332,7 @@ class IncidentTableModel(QAbstractTableModel):
                     return "—"
                 left = self.due[row] - self.now
                 return ("−" if left < 0 else "") + labels.duration(left)
-            return self._display_row(row)[col]
+            return self._text_row(row)[col]
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == PRIORITY:
                 return self._prio_fg[self.items[row].priority]

@@ -17,6 +17,8 @@ from backend_client.schemas.incidents import OPEN_STATUSES
 from widgets.incidents.model import COLUMN_COUNT, PRIORITY, TIME_COLUMNS, IncidentTableModel
 
 _OPEN = frozenset(OPEN_STATUSES)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 @dataclass
@@ -274,15 +276,21 @@ class IncidentProxyModel(QAbstractProxyModel):
             return QModelIndex()
         return self.createIndex(self._display_row(i), source.column())
 
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        # Straight to the model's lists: no mapToSource or source index per painted cell.
+        row = index.row()
+        if not index.isValid() or row >= len(self.order):
+            return None
+        return self._src.cell(self.order[row if self.sort_order == Qt.SortOrder.AscendingOrder
+                                         else len(self.order) - 1 - row], index.column(), role)
+
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             return self._src.headerData(section, orientation, role) if self._src else None
         return None
 
     def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
     # ------------------------------------------------------------ helpers for views
     def incident_id(self, proxy_row: int) -> int | None:
