@@ -88,8 +88,9 @@ def hourly_baseline(session: Session, device_id: int, key: str, start: int, end:
         HourlyRollup.bucket >= first, HourlyRollup.bucket < end - WEEK_MS)).all()
     hist = np.full(n + BASELINE_WEEKS * 168, np.nan)
     if rows:
-        arr = np.array(rows, dtype=np.float64)
-        hist[((arr[:, 0] - first) // HOUR_MS).astype(np.int64)] = arr[:, 1]
+        # Plain lists first: numpy probing SQLAlchemy Row objects as sequences is 100× slower.
+        buckets = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        hist[(buckets - first) // HOUR_MS] = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
     samples = np.stack([hist[(BASELINE_WEEKS - k) * 168:(BASELINE_WEEKS - k) * 168 + n]
                         for k in range(1, BASELINE_WEEKS + 1)])
     return np.arange(start, end, HOUR_MS, dtype=np.int64), *band(samples)

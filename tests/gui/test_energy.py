@@ -88,8 +88,15 @@ def test_live_tail_and_csv_export(qtbot, panel, tmp_path):
 
 def test_city_overview_and_acknowledge(qtbot, panel):
     ov = panel.overview
+    layers = []
+    panel.ctx.bus.map_items_changed.connect(lambda layer, items: layers.append((layer, items)))
     qtbot.waitUntil(lambda: ov.alarm_model.rowCount() >= 1 and ov.top_model.rowCount() == 15, timeout=20_000)
     assert "kWh" in ov.tiles["electricity"].text()
+    # The map's energy layer: every building, the leaking kindergarten in the critical colour.
+    qtbot.waitUntil(lambda: any(layer == "energy" and any(i["severity"] == "critical" for i in items)
+                                for layer, items in layers), timeout=20_000)
+    items = [items for layer, items in layers if layer == "energy"][-1]
+    assert len(items) == 40 and {i["severity"] for i in items} >= {"", "critical"}
     leak = next(i for i, a in enumerate(ov.alarms) if a.type == "water_leak")
     assert ov.alarms[leak].state == "active_unack" and ov.alarms[leak].incident_id
     ov.alarm_view.selectRow(leak)

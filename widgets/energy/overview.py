@@ -16,6 +16,7 @@ class CityOverview(QWidget):
     """Refreshes every minute and when an alarm changes; all calls run on the task pool."""
 
     meter_requested = Signal(str)  # device uid to chart
+    alarms_loaded = Signal(object)  # list of active AlarmOut
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +112,7 @@ class CityOverview(QWidget):
 
     def set_alarms(self, alarms: list) -> None:
         self.alarms = alarms
+        self.alarms_loaded.emit(alarms)
         self.alarm_model.removeRows(0, self.alarm_model.rowCount())
         for a in alarms:
             sev = QStandardItem(self.labels.severity(a.severity))

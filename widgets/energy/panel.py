@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFileDialog, QHBoxLayout
                                QTabWidget, QToolButton, QTreeView, QVBoxLayout, QWidget)
 
 from backend_client.energy import EnergyApi
-from widgets.energy.chart import CITY_UTC_OFFSET_S, EnergyChart
+from widgets.common.palette import STATE_COLORS
+from widgets.energy.chart import CITY_UTC_OFFSET_S, SEVERITY_COLORS, EnergyChart
 from widgets.energy.labels import Labels
 from widgets.energy.overview import CityOverview
 
@@ -98,6 +99,8 @@ class EnergyPanel(QWidget):
 
         self.overview = CityOverview(ctx, self)
         self.overview.meter_requested.connect(self.show_meter)
+        self.overview.alarms_loaded.connect(self._publish_map)
+        self.sites: list = []
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.overview, self.tr("City overview"))
         self.tabs.addTab(chart_page, self.tr("Chart"))
@@ -123,6 +126,8 @@ class EnergyPanel(QWidget):
         self.ctx.tasks.run(self.api.sites, on_done=self._sites_loaded, what="energy sites")
 
     def _sites_loaded(self, sites) -> None:
+        self.sites = sites
+        self._publish_map(self.overview.alarms)
         self.tree_model.removeRows(0, self.tree_model.rowCount())
         groups: dict[str, QStandardItem] = {}
         self._leaves: dict[str, QStandardItem] = {}
@@ -151,6 +156,27 @@ class EnergyPanel(QWidget):
         uid = current.data(DEVICE_ROLE)
         if uid and (self.device is None or uid != self.device.uid):
             self.show_meter(uid)
+
+    def map_items(self, alarms: list) -> list[dict]:
+        """The map's "energy" layer: each building coloured by its worst active alarm."""
+        worst: dict[int, object] = {}
+        order = ("critical", "major", "minor", "warning")
+        for a in alarms:
+            if a.site_id is not None and (a.site_id not in worst
+                                          or order.index(a.severity) < order.index(worst[a.site_id].severity)):
+                worst[a.site_id] = a
+        items = []
+        for site in self.sites:
+            a = worst.get(site.id)
+            title = site.name if a is None else f"{site.name} · {self.labels.alarm_type(a.type)}"
+            items.append({"id": site.id, "lat": site.lat, "lon": site.lon, "title": title,
+                          "color": SEVERITY_COLORS[a.severity] if a else STATE_COLORS["ok"],
+                          "severity": a.severity if a else "", "kind": site.kind})
+        return items
+
+    def _publish_map(self, alarms) -> None:
+        if self.sites:
+            self.ctx.bus.map_items_changed.emit("energy", self.map_items(alarms))
 
     # ------------------------------------------------------------------ chart
     def show_meter(self, uid: str) -> None:
