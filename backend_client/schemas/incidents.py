@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from backend_client.schemas.common import WireModel
 
@@ -114,7 +114,10 @@ class IncidentCreate(WireModel):
 
 
 class IncidentPatch(WireModel):
-    """Only the fields given change; send If-Match with the version you edited."""
+    """Only the fields given change; send If-Match with the version you edited. Status, assignee
+    and duplicate_of change through their own actions, so naming them here is an error, not a no-op."""
+
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
 
     category: CategoryCode | None = None
     priority: Priority | None = None

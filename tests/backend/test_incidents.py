@@ -98,6 +98,7 @@ def test_patch_needs_if_match_and_rejects_stale(api):
     assert "changed by someone else" in e["message"]
     err(c.patch(url, json={"priority": "low"}, headers={"If-Match": "banana"}), 400)
     err(c.patch(url, json={"description": None}, headers={"If-Match": '"2"'}), 422)
+    assert "status" in err(c.patch(url, json={"status": "closed"}, headers={"If-Match": '"2"'}), 422)["message"]
     # W/"2" and bare 2 are accepted; an unchanged value is no new version.
     r = c.patch(url, json={"priority": "high"}, headers={"If-Match": 'W/"2"'})
     assert r.status_code == 200 and r.json()["version"] == 2
