@@ -109,8 +109,16 @@ def _seed_incidents(s: Session, *, count: int, rng: random.Random) -> None:
     users = {u.username: u for u in s.scalars(select(User).where(User.username.in_(["dispatcher", "supervisor"])))}
     staff = list(users.values()) or [None]
     starts = sorted(now - timedelta(seconds=rng.uniform(0, DAYS * 86400)) for _ in range(count))
+    earlier: list[Incident] = []
     for created_at in starts:
         body = city.complaint(rng)
+        # Now and then a second person reports what is already known: same place, a duplicate.
+        original = next((e for e in reversed(earlier[-40:]) if e.category == body["category"]
+                         and e.duplicate_of is None and created_at - e.created_at < timedelta(days=2)), None)
+        if original is None or rng.random() > 0.06:
+            original = None
+        else:
+            body.update(lat=original.lat, lon=original.lon, address=original.address)
         source = rng.choices(list(SOURCES), weights=list(SOURCES.values()))[0]
         if source != "citizen":
             body["description"] = body["description"].replace("Прошу", "Просят")
@@ -126,7 +134,16 @@ def _seed_incidents(s: Session, *, count: int, rng: random.Random) -> None:
         s.add(inc)
         s.flush()
         _history(s, inc, who if source == "operator" else None, created_at, "created", None, "new")
-        _live_through(s, inc, rng=rng, staff=staff, now=now)
+        inc.version = 1  # creating is version 1; each later change adds one
+        if original is not None and created_at + timedelta(minutes=30) < now:
+            t = created_at + timedelta(minutes=rng.uniform(5, 30))
+            marker = rng.choice(staff)
+            _history(s, inc, marker, t, "status", "new", "duplicate")
+            _history(s, inc, marker, t, "duplicate_of", None, original.id)
+            inc.status, inc.duplicate_of = "duplicate", original.id
+        else:
+            _live_through(s, inc, rng=rng, staff=staff, now=now)
+        earlier.append(inc)
 
 
 def _history(s: Session, inc: Incident, user: User | None, at: datetime, field: str, old, new) -> None:
@@ -139,7 +156,6 @@ def _history(s: Session, inc: Incident, user: User | None, at: datetime, field: 
 
 def _live_through(s: Session, inc: Incident, *, rng: random.Random, staff: list, now: datetime) -> None:
     """Walk the incident along its lifecycle as far as its age allows, with plausible delays."""
-    inc.version = 1
     sla_h = sla.sla_hours(inc.category, inc.priority)
     t = inc.created_at
     steps = [("acknowledged", rng.uniform(3, 50) / 60),
