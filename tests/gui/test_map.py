@@ -60,6 +60,12 @@ class LocalOnly(QWebEngineUrlRequestInterceptor):
             info.block(True)
 
 
+@pytest.fixture(autouse=True)
+def map_cache(monkeypatch, tmp_path_factory):
+    """Built pages are cached between starts; keep the tests' cache out of the user's."""
+    monkeypatch.setenv("SC_DESK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "desk-cache"))
+
+
 @pytest.fixture
 def incidents():
     rows = demo.demo_incidents(40)

@@ -99,6 +99,19 @@ def test_standalone_export_inlines_every_asset():
     assert "L.MarkerClusterGroup" in html and "data:image/png;base64," in html
 
 
+def test_built_pages_are_reused_and_pruned(tmp_path, monkeypatch):
+    from widgets.map import page as page_mod
+
+    first = page_mod.cached_page(_spec(), tmp_path, "/* qwebchannel */")
+    assert first.is_file() and (first.parent / "assets" / "leaflet.js").is_file()
+    monkeypatch.setattr(page_mod, "render", lambda spec: pytest.fail("rendered again"))
+    assert page_mod.cached_page(_spec(), tmp_path, "/* qwebchannel */") == first
+    monkeypatch.undo()
+    for n in range(3):
+        page_mod.cached_page(_spec(zoom=10 + n), tmp_path, "/* qwebchannel */", keep=2)
+    assert len([d for d in tmp_path.iterdir() if not d.name.startswith(".")]) == 2
+
+
 @pytest.fixture
 def mbtiles(tmp_path):
     path = tmp_path / "city.mbtiles"

@@ -6,11 +6,16 @@ the report export inlines them (images as data URIs) so one HTML file works anyw
 from __future__ import annotations
 
 import base64
+import dataclasses
+import hashlib
 import json
 import mimetypes
+import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xs_leaflet
@@ -197,6 +202,41 @@ def write_page(spec: PageSpec, out_dir: Path, qwebchannel_js: str) -> Path:
         html = html.replace(f'"{target}"', f'"assets/{target}"')
     page = out_dir / "index.html"
     page.write_text(html, encoding="utf-8")
+    return page
+
+
+def page_key(spec: PageSpec, qwebchannel_js: str) -> str:
+    """Changes whenever anything that goes into the page does: the spec, our assets, the libraries."""
+    h = hashlib.sha256(json.dumps(dataclasses.asdict(spec), sort_keys=True, ensure_ascii=False,
+                                  default=str).encode())
+    h.update(qwebchannel_js.encode())
+    sources = [src for _, src, _ in JS_ASSETS + CSS_ASSETS if src is not None]
+    sources += [geo.CITY_DIR / f"kurchatov_{name}.geojson" for name in geo.BASE_LAYERS] + [Path(__file__)]
+    for src in sources:
+        st = src.stat()
+        h.update(f"{src}:{st.st_size}:{st.st_mtime_ns}".encode())
+    h.update(version("folium").encode())
+    return h.hexdigest()[:24]
+
+
+def cached_page(spec: PageSpec, cache_root: Path, qwebchannel_js: str, keep: int = 8) -> Path:
+    """The page for this spec, built once and reused across starts (folium is then not even imported)."""
+    final = cache_root / page_key(spec, qwebchannel_js)
+    page = final / "index.html"
+    if page.is_file():
+        os.utime(final)  # recently used: survives pruning
+        return page
+    cache_root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_root))
+    write_page(spec, tmp, qwebchannel_js)
+    try:
+        os.rename(tmp, final)
+    except OSError:  # another window built the same page meanwhile
+        shutil.rmtree(tmp, ignore_errors=True)
+    built = sorted((d for d in cache_root.iterdir() if d.is_dir() and not d.name.startswith(".")),
+                   key=lambda d: d.stat().st_mtime, reverse=True)
+    for old in built[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
     return page
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
-import tempfile
+import os
 from pathlib import Path
+
+import platformdirs
 
 from PySide6.QtCore import QByteArray, QFile, QIODevice, QMimeData, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDrag, QGuiApplication
@@ -18,7 +19,7 @@ from widgets.map import geo
 from widgets.map.bridge import MapBridge
 from widgets.map.incidents import fetch_open_incidents
 from widgets.map.layers import DEFAULT_LAYERS, INCIDENTS, LayerDef, incident_item
-from widgets.map.page import BaseMap, PageSpec, standalone_html, write_page
+from widgets.map.page import BaseMap, PageSpec, cached_page, standalone_html
 from widgets.map.sender import BatchSender
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,12 @@ def qwebchannel_js() -> str:
         return bytes(f.readAll().data()).decode("utf-8")
     finally:
         f.close()
+
+
+def page_cache_dir() -> Path:
+    """Where built map pages are kept between starts (SC_DESK_CACHE_DIR overrides)."""
+    root = os.environ.get("SC_DESK_CACHE_DIR") or platformdirs.user_cache_dir("situation-center", appauthor=False)
+    return Path(root) / "map"
 
 
 def camera_mime(camera_id: int) -> QMimeData:
@@ -61,7 +68,6 @@ class MapPanel(QWidget):
         self._menu: QMenu | None = None
         self._menu_actions: dict[str, QAction] = {}
         self._echo_selection: int | None = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="sc-map-"))
         self._tiles_server = None
 
         self._build_ui()
@@ -182,7 +188,7 @@ class MapPanel(QWidget):
 
     def _start_page(self) -> None:
         spec = self._page_spec(self.base_map())
-        self.ctx.tasks.run(write_page, spec, self._tmp, qwebchannel_js(),
+        self.ctx.tasks.run(cached_page, spec, page_cache_dir(), qwebchannel_js(),
                            on_done=self._load_page, on_error=self._page_failed)
         # The address book may read a large CSV: warm it up off the GUI thread.
         self.ctx.tasks.run(geo.AddressBook.default, on_done=lambda _b: None, on_error=lambda _e: None)
@@ -420,15 +426,8 @@ class MapPanel(QWidget):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop the tile server and drop the page's files; the panel is unusable afterwards."""
+        """Stop the sender and the tile server; the panel is unusable afterwards."""
         self.batches.shutdown()
         if self._tiles_server is not None:
             self._tiles_server.stop()
             self._tiles_server = None
-        shutil.rmtree(self._tmp, ignore_errors=True)
-
-    def __del__(self) -> None:  # pragma: no cover - best effort for the temporary folder
-        try:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-        except Exception:
-            pass

@@ -70,15 +70,18 @@ class MBTilesServer:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                self.send_response(200)
-                self.send_header("Content-Type", _tile_mime(data))
-                if data[:2] == b"\x1f\x8b":
-                    self.send_header("Content-Encoding", "gzip")
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Cache-Control", "max-age=3600")
-                self.send_header("Access-Control-Allow-Origin", "*")
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", _tile_mime(data))
+                    if data[:2] == b"\x1f\x8b":
+                        self.send_header("Content-Encoding", "gzip")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.send_header("Cache-Control", "max-age=3600")
+                    self.send_header("Access-Control-Allow-Origin", "*")
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the page moved on (or closed) before the tile arrived
 
             def log_message(self, *args) -> None:  # tiles are not worth a log line each
                 pass
