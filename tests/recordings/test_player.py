@@ -153,3 +153,30 @@ def _first_last(qtbot, panel, camera_id):
     tl = panel.api.timeline(camera_id, datetime.now(timezone.utc) - timedelta(hours=1),
                             datetime.now(timezone.utc) + timedelta(minutes=1))
     return _span(tl)
+
+
+def test_cameras_near_an_incident_open_side_by_side(qtbot, player):
+    from types import SimpleNamespace
+
+    from widgets.archive.nearby import cameras_near, open_near
+
+    panel, ctx, ids = player
+    cams = [SimpleNamespace(id=ids["flaky"], lat=51.6600, lon=35.6500, recording=True),
+            SimpleNamespace(id=ids["steady"], lat=51.6610, lon=35.6510, recording=True),
+            SimpleNamespace(id=999, lat=51.70, lon=35.70, recording=True)]          # 5 km away
+    assert [c.id for c in cameras_near(cams, 51.6601, 35.6501)] == [ids["flaky"], ids["steady"]]
+    first, _ = _first_last(qtbot, panel, ids["flaky"])
+    from datetime import datetime, timezone
+
+    open_near(ctx.bus, cams, 51.6601, 35.6501, datetime.fromtimestamp(first + 2, timezone.utc))
+    assert panel.camera_ids == [ids["flaky"], ids["steady"]] and abs(panel.position - (first + 2)) < 0.01
+    assert panel.reason_bar.isVisible()
+
+
+def test_from_a_live_tile_the_archive_opens_five_minutes_back(qtbot, player):
+    import time as _time
+    from datetime import datetime, timezone
+
+    panel, ctx, ids = player
+    ctx.bus.archive_requested.emit(ids["steady"], datetime.now(timezone.utc).isoformat())
+    assert abs(panel.position - (_time.time() - 300)) < 5

@@ -22,6 +22,7 @@ import av
 log = logging.getLogger(__name__)
 FORWARD_REUSE = 4.0   # seconds ahead we decode through rather than seek
 CACHE_FRAMES = 120
+PREVIEW_AHEAD = 0.2   # show the key frame first when the asked frame is further than this
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,15 @@ class FrameSignals(QObject):
     failed = Signal(int, str)
 
 
-def to_qimage(frame: av.VideoFrame) -> QImage:
-    arr = frame.to_ndarray(format="rgb24")
-    h, w = arr.shape[:2]
-    return QImage(arr.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+def to_qimage(frame: av.VideoFrame, fit: tuple[int, int] | None = None) -> QImage:
+    """The frame as a QImage, scaled here (swscale, off the GUI thread) to fit `fit` if smaller."""
+    w, h = frame.width, frame.height
+    if fit and fit[0] > 0 and fit[1] > 0:
+        scale = min(fit[0] / w, fit[1] / h)
+        if scale < 1.0:
+            w, h = max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2)
+    arr = frame.to_ndarray(format="bgra", width=w, height=h, interpolation="BILINEAR")
+    return QImage(arr.data, w, h, 4 * w, QImage.Format.Format_RGB32).copy()
 
 
 class CameraDecoder(threading.Thread):
@@ -63,6 +69,7 @@ class CameraDecoder(threading.Thread):
         self._frames = None         # iterator of decoded frames of the open segment
         self._last_t: float | None = None
         self._cache: OrderedDict[float, av.VideoFrame] = OrderedDict()
+        self.fit: tuple[int, int] | None = None     # the view's size; set from the GUI thread
 
     # ---------------------------------------------------------- from the GUI thread
     def set_segments(self, segments: list[SegmentRef]) -> None:
@@ -95,11 +102,11 @@ class CameraDecoder(threading.Thread):
                 if seg is None:
                     self.signals.no_video.emit(self.slot, t, seq)
                     continue
-                frame, ft = self._frame_at(seg, t)
+                frame, ft = self._frame_at(seg, t, seq)
                 if frame is None:
                     self.signals.no_video.emit(self.slot, t, seq)
                 else:
-                    self.signals.frame.emit(self.slot, ft, to_qimage(frame), seq)
+                    self.signals.frame.emit(self.slot, ft, to_qimage(frame, self.fit), seq)
             except Exception as exc:  # a bad segment must not kill the player
                 log.warning("archive decode failed at %s: %s", t, exc)
                 self._close()
@@ -124,7 +131,7 @@ class CameraDecoder(threading.Thread):
 
     def _open(self, seg: SegmentRef) -> None:
         self._close()
-        opts = {"headers": self.headers} if seg.url.startswith("http") and self.headers else {}
+        opts = {"headers": self.headers, "multiple_requests": "1"} if seg.url.startswith("http") else {}
         self._container = av.open(seg.url, options=opts, timeout=(5.0, 10.0))
         self._stream = self._container.streams.video[0]
         self._stream.thread_type = "AUTO"
@@ -156,8 +163,12 @@ class CameraDecoder(threading.Thread):
         best = max((x for x in times if x <= t + 0.001), default=None)
         return (self._cache[best], best) if best is not None else (None, None)
 
-    def _frame_at(self, seg: SegmentRef, t: float):
-        """The last frame at or before t (the first one if t is before the segment's first)."""
+    def _frame_at(self, seg: SegmentRef, t: float, seq: int = 0):
+        """The last frame at or before t (the first one if t is before the segment's first).
+
+        After a seek the key frame is shown at once (a picture of that moment within a GOP)
+        while decoding goes on to the exact frame; a newer request cuts the decoding short.
+        """
         if self._seg != seg:
             self._open(seg)
         frame, ft = self._from_cache(t)
@@ -170,6 +181,9 @@ class CameraDecoder(threading.Thread):
             self._frames = iter(self._container.decode(s))
             self._cache.clear()
             self._last_t = None
+            preview = True
+        else:
+            preview = False
         best = best_t = None
         if frame is not None:
             best, best_t = frame, ft
@@ -181,4 +195,10 @@ class CameraDecoder(threading.Thread):
                 break
             if ft <= t + 0.001 or best is None:
                 best, best_t = frame, ft
+            if preview:
+                preview = False
+                if ft < t - PREVIEW_AHEAD:
+                    self.signals.frame.emit(self.slot, ft, to_qimage(frame, self.fit), seq)
+            if self._want is not None:
+                break          # the viewer has moved on (dragging): serve the newer request
         return best, best_t

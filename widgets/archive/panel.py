@@ -25,6 +25,9 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 DAY = 86400.0
 FRAME = 0.04          # a frame step when the stream does not say otherwise (25 fps)
 TICK_MS = 40
+LIVE_WINDOW = 3.0     # a request for the present moment comes from live video ...
+LIVE_BACK = 300.0     # ... and opens 5 minutes back (the newest segment is still being written)
+GROUP_WINDOW = 0.5    # seconds: archive requests for one moment this close together open side by side
 
 
 GLYPHS = ("play", "pause", "skip_back", "skip_fwd")
@@ -80,6 +83,7 @@ class ArchivePanel(QWidget):
         self._seq = 0
         self._pending_permit = False
         self._last_tick = time.monotonic()
+        self._last_open: tuple[str, float] = ("", 0.0)
         self.signals = FrameSignals()
         self.signals.frame.connect(self._on_frame)
         self.signals.no_video.connect(self._on_no_video)
@@ -144,6 +148,7 @@ class ArchivePanel(QWidget):
         self.views: list[VideoView] = []
         for i in range(MAX_CAMERAS):
             v = VideoView()
+            v.resized.connect(lambda w, h, i=i: self._view_resized(i, w, h))
             v.hide()
             self.views.append(v)
             self.grid.addWidget(v, i // 2, i % 2)
@@ -227,7 +232,18 @@ class ArchivePanel(QWidget):
             self.set_cameras([cid] + rest)
 
     def open_at(self, camera_id: int, iso_time: str) -> None:
-        """From the camera list, a wall tile or an incident card: this camera at this moment."""
+        """From the camera list, a wall tile or an incident card: this camera at this moment.
+
+        Requests for the same moment that arrive together (an incident card asking for the
+        cameras near it) open side by side, up to 4, on one timeline.
+        """
+        now = time.monotonic()
+        if (iso_time == self._last_open[0] and now - self._last_open[1] < GROUP_WINDOW
+                and camera_id not in self.camera_ids and len(self.camera_ids) < MAX_CAMERAS):
+            self._last_open = (iso_time, now)
+            self.set_cameras(self.camera_ids + [camera_id])
+            return
+        self._last_open = (iso_time, now)
         try:
             t = datetime.fromisoformat(iso_time.replace("Z", "+00:00"))
             if t.tzinfo is None:
@@ -238,6 +254,8 @@ class ArchivePanel(QWidget):
         self.permit = None
         self._raise_dock()
         self.position = t.timestamp()
+        if abs(time.time() - self.position) < LIVE_WINDOW:
+            self.position -= LIVE_BACK     # asked from a live tile: "go back 5 minutes"
         self.pause()
         self.timeline.set_view(self.position - DAY / 2, self.position + DAY / 2)
         self.set_cameras([camera_id])
@@ -259,6 +277,7 @@ class ArchivePanel(QWidget):
         headers = self.api.segment_headers()
         for slot, cid in enumerate(camera_ids):
             dec = CameraDecoder(slot, self.signals, headers)
+            dec.fit = (self.views[slot].width(), self.views[slot].height())
             dec.start()
             self.decoders.append(dec)
         for i, v in enumerate(self.views):
@@ -269,6 +288,10 @@ class ArchivePanel(QWidget):
             self.permit = None
         self._load_timelines()
         self._ensure_permit()
+
+    def _view_resized(self, slot: int, w: int, h: int) -> None:
+        if slot < len(self.decoders):
+            self.decoders[slot].fit = (w, h)
 
     def _retitle(self) -> None:
         for i, cid in enumerate(self.camera_ids):

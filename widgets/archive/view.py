@@ -22,6 +22,12 @@ class VideoView(QWidget):
         self.message = ""
         self.selected = False
 
+    resized = Signal(int, int)
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        self.resized.emit(self.width(), self.height())
+
     def show_frame(self, t: float, image: QImage) -> None:
         self.image, self.frame_time, self.message = image, t, ""
         self.repaint() if self.isVisible() else None
@@ -43,8 +49,11 @@ class VideoView(QWidget):
             scale = min(self.width() / iw, self.height() / ih)
             w, h = iw * scale, ih * scale
             target = QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
-            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            p.drawImage(target, self.image)
+            if abs(scale - 1.0) < 0.02:      # scaled by the decoder already: a plain copy
+                p.drawImage(int(target.left()), int(target.top()), self.image)
+            else:
+                p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                p.drawImage(target, self.image)
             if self.message:
                 p.fillRect(target, QColor(0, 0, 0, 150))
         font = QFont(self.font())
