@@ -2,10 +2,13 @@
 
     xvfb-run -a .venv/bin/python bench/map.py        # a real X server (the figures to quote)
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/map.py
+    SC_QUICK_SOFTWARE=1 ...   Qt Quick's software renderer (what a machine without a GPU should use)
+    SC_DESK_CACHE_DIR=/tmp/c ...  twice: the second run is a warm start (page already built)
 
 Prints the time from creating the panel to the page having drawn 5,000 objects, the round
 trip of one update that moves all 5,000 (Python send → page applied and framed), p50/p99
-over 30 updates, and the GUI thread's longest block (a 2 ms heartbeat timer's worst lateness).
+over 30 updates, and the GUI thread's longest block (a 5 ms heartbeat timer's worst lateness),
+plus CPU time per update and Python GC pauses, which do not depend on how busy the machine is.
 Targets: first show < 2 s, update p99 < 100 ms, GUI never blocked > 50 ms.
 """
 from __future__ import annotations
@@ -117,6 +120,14 @@ def main() -> int:
 
         sender_mod.ThreadPoolExecutor = lambda **_kw: Now()
     ctx = demo.make_context(demo.demo_incidents(200))
+    # Cold by default: an empty page cache, so the first show includes building the page with
+    # folium. Run twice with the same SC_DESK_CACHE_DIR to measure a warm start.
+    import tempfile
+
+    own_cache = not os.environ.get("SC_DESK_CACHE_DIR")
+    cache = os.environ.get("SC_DESK_CACHE_DIR") or tempfile.mkdtemp(prefix="sc-bench-map-")
+    os.environ["SC_DESK_CACHE_DIR"] = cache
+    warm = any(Path(cache).glob("map/*/index.html"))
     # Positions arrive like a feed's: made on another thread, one frame at a time.
     feed = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed")
     first = demo.moving_objects(N_OBJECTS, 0.0)
@@ -157,6 +168,7 @@ def main() -> int:
 
     result = {
         "platform": QApplication.platformName(),
+        "page_cache": "warm" if warm else "cold",
         "objects": N_OBJECTS,
         "first_show_s": round(first_show, 3),
         "update_p50_ms": round(statistics.median(rtts), 1),
@@ -172,7 +184,8 @@ def main() -> int:
         "load_average": os.getloadavg()[0],
     }
     print(f"map bench ({result['platform']}, {N_OBJECTS} objects, {N_UPDATES} updates)")
-    print(f"  first show with {N_OBJECTS} objects: {result['first_show_s']:.2f} s   (target < 2 s)")
+    print(f"  first show with {N_OBJECTS} objects ({result['page_cache']} page cache): "
+          f"{result['first_show_s']:.2f} s   (target < 2 s)")
     print(f"  update moving all {N_OBJECTS}: p50 {result['update_p50_ms']:.1f} ms, "
           f"p99 {result['update_p99_ms']:.1f} ms   (target p99 < 100 ms)")
     print(f"  GUI thread longest block: {result['gui_block_max_ms']:.1f} ms "
@@ -191,6 +204,10 @@ def main() -> int:
     QCoreApplication.sendPostedEvents(None, 0)
     ctx.tasks.shutdown(wait=True)
     feed.shutdown()
+    import shutil
+
+    if own_cache:
+        shutil.rmtree(cache, ignore_errors=True)
     del app
     return 0
 
