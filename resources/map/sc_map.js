@@ -241,17 +241,11 @@
         }
       });
       obj.on('click', function () { callBridge('itemClicked', def.name, String(item.id)); });
-    } else if (def.style === 'icon') {
+    } else {  // 'icon' ('dot' layers keep their items on their own canvas: DotLayer)
       obj = L.marker([item.lat, item.lon], {icon: glyphIcon(def, item), keyboard: false});
       obj.on('click', function () { callBridge('itemClicked', def.name, String(item.id)); });
       obj.on('contextmenu', function (e) { L.DomEvent.stop(e); contextMenu(e, def.name, item.id); });
       if (def.draggable) { obj.on('add', function () { armDrag(obj, def.name, item.id); }); }
-    } else {  // 'dot': many moving things, drawn on one canvas
-      obj = L.circleMarker([item.lat, item.lon], {
-        renderer: SC.canvas, radius: item.radius || def.radius || 4, weight: 1,
-        color: '#0b1220', fillColor: item.color || def.color || '#3e9eff', fillOpacity: 0.95
-      });
-      obj.on('click', function () { callBridge('itemClicked', def.name, String(item.id)); });
     }
     var tip = tooltipText(def, item);
     if (tip) { obj.bindTooltip(tip, {className: 'sc-tip', direction: 'top', offset: [0, -8]}); }
@@ -269,11 +263,8 @@
         obj.setIcon(incidentIcon(item));
         layer.group.refreshClusters(obj);
       }
-    } else if (def.style === 'icon') {
-      if (old.color !== item.color || old.glyph !== item.glyph) { obj.setIcon(glyphIcon(def, item)); }
-    } else if (old.color !== item.color || old.radius !== item.radius) {
-      obj.setStyle({fillColor: item.color || def.color || '#3e9eff'});
-      if (item.radius) { obj.setRadius(item.radius); }
+    } else if (old.color !== item.color || old.glyph !== item.glyph) {
+      obj.setIcon(glyphIcon(def, item));
     }
     if (item.title !== old.title && item.title) {
       if (obj.getTooltip()) { obj.setTooltipContent(esc(item.title)); }
@@ -285,7 +276,7 @@
 
   function upsert(layer, items, replace) {
     var group = layer.group, fresh = [];
-    if (group instanceof DotLayer) { group.upsert(items, replace); layer.items = group; return; }
+    if (group instanceof DotLayer) { group.upsert(items, replace); return; }
     if (replace) {
       group.clearLayers();
       layer.items = new Map();
@@ -576,7 +567,6 @@
   SC.init = function (map, cfg) {
     SC.map = map;
     SC.cfg = cfg;
-    SC.canvas = L.canvas({padding: 0.2});
     if (map.attributionControl) { map.attributionControl.setPrefix(false); }
     L.control.scale({imperial: false, position: 'bottomright'}).addTo(map);
     SC.legend = makeLegend(cfg.text || {}).addTo(map);
