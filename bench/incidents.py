@@ -143,15 +143,21 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, media_dir: Path):
-    """sc-server in its own process (so the load generator does not share its GIL); yields the base URL."""
+def running_server(database_url: str, media_dir: Path, processes: int = 1):
+    """sc-server in its own process (so the load generator does not share its GIL); yields the base URL.
+    processes > 1: uvicorn with that many worker processes on the same database, as a deployment would."""
     port = _free_port()
     env = {**os.environ, "SC_SECRET_KEY": SECRET, "SC_MEDIA_DIR": str(media_dir), "SC_RUN_INGEST": "false",
            "SC_RUN_RECORDER": "false", "SC_DEMO": "false"}
     env.pop("SC_DATABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "--host", "127.0.0.1", "--port", str(port),
-                             "--database-url", database_url], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if processes > 1:
+        env["SC_DATABASE_URL"] = database_url
+        cmd = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(processes), "--log-level", "warning", "--no-access-log"]
+    else:
+        cmd = [sys.executable, "-m", "backend.cli", "--host", "127.0.0.1", "--port", str(port),
+               "--database-url", database_url]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -324,7 +330,7 @@ def single_query_times(url: str, token: str, repeats: int = 20) -> dict[str, flo
 
 
 def bench_server(database_url: str, label: str, *, rows: int = 100_000, rate: float = 200, duration: float = 10,
-                 workers: tuple[int, ...] = (2, 4, 8, 16)) -> dict:
+                 workers: tuple[int, ...] = (2, 4, 8, 16), processes: int = 1) -> dict:
     """Fill, serve, measure; prints and returns the figures."""
     load = os.getloadavg()[0]
     print(f"\n== {label}: {rows:,} incidents (machine: {os.cpu_count()} CPUs, load average {load:.1f}) ==",
@@ -332,7 +338,9 @@ def bench_server(database_url: str, label: str, *, rows: int = 100_000, rate: fl
     fill_s = fill_incidents(database_url, rows)
     print(f"  bulk insert: {fill_s:.1f} s ({rows / fill_s:,.0f} rows/s)", flush=True)
     figures: dict = {"label": label, "rows": rows, "fill_s": fill_s, "load_before": load}
-    with tempfile.TemporaryDirectory() as media, running_server(database_url, Path(media)) as url:
+    if processes > 1:
+        print(f"  server: {processes} uvicorn worker processes")
+    with tempfile.TemporaryDirectory() as media, running_server(database_url, Path(media), processes) as url:
         token = login(url)
         single_query_times(url, token, repeats=3)  # warm caches
         singles = single_query_times(url, token)
@@ -577,6 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=10)
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--server-processes", type=int, default=1, help="uvicorn worker processes for the server")
     ap.add_argument("--no-client", action="store_true", help="skip the desktop model and post-to-visible figures")
     ap.add_argument("--client-only", action="store_true", help="only the desktop figures")
     args = ap.parse_args(argv)
@@ -586,14 +595,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             results.append(bench_server(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", "SQLite", rows=args.rows,
-                                        rate=args.rate, duration=args.duration))
+                                        rate=args.rate, duration=args.duration, processes=args.server_processes))
     if not args.no_postgres:
         with temp_postgres() as pg:
             if pg is None:
                 print("\n== PostgreSQL: not reachable on 127.0.0.1:5432, skipped ==")
             else:
                 results.append(bench_server(pg, "PostgreSQL", rows=args.rows, rate=args.rate,
-                                            duration=args.duration))
+                                            duration=args.duration, processes=args.server_processes))
     if not args.no_client:
         bench_client_model(args.rows)
         with tempfile.TemporaryDirectory() as tmp:
