@@ -155,12 +155,17 @@ class OfflineStore:
 
         metadata.create_all(self.engine)
         self._lock = threading.RLock()
+        self._raw = None  # the writer connection of record(), made on first use
         with self.tx() as c:
             if c.scalar(select(meta.c.value).where(meta.c.key == "schema")) is None:
                 c.execute(insert(meta).values(key="schema", value=str(SCHEMA_VERSION)))
                 c.execute(insert(meta).values(key="next_local", value="1"))
 
     def close(self) -> None:
+        with self._lock:
+            if self._raw is not None:
+                self._raw.close()
+                self._raw = None
         self.engine.dispose()
 
     @contextmanager
@@ -290,40 +295,65 @@ class OfflineStore:
     # ------------------------------------------------------------ outbox
     def record(self, kind: str, incident_id: int | None, payload: dict, *, user: str = "",
                op_id: str) -> tuple[Op, dict]:
-        """Commit one operation and the incident view it produces, in one transaction."""
+        """Commit one operation and the incident view it produces, in one transaction.
+
+        The operator waits on this one: plain SQL on the store's own writer connection.
+        """
         now = time.time()
-        with self.tx() as c:
+        with self._writer() as cur:
             if kind == "create":
-                n = int(c.scalar(select(meta.c.value).where(meta.c.key == "next_local")))
-                self._set_meta(c, "next_local", str(n + 1))
+                n = int(cur.execute("SELECT value FROM meta WHERE key = 'next_local'").fetchone()[0])
+                cur.execute("UPDATE meta SET value = ? WHERE key = 'next_local'", (str(n + 1),))
                 incident_id = -n
                 view = dict(payload["view"], id=incident_id, number=local_number(incident_id), pending_ops=1)
                 base_version, base = None, {}
-                c.execute(insert(incidents).values(id=incident_id, client_uuid=payload["body"]["client_uuid"],
-                                                   server_json=None, view_json=json.dumps(view), seen_at=now))
+                cur.execute("INSERT INTO incidents (id, client_uuid, server_json, view_json, seen_at) "
+                            "VALUES (?, ?, NULL, ?, ?)",
+                            (incident_id, payload["body"]["client_uuid"], json.dumps(view), now))
             else:
-                incident_id = self._resolve(c, int(incident_id))
-                row = c.execute(select(incidents.c.view_json, incidents.c.server_json)
-                                .where(incidents.c.id == incident_id)).first()
+                incident_id = int(incident_id)
+                if incident_id < 0:
+                    mapped = cur.execute("SELECT value FROM meta WHERE key = ?", (f"map:{incident_id}",)).fetchone()
+                    incident_id = int(mapped[0]) if mapped else incident_id
+                row = cur.execute("SELECT view_json, server_json FROM incidents WHERE id = ?",
+                                  (incident_id,)).fetchone()
                 if row is None:
                     raise KeyError(f"incident {incident_id} is not in the local store")
-                view = json.loads(row.view_json)
-                server = json.loads(row.server_json) if row.server_json else None
+                view = json.loads(row[0])
+                server = json.loads(row[1]) if row[1] else None
                 # Edits made on an incident that exists only here will apply to version 1 (its create).
                 base_version = server["version"] if server else 1
                 probe = Op(0, op_id, kind, incident_id, payload, base_version, {}, "pending")
                 base = {f: view.get(f) for f in probe.changes()}
             op = Op(0, op_id, kind, incident_id, payload, base_version, base, "pending", created_at=now, user=user)
-            res = c.execute(insert(ops).values(op_id=op_id, kind=kind, incident_id=incident_id,
-                                               payload=json.dumps(payload), base_version=base_version,
-                                               base_json=json.dumps(base) if base else None, state="pending",
-                                               attempts=0, created_at=now, updated_at=now, user=user))
-            op.seq = res.inserted_primary_key[0]
+            cur.execute("INSERT INTO ops (op_id, kind, incident_id, payload, base_version, base_json, state, "
+                        "attempts, created_at, updated_at, user) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+                        (op_id, kind, incident_id, json.dumps(payload), base_version,
+                         json.dumps(base) if base else None, now, now, user))
+            op.seq = cur.lastrowid
             if kind != "create":
                 view = apply_op(view, op)
                 view["pending_ops"] = view.get("pending_ops", 0) + 1
-                c.execute(update(incidents).where(incidents.c.id == incident_id).values(view_json=json.dumps(view)))
+                cur.execute("UPDATE incidents SET view_json = ? WHERE id = ?", (json.dumps(view), incident_id))
         return op, view
+
+    @contextmanager
+    def _writer(self) -> Iterator[Any]:
+        """One write transaction on the store's own DBAPI connection (no pool, no statement compiling)."""
+        with self._lock:
+            if self._raw is None:
+                self._raw = self.engine.raw_connection()
+            cur = self._raw.driver_connection.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+            finally:
+                cur.close()
 
     def ops(self, states: Iterable[str] | None = None, *, limit: int | None = None,
             incident_id: int | None = None) -> list[Op]:
