@@ -68,7 +68,7 @@ def build_archive(tmp: Path, gop: int):
     from backend.recorder.testsource import encode_clip
     from backend.cameras.models import Camera
     from backend.recordings.models import Bookmark, CameraEvent, Segment
-    from tests.conftest import LiveServer, make_backend
+    from tests.conftest import make_backend
 
     t = time.perf_counter()
     clip = encode_clip(tmp / "clip.ts", seconds=10, fps=FPS, size=SIZE, gop=gop, bitrate=4_000_000, noise=6)
@@ -110,7 +110,40 @@ def build_archive(tmp: Path, gop: int):
     size = sum(f.stat().st_size for f in distinct) / DISTINCT
     print(f"archive: 1440 segments x {SEGMENT} s, {SIZE[0]}x{SIZE[1]} {FPS} fps GOP {gop} "
           f"({size * 8 / SEGMENT / 1e6:.1f} Mbit/s), built in {time.perf_counter() - t:.1f} s")
-    return LiveServer(b).start(), cam_id, day0
+    b.app.state.engine.dispose()
+    return ServerProcess(b, tmp), cam_id, day0
+
+
+class ServerProcess:
+    """The real sc-server in its own process (as in deployment: the client never shares its GIL)."""
+
+    def __init__(self, backend, tmp: Path) -> None:
+        from tests.conftest import free_port
+
+        self.backend = backend
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, SC_MEDIA_DIR=str(backend.settings.resolved_media_dir),
+                   SC_SECRET_KEY=backend.settings.secret_key, SC_RUN_RECORDER="false", SC_RUN_INGEST="false")
+        self.proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "--port", str(self.port),
+                                      "--database-url", backend.settings.database_url], env=env, cwd=ROOT,
+                                     stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "w"))
+        import requests
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(self.url + "/api/v1/health", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("the server did not start; see " + str(tmp / "server.log"))
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
 
 
 def bench_seek(server, cam_id: int, day0: datetime, seeks: int) -> list[float]:
@@ -210,7 +243,6 @@ def screenshot(server, cam_id: int, day0: datetime, path: Path) -> None:
 
 
 def bench_export(server, cam_id: int, day0: datetime, minutes: int = 10) -> float:
-    from backend.recordings.exports import runner_for
     from backend.recordings.service import create_export
     from backend_client.schemas.recordings import ExportCreate
     from backend.auth.models import User
@@ -224,8 +256,10 @@ def bench_export(server, cam_id: int, day0: datetime, minutes: int = 10) -> floa
                                                             end=t1 + timedelta(minutes=minutes), reason="bench"))
         s.commit()
         eid = exp.id
+    from backend.recordings.exports import ExportRunner
+
     t = time.perf_counter()
-    runner_for(b.app).submit(eid).result()
+    ExportRunner(b.sessionmaker, b.settings.resolved_media_dir).run(eid)
     took = time.perf_counter() - t
     from backend.recordings.models import RecordingExport
     with b.sessionmaker() as s:
