@@ -63,3 +63,20 @@ def test_motion_is_marked_only_when_the_box_moves(recorded):
     for e in closed:
         assert 1.0 <= (e["end"] - e["start"]).total_seconds() < 6.5 and e["score"] > 0.01
     assert not [e for e in recorded.events if e["kind"] == "tamper"]
+
+
+def test_recorder_is_a_service_of_the_server_unless_turned_off(tmp_path):
+    from types import SimpleNamespace
+
+    from backend.app import SERVICES
+    from backend.config import Settings
+    from backend.recorder.service import Recorder, from_app
+
+    assert "backend.recorder.service:from_app" in SERVICES
+    base = dict(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}", media_dir=str(tmp_path), secret_key="k" * 40)
+    off = SimpleNamespace(state=SimpleNamespace(settings=Settings(**base, run_recorder=False), sessionmaker=None))
+    assert from_app(off) is None
+    on = SimpleNamespace(state=SimpleNamespace(settings=Settings(**base, recorder_segment_seconds=10),
+                                               sessionmaker=None))
+    rec = from_app(on)
+    assert isinstance(rec, Recorder) and rec.opts.segment_seconds == 10
