@@ -3,7 +3,7 @@
 How other panels put things on the map (all calls on the GUI thread; items are JSON dicts
 with an "id" and "lat"/"lon", or a GeoJSON "geometry" for shapes; see layers.py):
 
-    panel = window.panel("map")                       # widgets.map.panel.MapPanel
+    panel = window.panels["map"]                      # widgets.map.panel.MapPanel
     panel.set_layer_items("cameras", cameras)         # replace a layer
     panel.update_items("buses", positions)            # add/change/move by id; 5,000 at once is fine
     panel.remove_items("stops", [3, 4])
