@@ -26,6 +26,14 @@ def _free_port(preferred: int) -> int:
             return s.getsockname()[1]
 
 
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -70,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("SC_MEDIA_DIR", str(demo_dir / "media"))
     env["SC_DEMO_CREDENTIALS_FILE"] = str(creds_file)
     env["SC_DEMO"] = "true"
+    if "SC_MQTT_URL" not in env and _port_open(1883):
+        env["SC_MQTT_URL"] = "mqtt://127.0.0.1:1883"  # live meter readings through the local broker
     print(f"sc-demo: starting the backend on {url} (database {env['SC_DATABASE_URL']})", flush=True)
     server = subprocess.Popen([sys.executable, "-m", "backend.cli", "--host", "127.0.0.1", "--port", str(port)],
                               env=env)

@@ -70,11 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"created {args.role} {args.name}")
         return 0
     if args.cmd == "seed-demo":
-        from backend.simulator.seed import seed_demo
+        from backend.simulator.demo import seed_city
 
         engine = make_engine(settings.resolved_database_url)
         migrate(engine)
-        creds = seed_demo(make_sessionmaker(engine))
+        creds = seed_city(make_sessionmaker(engine))
         print_demo_credentials(creds, settings)
         return 0
     if args.cmd == "recorder":
@@ -88,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app(settings)
     if settings.demo:
-        from backend.simulator.seed import seed_demo
+        from backend.simulator.demo import seed_city
 
-        print_demo_credentials(seed_demo(app.state.sessionmaker), settings)
+        print_demo_credentials(seed_city(app.state.sessionmaker), settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
