@@ -90,6 +90,18 @@ def test_open_asks_reason_then_seeks_plays_steps_and_syncs(qtbot, player):
     panel.pause()
     qtbot.waitUntil(lambda: view.frame_time < forward_at - 0.2, timeout=3000)
 
+    # 16x backwards shows key frames (one a second in this recording), still going back in time
+    panel.seek(last - 1.0)
+    qtbot.waitUntil(lambda: abs(view.frame_time - (last - 1.0)) < 0.05, timeout=3000)
+    panel.speed_combo.setCurrentIndex(panel.speed_combo.findData(16.0))
+    panel.play(-1)
+    qtbot.waitUntil(lambda: view.frame_time < last - 4.0, timeout=3000)
+    panel.pause()
+    seg = next(g for g in panel.timelines[flaky].segments
+               if g.start.timestamp() <= view.frame_time < g.end.timestamp())
+    into = view.frame_time - seg.start.timestamp()
+    assert abs(into - round(into)) < 0.02          # a key frame: whole seconds into its segment
+
     # next event: the lost signal / motion marks are reachable
     panel.seek(first)
     panel.next_event()

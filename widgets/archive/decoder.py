@@ -59,7 +59,7 @@ class CameraDecoder(threading.Thread):
         self.signals = signals
         self.headers = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         self._cv = threading.Condition()
-        self._want: tuple[float, int] | None = None
+        self._want: tuple[float, int, bool] | None = None
         self._segments: list[SegmentRef] = []
         self._starts: list[float] = []
         self._halt = False
@@ -77,9 +77,10 @@ class CameraDecoder(threading.Thread):
             self._segments = sorted(segments, key=lambda s: s.start)
             self._starts = [s.start for s in self._segments]
 
-    def request(self, t: float, seq: int) -> None:
+    def request(self, t: float, seq: int, exact: bool = True) -> None:
+        """Show the frame at t; exact=False (fast playback) is content with the key frame before t."""
         with self._cv:
-            self._want = (t, seq)
+            self._want = (t, seq, exact)
             self._cv.notify()
 
     def stop(self) -> None:
@@ -95,14 +96,14 @@ class CameraDecoder(threading.Thread):
                     self._cv.wait()
                 if self._halt:
                     break
-                t, seq = self._want
+                t, seq, exact = self._want
                 self._want = None
                 seg = self._segment_at(t)
             try:
                 if seg is None:
                     self.signals.no_video.emit(self.slot, t, seq)
                     continue
-                frame, ft = self._frame_at(seg, t, seq)
+                frame, ft = self._frame_at(seg, t, seq) if exact else self._key_frame_at(seg, t)
                 if frame is None:
                     self.signals.no_video.emit(self.slot, t, seq)
                 else:
@@ -162,6 +163,18 @@ class CameraDecoder(threading.Thread):
             return None, None
         best = max((x for x in times if x <= t + 0.001), default=None)
         return (self._cache[best], best) if best is not None else (None, None)
+
+    def _key_frame_at(self, seg: SegmentRef, t: float):
+        """The key frame at or before t: what fast playback shows (one decode per GOP, either way)."""
+        if self._seg != seg:
+            self._open(seg)
+        s = self._stream
+        self._container.seek((s.start_time or 0) + int(max(0.0, t - seg.start) / s.time_base), stream=s,
+                             backward=True)
+        self._frames = iter(self._container.decode(s))
+        self._cache.clear()
+        self._last_t = None
+        return self._next()
 
     def _frame_at(self, seg: SegmentRef, t: float, seq: int = 0):
         """The last frame at or before t (the first one if t is before the segment's first).

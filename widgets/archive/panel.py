@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 MAX_CAMERAS = 4
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 DAY = 86400.0
+FAST = 4.0            # from this speed on, playback shows key frames only (what the eye can follow)
 FRAME = 0.04          # a frame step when the stream does not say otherwise (25 fps)
 TICK_MS = 40
 LIVE_WINDOW = 3.0     # a request for the present moment comes from live video ...
@@ -466,8 +467,9 @@ class ArchivePanel(QWidget):
         if not self._ensure_permit():
             return
         self._seq += 1
+        exact = not self.direction or self.speed < FAST
         for d in self.decoders:
-            d.request(self.position, self._seq)
+            d.request(self.position, self._seq, exact)
 
     def _on_frame(self, slot: int, t: float, image: QImage, seq: int) -> None:
         if slot < len(self.camera_ids):
