@@ -4,12 +4,12 @@
   <context>
     <name>CriticalAlert</name>
     <message>
-      <source>Acknowledge alert (Ctrl+Space)</source>
-      <translation>Подтвердить тревогу (Ctrl+Пробел)</translation>
+      <source>Acknowledge (Ctrl+Space)</source>
+      <translation>Подтвердить (Ctrl+Пробел)</translation>
     </message>
     <message>
-      <source>CRITICAL INCIDENT  {0} · {1} · {2}</source>
-      <translation>КРИТИЧЕСКОЕ ПРОИСШЕСТВИЕ  {0} · {1} · {2}</translation>
+      <source>CRITICAL  {0} · {1} · {2}</source>
+      <translation>КРИТИЧЕСКОЕ  {0} · {1} · {2}</translation>
     </message>
     <message>
       <source>(+{0} more not acknowledged)</source>
@@ -166,10 +166,6 @@
   <context>
     <name>IncidentFilterBar</name>
     <message>
-      <source>Search: number, address, description…  (Ctrl+F)</source>
-      <translation>Поиск: номер, адрес, описание…  (Ctrl+F)</translation>
-    </message>
-    <message>
       <source>Status</source>
       <translation>Статус</translation>
     </message>
@@ -178,16 +174,40 @@
       <translation>Категория</translation>
     </message>
     <message>
-      <source>Overdue only</source>
-      <translation>Только просроченные</translation>
+      <source>Number, address, text…</source>
+      <translation>Номер, адрес, текст…</translation>
+    </message>
+    <message>
+      <source>Search by number, address or description (Ctrl+F)</source>
+      <translation>Поиск по номеру, адресу или описанию (Ctrl+F)</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>Все статусы</translation>
+    </message>
+    <message>
+      <source>Open incidents</source>
+      <translation>Открытые</translation>
+    </message>
+    <message>
+      <source>All categories</source>
+      <translation>Все категории</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Просроченные</translation>
+    </message>
+    <message>
+      <source>Only incidents past their SLA due time</source>
+      <translation>Только происшествия с истёкшим сроком по регламенту</translation>
     </message>
     <message>
       <source>Clear area</source>
       <translation>Сбросить область</translation>
     </message>
     <message>
-      <source>Show only this priority (several may be chosen)</source>
-      <translation>Показать только этот приоритет (можно выбрать несколько)</translation>
+      <source>show only this priority (several may be chosen)</source>
+      <translation>показать только этот приоритет (можно выбрать несколько)</translation>
     </message>
     <message>
       <source>▣ Map area</source>
@@ -392,6 +412,26 @@
       <translation>Низкий</translation>
     </message>
     <message>
+      <source>Critical</source>
+      <comment>short</comment>
+      <translation>Крит.</translation>
+    </message>
+    <message>
+      <source>High</source>
+      <comment>short</comment>
+      <translation>Выс.</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <comment>short</comment>
+      <translation>Сред.</translation>
+    </message>
+    <message>
+      <source>Low</source>
+      <comment>short</comment>
+      <translation>Низк.</translation>
+    </message>
+    <message>
       <source>Citizen</source>
       <translation>Житель</translation>
     </message>
@@ -535,8 +575,8 @@
   <context>
     <name>IncidentQueuePanel</name>
     <message>
-      <source>New incident</source>
-      <translation>Новое происшествие</translation>
+      <source>+ New</source>
+      <translation>+ Новое</translation>
     </message>
     <message>
       <source>Log a new incident (Ctrl+N)</source>
@@ -585,16 +625,8 @@
   <context>
     <name>_MultiChoice</name>
     <message>
-      <source>All</source>
-      <translation>Все</translation>
-    </message>
-    <message>
-      <source>all</source>
-      <translation>все</translation>
-    </message>
-    <message>
-      <source>{0} selected</source>
-      <translation>выбрано: {0}</translation>
+      <source>{0}: {1} selected</source>
+      <translation>{0}: выбрано {1}</translation>
     </message>
   </context>
 </TS>

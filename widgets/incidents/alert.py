@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy
 
 from backend_client.schemas.incidents import IncidentOut
 from widgets.incidents import labels
@@ -28,7 +28,9 @@ class CriticalAlert(QFrame):
         self.pending: list[IncidentOut] = []
         self.label = QLabel()
         self.label.setProperty("role", "banner-alert")
-        self.ack_button = QPushButton(self.tr("Acknowledge alert (Ctrl+Space)"))
+        # A long address must not widen the window: the banner clips instead (full text in the tooltip).
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.ack_button = QPushButton(self.tr("Acknowledge (Ctrl+Space)"))
         self.ack_button.setProperty("danger", True)
         self.ack_button.clicked.connect(self.acknowledge)
         lay = QHBoxLayout(self)
@@ -72,11 +74,12 @@ class CriticalAlert(QFrame):
 
     def _update_text(self) -> None:
         last = self.pending[-1]
-        text = self.tr("CRITICAL INCIDENT  {0} · {1} · {2}").format(
-            last.number, labels.category_name(last.category), last.address or f"{last.lat:.5f}, {last.lon:.5f}")
+        text = self.tr("CRITICAL  {0} · {1} · {2}").format(
+            last.number, last.address or f"{last.lat:.5f}, {last.lon:.5f}", labels.category_name(last.category))
         if len(self.pending) > 1:
             text += "   " + self.tr("(+{0} more not acknowledged)").format(len(self.pending) - 1)
         self.label.setText("⚠  " + text)
+        self.label.setToolTip(text)
 
     def _toggle_blink(self) -> None:
         self._blink_on = not self._blink_on

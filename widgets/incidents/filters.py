@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QToolButton,
+                               QWidget)
 
 from backend_client.schemas.incidents import CATEGORY_NAMES, OPEN_STATUSES, PRIORITIES, STATUSES
 from widgets.common.palette import PRIORITY_COLORS
@@ -17,14 +18,20 @@ class _MultiChoice(QToolButton):
 
     changed = Signal()
 
-    def __init__(self, title: str, codes: list[str], name_of, parent=None) -> None:
+    def __init__(self, title: str, all_text: str, codes: list[str], name_of, parent=None,
+                 presets: list[tuple[str, set[str]]] = ()) -> None:
         super().__init__(parent)
         self.title = title
+        self.all_text = all_text
+        self.setToolTip(title)
         self.name_of = name_of
+        self.presets = list(presets)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_ = QMenu(self)
-        self.all_action = self.menu_.addAction(self.tr("All"))
+        self.all_action = self.menu_.addAction(all_text)
         self.all_action.triggered.connect(lambda: self.set_selected(set()))
+        for name, codes_ in self.presets:
+            self.menu_.addAction(name).triggered.connect(lambda _=False, c=codes_: self.set_selected(set(c)))
         self.menu_.addSeparator()
         self.actions_: dict[str, QAction] = {}
         for code in codes:
@@ -51,13 +58,16 @@ class _MultiChoice(QToolButton):
 
     def _update_text(self) -> None:
         sel = [c for c in self.actions_ if self.actions_[c].isChecked()]
-        if not sel:
-            value = self.tr("all")
-        elif len(sel) <= 2:
-            value = ", ".join(self.name_of(c) for c in sel)
+        preset = next((name for name, codes in self.presets if set(sel) == set(codes)), None)
+        if preset:
+            value = preset
+        elif not sel:
+            value = self.all_text
+        elif len(sel) == 1:
+            value = self.name_of(sel[0])
         else:
-            value = self.tr("{0} selected").format(len(sel))
-        self.setText(f"{self.title}: {value}")
+            value = self.tr("{0}: {1} selected").format(self.title, len(sel))
+        self.setText(value)
 
 
 class IncidentFilterBar(QWidget):
@@ -66,16 +76,21 @@ class IncidentFilterBar(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("incidentFilterBar")
+        self.setMinimumWidth(320)  # narrow docks clip the bar instead of widening the window
         self.area: list[tuple[float, float]] | None = None
         self.search = QLineEdit()
         self.search.setObjectName("incidentSearch")
-        self.search.setPlaceholderText(self.tr("Search: number, address, description…  (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("Number, address, text…"))
+        self.search.setToolTip(self.tr("Search by number, address or description (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
-        self.status = _MultiChoice(self.tr("Status"), list(STATUSES), labels.status_name)
-        self.category = _MultiChoice(self.tr("Category"), list(CATEGORY_NAMES), labels.category_name)
+        self.search.setMinimumWidth(110)
+        self.status = _MultiChoice(self.tr("Status"), self.tr("All statuses"), list(STATUSES), labels.status_name,
+                                   presets=[(self.tr("Open incidents"), set(OPEN_STATUSES))])
+        self.category = _MultiChoice(self.tr("Category"), self.tr("All categories"), list(CATEGORY_NAMES),
+                                     labels.category_name)
         self.priority_buttons: dict[str, QToolButton] = {}
-        self.overdue = QCheckBox(self.tr("Overdue only"))
+        self.overdue = QCheckBox(self.tr("Overdue"))
+        self.overdue.setToolTip(self.tr("Only incidents past their SLA due time"))
         self.area_label = QLabel()
         self.area_label.setProperty("role", "muted")
         self.area_clear = QToolButton()
@@ -91,11 +106,13 @@ class IncidentFilterBar(QWidget):
         lay.addWidget(self.search, 2)
         lay.addWidget(self.status)
         lay.addWidget(self.category)
+        for w in (self.status, self.category):  # keep their text whole; the search field gives way first
+            w.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         for p in PRIORITIES:
             b = QToolButton()
-            b.setText(labels.priority_name(p))
+            b.setText(labels.priority_short(p))
             b.setCheckable(True)
-            b.setToolTip(self.tr("Show only this priority (several may be chosen)"))
+            b.setToolTip(labels.priority_name(p) + " — " + self.tr("show only this priority (several may be chosen)"))
             b.setStyleSheet(f"QToolButton {{ color: {PRIORITY_COLORS[p]}; font-weight: 600; }}"
                             f"QToolButton:checked {{ background: {PRIORITY_COLORS[p]}; color: #111; }}")
             b.toggled.connect(self._emit)
@@ -114,6 +131,11 @@ class IncidentFilterBar(QWidget):
         self.overdue.toggled.connect(self._emit)
         self.status.set_selected(set(OPEN_STATUSES))  # the working queue: what still needs someone
         self.set_area(None)
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        hint.setWidth(320)
+        return hint
 
     def current(self) -> IncidentFilter:
         return IncidentFilter(statuses=self.status.selected(), categories=self.category.selected(),

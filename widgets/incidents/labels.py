@@ -59,6 +59,16 @@ def priority_name(code: str) -> str:
     }.get(code, code)
 
 
+def priority_short(code: str) -> str:
+    """For narrow places (the filter bar's priority toggles)."""
+    return {
+        "critical": translate("IncidentLabels", "Critical", "short"),
+        "high": translate("IncidentLabels", "High", "short"),
+        "medium": translate("IncidentLabels", "Medium", "short"),
+        "low": translate("IncidentLabels", "Low", "short"),
+    }.get(code, code)
+
+
 def source_name(code: str) -> str:
     return {
         "citizen": translate("IncidentLabels", "Citizen"),
@@ -87,6 +97,17 @@ def field_name(code: str) -> str:
         "comment": translate("IncidentLabels", "comment"),
         "attachment": translate("IncidentLabels", "attachment"),
     }.get(code, code)
+
+
+# Every incident is in the one city: its name in front of each address is noise in a dense table.
+CITY_PREFIXES = ("г. Курчатов, ", "Курчатов, ")
+
+
+def short_address(address: str) -> str:
+    for prefix in CITY_PREFIXES:
+        if address.startswith(prefix):
+            return address[len(prefix):]
+    return address
 
 
 def duration(seconds: float) -> str:

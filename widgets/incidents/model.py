@@ -311,9 +311,9 @@ class IncidentTableModel(QAbstractTableModel):
         if cached is None:
             inc = self.items[row]
             assignee = self.service_names.get(inc.assignee, inc.assignee) if inc.assignee else "—"
-            cached = ("●  " + labels.priority_name(inc.priority), inc.number, labels.category_name(inc.category),
-                      labels.status_name(inc.status), inc.address or f"{inc.lat:.5f}, {inc.lon:.5f}", "", "",
-                      assignee, labels.source_name(inc.source))
+            address = labels.short_address(inc.address) or f"{inc.lat:.5f}, {inc.lon:.5f}"
+            cached = ("● " + labels.priority_short(inc.priority), inc.number, labels.category_name(inc.category),
+                      labels.status_name(inc.status), address, "", "", assignee, labels.source_name(inc.source))
             self._display[row] = cached
         return cached
 
@@ -356,7 +356,8 @@ class IncidentTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             inc = self.items[row]
-            return f"{inc.number} · {inc.address}\n{inc.description[:400]}"
+            return (f"{inc.number} · {labels.priority_name(inc.priority)} · {labels.category_name(inc.category)}\n"
+                    f"{inc.address}\n{inc.description[:400]}")
         if role == ID_ROLE:
             return self.ids[row]
         if role == INCIDENT_ROLE:

@@ -13,8 +13,8 @@ from widgets.incidents.model import (ADDRESS, AGE, ASSIGNEE, CATEGORY, NUMBER, P
                                      IncidentTableModel, prepare_snapshot)
 from widgets.incidents.proxy import IncidentProxyModel
 
-COLUMN_WIDTHS = {PRIORITY: 104, NUMBER: 92, CATEGORY: 210, STATUS: 112, ADDRESS: 300, AGE: 86, SLA: 96,
-                 ASSIGNEE: 170, SOURCE: 110}
+COLUMN_WIDTHS = {PRIORITY: 96, NUMBER: 78, CATEGORY: 164, STATUS: 88, ADDRESS: 220, AGE: 92, SLA: 96,
+                 ASSIGNEE: 150, SOURCE: 80}
 OVERDUE_REFILTER_TICKS = 30  # who is overdue changes with the clock; re-filter every 30 s
 
 
@@ -36,7 +36,7 @@ class IncidentQueuePanel(QWidget):
         self.alert.acknowledged.connect(self._alert_acknowledged)
         self.filter_bar = IncidentFilterBar(self)
         self.filter_bar.changed.connect(self._filter_changed)
-        self.new_button = QPushButton(self.tr("New incident"))
+        self.new_button = QPushButton(self.tr("+ New"))
         self.new_button.setProperty("accent", True)
         self.new_button.setToolTip(self.tr("Log a new incident (Ctrl+N)"))
         self.new_button.clicked.connect(lambda: self.open_create_form())
