@@ -567,6 +567,9 @@
   SC.init = function (map, cfg) {
     SC.map = map;
     SC.cfg = cfg;
+    Object.keys(cfg.priorityColors || {}).forEach(function (p) {
+      document.documentElement.style.setProperty('--sc-' + p, cfg.priorityColors[p]);
+    });
     if (map.attributionControl) { map.attributionControl.setPrefix(false); }
     L.control.scale({imperial: false, position: 'bottomright'}).addTo(map);
     SC.legend = makeLegend(cfg.text || {}).addTo(map);

@@ -363,3 +363,18 @@ def test_mbtiles_base_is_served_locally_and_used_by_the_page(qtbot, tmp_path, in
         assert js(p, qtbot, "SC.control._layers.length") >= 5
     finally:
         context.tasks.shutdown(wait=True)
+
+
+def test_a_later_issue_registers_its_own_layer(panel, qtbot):
+    from widgets.map.layers import LayerDef
+
+    panel.register_layer(LayerDef("lighting", "Street lighting", style="shape", color="#ffd24a"), "Освещение")
+    panel.set_layer_items("lighting", [{"id": "L1", "title": "Линия 1", "geometry": {
+        "type": "LineString", "coordinates": [[35.640, 51.655], [35.650, 51.660]]}}])
+    js_until(panel, qtbot, "SC.layers.lighting ? SC.layers.lighting.items.size : -1", lambda n: n == 1)
+    names = js(panel, qtbot, "JSON.stringify(SC.control._layers.map(function (l) { return l.name; }))")
+    assert "Освещение" in json.loads(names)
+    panel.set_layer_visible("lighting", False)
+    js_until(panel, qtbot, "SC.map.hasLayer(SC.layers.lighting.group)", lambda on: on is False)
+    colour = js(panel, qtbot, "getComputedStyle(document.documentElement).getPropertyValue('--sc-critical')")
+    assert colour.strip() == "#e5484d"  # the palette's, handed to the page

@@ -22,6 +22,7 @@ import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 
 import resources
+from widgets.common.palette import PRIORITY_COLORS
 from widgets.map import geo
 
 MAP_RES = Path(resources.__file__).resolve().parent / "map"
@@ -178,7 +179,8 @@ def build_map(spec: PageSpec):
         overlays.append({"var": layer.get_name(), "title": spec.base_titles.get(name, name)})
     cfg = {"layers": spec.layers, "text": spec.text, "baseOverlays": overlays,
            "labels": _labels() if vector_visible else [], "snapshot": spec.snapshot,
-           "fitBounds": geo.CITY_BOUNDS if spec.fit_city else None, **spec.extra}
+           "fitBounds": geo.CITY_BOUNDS if spec.fit_city else None, "priorityColors": PRIORITY_COLORS,
+           **spec.extra}
     m.add_child(_init_element(cfg))
     return m
 
