@@ -36,7 +36,7 @@ ROUTERS = [
 SERVICES: list[str] = [
     "backend.events.service:pg_listener_service",
     "backend.ingest.mqtt:mqtt_service", "backend.energy.rules:rules_service",
-    "backend.recorder.service:from_app",
+    "backend.recorder.service:from_app", "backend.recordings.exports:export_service",
 ]
 
 

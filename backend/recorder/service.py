@@ -274,6 +274,10 @@ class Recorder:
 
     def start(self) -> None:
         self._halt.clear()
+        for stale in (self.media_dir / "recordings").glob("*/*/*.mp4.part"):
+            # A segment cut short by a crash has no index (MP4 needs its trailer): drop it.
+            log.warning("dropping unfinished segment %s", stale)
+            stale.unlink(missing_ok=True)
         self._thread = threading.Thread(target=self._supervise, daemon=True, name="recorder")
         self._thread.start()
 

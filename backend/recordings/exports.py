@@ -97,3 +97,29 @@ def runner_for(app) -> ExportRunner:
         runner = ExportRunner(app.state.sessionmaker, app.state.settings.resolved_media_dir)
         app.state.export_runner = runner
     return runner
+
+
+class _ExportService:
+    """Lifespan service: exports left queued or running by a stopped server are made again."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def start(self) -> None:
+        from sqlalchemy import select
+
+        with self.app.state.sessionmaker() as s:
+            stale = list(s.scalars(select(RecordingExport.id).where(RecordingExport.status.in_(("queued", "running")))))
+        runner = runner_for(self.app)
+        for export_id in stale:
+            log.info("export %s was interrupted; making it again", export_id)
+            runner.submit(export_id)
+
+    def stop(self) -> None:
+        runner = getattr(self.app.state, "export_runner", None)
+        if runner is not None:
+            runner.shutdown()
+
+
+def export_service(app) -> _ExportService:
+    return _ExportService(app)

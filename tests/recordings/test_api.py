@@ -176,3 +176,23 @@ def test_retention_by_days_and_quota_keeps_locked_ranges(backend, archive, monke
         s.commit()
         left = list(s.scalars(select(Segment).where(Segment.camera_id == cam)))
     assert [g.id for g in left] == [segs[1].id] and (media / segs[1].path).exists()
+
+
+def test_an_export_interrupted_by_a_restart_is_made_again(backend, archive, api):
+    from backend.db import utcnow
+    from backend.recordings.models import RecordingExport
+
+    first, last = _span(backend, archive["steady"])
+    with backend.sessionmaker() as s:
+        exp = RecordingExport(camera_id=archive["steady"], start=first, end=last, reason="case 7", status="running",
+                              progress=0.4, error="", path="", size=0, sha256="", manifest={}, username="supervisor",
+                              created_at=utcnow())
+        s.add(exp)
+        s.commit()
+        eid = exp.id
+    sup = api("supervisor")            # starting the app runs its services: the export service resumes it
+    deadline = time.monotonic() + 20
+    while sup.get(f"/api/v1/recordings/exports/{eid}").json()["status"] != "done" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    body = sup.get(f"/api/v1/recordings/exports/{eid}").json()
+    assert body["status"] == "done" and body["manifest"]["frames"] > 0
