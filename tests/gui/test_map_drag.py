@@ -67,11 +67,19 @@ def _probe() -> None:
     window.resize(1200, 700)
     window.move(0, 0)
 
+    attempts = []
+
     def loaded() -> None:
         panel.set_layer_items("cameras", demo.demo_layers()["cameras"])
         QTimer.singleShot(1500, locate)
 
     def locate() -> None:
+        # A busy machine may swallow a gesture: try up to three times.
+        if len(attempts) >= 3:
+            app.quit()
+            return
+        attempts.append(1)
+        QTimer.singleShot(12_000, locate)
         panel.page.runJavaScript("var r = SC.layers.cameras.items.get('1').getElement().getBoundingClientRect();"
                                  "JSON.stringify([r.left + r.width / 2, r.top + r.height / 2])", 0, drag)
 
@@ -83,7 +91,8 @@ def _probe() -> None:
                           "sleep", "0.2", "mousemove", str(a.x() + 10), str(a.y()), "sleep", "0.2",
                           "mousemove", str(a.x() + 30), str(a.y() + 5), "sleep", "0.5",
                           "mousemove", str(b.x() - 50), str(b.y()), "sleep", "0.3",
-                          "mousemove", str(b.x()), str(b.y()), "sleep", "0.5", "mouseup", "1"])
+                          "mousemove", str(b.x()), str(b.y()), "sleep", "0.5", "mouseup", "1",
+                          "mousemove", str(a.x() - 200), str(a.y())])
 
     panel.page_loaded.connect(loaded)
     window.show()
