@@ -126,13 +126,15 @@ class OfflineStore:
     """Cache + outbox in one SQLite file; safe to use from several threads."""
 
     def __init__(self, path: Path | str, *, synchronous: str = "FULL") -> None:
+        if synchronous.upper() not in ("FULL", "EXTRA", "NORMAL"):
+            raise ValueError(f"synchronous must be FULL, EXTRA or NORMAL, not {synchronous!r}")
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.files_dir = self.path.parent / "files"
         self.files_dir.mkdir(exist_ok=True)
         self.engine = create_engine(f"sqlite:///{self.path}",
                                     connect_args={"check_same_thread": False, "timeout": 30})
-        sync_mode = synchronous
+        sync_mode = synchronous.upper()
 
         @event.listens_for(self.engine, "connect")
         def _connect(dbapi_conn, _rec) -> None:
