@@ -260,12 +260,17 @@ def test_camera_menu_opens_it_on_the_wall_and_drag_carries_its_id(panel, qtbot, 
 
 
 def test_page_reload_replays_every_layer(panel, qtbot):
+    from widgets.map.layers import LayerDef
+
     panel.set_layer_items("stops", demo.demo_layers()["stops"])
-    js_until(panel, qtbot, "SC.layers.stops.items.size", lambda n: n == 5)
+    panel.register_layer(LayerDef("sensors", "Sensors", style="dot"), "Датчики")
+    panel.set_layer_items("sensors", demo.moving_objects(7, 0))
+    js_until(panel, qtbot, "SC.layers.stops.items.size + SC.layers.sensors.items.size", lambda n: n == 12)
     with qtbot.waitSignal(panel.page_loaded, timeout=LOAD_MS):
         panel.view.reload()
-    js_until(panel, qtbot, "[SC.layers.stops.items.size, SC.layers.incidents.items.size > 0].join()",
-             lambda r: r == "5,true")
+    js_until(panel, qtbot, "[SC.layers.stops.items.size, SC.layers.incidents.items.size > 0,"
+                           " SC.layers.sensors ? SC.layers.sensors.items.size : -1].join()",
+             lambda r: r == "5,true,7")
 
 
 def test_no_request_leaves_the_machine(make_panel, qtbot, tmp_path):

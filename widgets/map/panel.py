@@ -63,6 +63,7 @@ class MapPanel(QWidget):
         self.ctx = ctx
         self.batches = BatchSender(self)
         self.layer_defs: dict[str, LayerDef] = {d.name: d for d in DEFAULT_LAYERS}
+        self._registered: dict[str, dict] = {}  # added by register_layer, as the page sees them
         self.ready = False
         self.area: list[list[float]] | None = None
         self._menu: QMenu | None = None
@@ -207,7 +208,8 @@ class MapPanel(QWidget):
         self.ready = True
         if self.area:
             self.batches.post("op", {"op": "area", "polygon": self.area})
-        self.batches.page_reset()
+        # Layers registered after the page was built are not in its HTML: they go first.
+        self.batches.page_reset([{"op": "layer", "def": d} for d in self._registered.values()])
         self.page_loaded.emit()
 
     def flush_now(self) -> None:
@@ -224,7 +226,8 @@ class MapPanel(QWidget):
     def register_layer(self, layer: LayerDef, title: str | None = None) -> None:
         """Add a layer that is not among the defaults (its title already translated)."""
         self.layer_defs[layer.name] = layer
-        self.batches.post("op", {"op": "layer", "def": layer.to_page(title)})
+        self._registered[layer.name] = layer.to_page(title)
+        self.batches.post("op", {"op": "layer", "def": self._registered[layer.name]})
 
     def set_layer_items(self, layer: str, items: list[dict]) -> None:
         """Replace everything a layer shows."""

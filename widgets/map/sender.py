@@ -75,10 +75,13 @@ class BatchSender(QObject):
         if self._pending:
             self.flush()
 
-    def page_reset(self) -> None:
-        """The page (re)loaded empty: forget what was in flight and send everything again."""
+    def page_reset(self, prelude: list[dict] = ()) -> None:
+        """The page (re)loaded empty: forget what was in flight and send everything again.
+
+        prelude: operations the page needs first (layers it was not built with).
+        """
         self._in_flight = None
-        self._pending.insert(0, ("replay",))
+        self._pending[0:0] = [("op", op) for op in prelude] + [("replay",)]
         if self._pending_since is None:
             self._pending_since = time.monotonic()
         self.ready = True
@@ -137,7 +140,8 @@ class BatchSender(QObject):
             self._outbox.remove(layer, ids)
         elif kind == "replay":
             kept = [op for op in self._outbox.ops if op["op"] not in ("set", "update", "remove", "move")]
-            self._outbox.ops = self.state.replay_ops() + kept
+            layers = [op for op in kept if op["op"] == "layer"]  # a layer exists before its items
+            self._outbox.ops = layers + self.state.replay_ops() + [op for op in kept if op["op"] != "layer"]
         else:
             self._outbox.add(change[1])
 
