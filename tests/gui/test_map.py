@@ -201,6 +201,23 @@ def test_incident_events_add_move_and_drop_markers(panel, qtbot, ctx, incidents)
     assert (item["lat"], item["lon"], item["priority"], item["overdue"]) == (51.6601, 35.6601, "critical", True)
 
 
+def test_periodic_refresh_sends_only_what_changed(panel, qtbot, ctx, incidents):
+    sent: list[str] = []
+    panel.bridge.batch.connect(sent.append)
+    rows = [dict(r) for r in incidents]
+    rows[6].update(overdue=True, priority="critical")  # the clock turned
+    del rows[7]                                         # closed while we were offline
+    ctx.api.incidents = rows
+    panel._refresh_incidents()
+    gone = incidents[7]["id"]
+    js_until(panel, qtbot, f"SC.layers.incidents.items.has('{gone}')", lambda has: has is False)
+    ops = [op for m in sent for op in json.loads(m)["ops"]]
+    updated = [it["id"] for op in ops if op["op"] == "update" for it in op["items"]]
+    assert updated == [incidents[6]["id"]]
+    assert [op["ids"] for op in ops if op["op"] == "remove"] == [[str(gone)]]
+    assert not [op for op in ops if op["op"] == "move"]  # the unchanged ones did not travel
+
+
 def test_five_thousand_moving_objects_go_in_one_message(panel, qtbot):
     sent: list[str] = []
     panel.bridge.batch.connect(sent.append)

@@ -41,6 +41,7 @@ def test_position_only_changes_travel_as_a_flat_move():
                                             {"id": 2, "lat": 2.0, "lon": 2.0, "title": "B"},
                                             {"id": 3, "lat": 3.0, "lon": 3.0}])
     assert [it["id"] for it in changed] == [2, 3] and list(moved) == ["1"]
+    assert state.update("buses", [{"id": 1, "lat": 1.5, "lon": 1.25, "title": "A"}]) == ([], {})  # unchanged
     assert state.get("buses", 1) is moved["1"]  # moved in place, not replaced
     box.move("buses", moved)
     box.move("buses", {"1": {"id": 1, "lat": 1.1234567, "lon": 1.0}})

@@ -85,12 +85,16 @@ class LayerState:
             old = store.get(key)
             if old is not None and "lat" in it and "lat" in old:
                 # Give the stored item the new position and compare whole dicts (fast, in C).
-                # Equal: only the position changed, and the stored item moves in place: thousands
+                # Equal: at most the position changed, and the stored item moves in place: thousands
                 # of fresh dicts a second would otherwise pile up in the old GC generation.
+                same_place = old["lat"] == it["lat"] and old["lon"] == it["lon"]
                 old["lat"], old["lon"] = it["lat"], it["lon"]
                 if old == it:
-                    moved[key] = old
+                    if not same_place:
+                        moved[key] = old
                     continue
+            elif old is not None and old == it:
+                continue  # nothing new
             store[key] = it
             changed.append(it)
         return changed, moved

@@ -24,6 +24,7 @@ from widgets.map.sender import BatchSender
 
 log = logging.getLogger(__name__)
 CAMERA_MIME = "application/x-sc-camera-id"
+REFRESH_MS = 60_000  # open incidents are re-read this often (overdue flags, missed events)
 
 
 def qwebchannel_js() -> str:
@@ -237,6 +238,10 @@ class MapPanel(QWidget):
         """Add or move/change items by id; a batch of thousands goes out as one message."""
         self.batches.post("update", layer, list(items))
 
+    def sync_layer_items(self, layer: str, items: list[dict]) -> None:
+        """The layer's full contents again (a periodic refresh): only what changed reaches the page."""
+        self.batches.post("sync", layer, list(items))
+
     def remove_items(self, layer: str, ids: list) -> None:
         self.batches.post("remove", layer, list(ids))
 
@@ -280,6 +285,25 @@ class MapPanel(QWidget):
             return
         self.ctx.tasks.run(fetch_open_incidents, api, on_done=self.set_incidents,
                            on_error=self._incidents_failed)
+        # Overdue flags turn with the clock, and events can be missed while offline: re-read now and then.
+        self._refresh_timer = QTimer(self, interval=REFRESH_MS, timeout=self._refresh_incidents)
+        self._refresh_timer.start()
+        self._refreshing = False
+
+    def _refresh_incidents(self) -> None:
+        if self._refreshing:
+            return
+        self._refreshing = True
+
+        def done(rows: list[dict]) -> None:
+            self._refreshing = False
+            self.sync_layer_items(INCIDENTS, [it for it in map(incident_item, rows) if it])
+
+        def failed(exc: BaseException) -> None:
+            self._refreshing = False
+            log.info("map: incident refresh failed: %s", exc)  # the status bar already shows a lost server
+
+        self.ctx.tasks.run(fetch_open_incidents, self.ctx.api, on_done=done, on_error=failed)
 
     def _incidents_failed(self, exc: BaseException) -> None:
         errors = getattr(self.ctx, "errors", None)
@@ -430,6 +454,9 @@ class MapPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the sender and the tile server; the panel is unusable afterwards."""
+        timer = getattr(self, "_refresh_timer", None)
+        if timer is not None:
+            timer.stop()
         self.batches.shutdown()
         if self._tiles_server is not None:
             self._tiles_server.stop()

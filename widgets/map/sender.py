@@ -44,7 +44,7 @@ class BatchSender(QObject):
     # ------------------------------------------------------------ GUI thread
 
     def post(self, *change) -> None:
-        """("set"|"update", layer, items) · ("remove", layer, ids) · ("op", {...}) · ("replay",)."""
+        """("set"|"update"|"sync", layer, items) · ("remove", layer, ids) · ("op", {...}) · ("replay",)."""
         if not self._pending:
             self._pending_since = time.monotonic()
         self._pending.append(change)
@@ -127,8 +127,14 @@ class BatchSender(QObject):
             _, layer, items = change
             self.state.set(layer, items)
             self._outbox.items("set", layer, items)
-        elif kind == "update":
+        elif kind in ("update", "sync"):
             _, layer, items = change
+            if kind == "sync":  # the whole layer as it is now: drop what is gone, send only changes
+                fresh = {str(it["id"]) for it in items}
+                gone = [key for key in self.state.items.get(layer, {}) if key not in fresh]
+                if gone:
+                    self.state.remove(layer, gone)
+                    self._outbox.remove(layer, gone)
             changed, moved = self.state.update(layer, items)
             if changed:
                 self._outbox.items("update", layer, changed)
