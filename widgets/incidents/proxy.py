@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+import numpy as np
 from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QPersistentModelIndex, Qt
 
 from backend_client.schemas.incidents import OPEN_STATUSES
@@ -47,6 +48,25 @@ def point_in_polygon(lat: float, lon: float, poly: list[tuple[float, float]]) ->
             inside = not inside
         j = i
     return inside
+
+
+def rows_in_polygon(rows: list[int], lat: list[float], lon: list[float], poly: list[tuple[float, float]]) -> list[int]:
+    """The rows whose point lies in the polygon: ray casting over all points at once (numpy)."""
+    if not rows:
+        return rows
+    idx = np.asarray(rows, dtype=np.int64)
+    y = np.asarray(lat, dtype=np.float64)[idx]
+    x = np.asarray(lon, dtype=np.float64)[idx]
+    inside = np.zeros(len(idx), dtype=bool)
+    n = len(poly)
+    for i in range(n):
+        yi, xi = poly[i]
+        yj, xj = poly[i - 1]
+        if yi == yj:
+            continue  # a horizontal edge never crosses the ray
+        crosses = (yi > y) != (yj > y)
+        inside ^= crosses & (x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+    return idx[inside].tolist()
 
 
 class IncidentProxyModel(QAbstractProxyModel):
@@ -123,11 +143,7 @@ class IncidentProxyModel(QAbstractProxyModel):
             st, due, now = m.status, m.due, m.clock()
             rows = [r for r in rows if st[r] in _OPEN and due[r] < now]
         if f.area and len(f.area) >= 3:
-            lats = [p[0] for p in f.area]
-            lons = [p[1] for p in f.area]
-            a, b, c, d = min(lats), max(lats), min(lons), max(lons)
-            la, lo, poly = m.lat, m.lon, f.area
-            rows = [r for r in rows if a <= la[r] <= b and c <= lo[r] <= d and point_in_polygon(la[r], lo[r], poly)]
+            rows = rows_in_polygon(list(rows), m.lat, m.lon, f.area)
         return list(rows)
 
     def accepts(self, row: int) -> bool:
