@@ -80,3 +80,47 @@ def test_recorder_is_a_service_of_the_server_unless_turned_off(tmp_path):
                                                sessionmaker=None))
     rec = from_app(on)
     assert isinstance(rec, Recorder) and rec.opts.segment_seconds == 10
+
+
+def test_records_the_simulators_rtsp_camera(tmp_path):
+    """The production protocol: RTSP (the demo city's GStreamer server), remuxed as it comes."""
+    import time
+
+    import pytest
+    from sqlalchemy import select
+
+    from backend.cameras.models import Camera
+    from backend.recorder.service import Recorder, RecorderOptions
+    from backend.recordings.models import Segment
+    from backend.simulator.streams import DEMO_CAMERAS, RtspServer, StreamSimulator, free_port
+    from tests.conftest import make_backend
+
+    why = RtspServer.available()
+    if why:
+        pytest.skip(f"RTSP server unavailable: {why}")
+    cam = next(c for c in DEMO_CAMERAS if c.kind == "rtsp")
+    sim = StreamSimulator(rtsp_port=free_port(), http_port=0, cameras=(cam,))
+    sim.start()
+    b = make_backend(f"sqlite:///{tmp_path / 'rtsp.sqlite3'}", tmp_path)
+    try:
+        main, sub = sim.urls(cam)
+        with b.sessionmaker() as s:
+            s.add(Camera(name=cam.name, lat=cam.lat, lon=cam.lon, address="", area="", main_url=main, sub_url=sub,
+                         enabled=True, recording=True, retention_days=1))
+            s.commit()
+        rec = Recorder(b.sessionmaker, b.settings.resolved_media_dir, RecorderOptions(segment_seconds=2,
+                                                                                     poll_seconds=0.5))
+        rec.start()
+        time.sleep(7)
+        rec.stop()
+    finally:
+        sim.stop()
+    with b.sessionmaker() as s:
+        segs = list(s.scalars(select(Segment).order_by(Segment.start)))
+    assert len(segs) >= 2
+    with av.open(str(b.settings.resolved_media_dir / segs[0].path)) as c:
+        s = c.streams.video[0]
+        assert s.codec_context.name == "h264" and (s.width, s.height) == sim.main_size
+        frames = sum(1 for _ in c.decode(s))
+    assert abs(frames / sim.fps - (segs[0].end - segs[0].start).total_seconds()) < 0.3
+    b.app.state.engine.dispose()
