@@ -95,9 +95,11 @@ def test_records_the_simulators_rtsp_camera(tmp_path):
     from backend.simulator.streams import DEMO_CAMERAS, RtspServer, StreamSimulator, free_port
     from tests.conftest import make_backend
 
+    from tests.conftest import IN_CI
+
     why = RtspServer.available()
     if why:
-        pytest.skip(f"RTSP server unavailable: {why}")
+        (pytest.fail if IN_CI else pytest.skip)(f"RTSP server unavailable: {why}")
     cam = next(c for c in DEMO_CAMERAS if c.kind == "rtsp")
     sim = StreamSimulator(rtsp_port=free_port(), http_port=0, cameras=(cam,))
     sim.start()
