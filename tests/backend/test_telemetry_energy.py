@@ -182,3 +182,35 @@ def test_leak_night_use_and_silent_meter(api, backend):
         s.commit()
     still = {(a["device"], a["type"]) for a in _alarms(c, state="active")}
     assert ("wa-9", "water_leak") not in still and ("el-9", "silent_meter") not in still
+
+
+def test_demo_seed_is_idempotent_fills_the_gap_and_raises_the_fault_alarms(api, backend):
+    from backend.energy.models import Alarm
+    from backend.simulator.energy import Q_MS, seed_energy
+    from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading, Site
+
+    now = NOW - NOW % Q_MS
+    first = seed_energy(backend.sessionmaker, days=6, raw_days=2, now_ms=now)
+    assert first["meters"] == 120 and first["raw"] > 0
+    with backend.sessionmaker() as s:
+        assert s.query(Site).count() == 40 and s.query(Device).count() == 120
+        counts = (s.query(Reading).count(), s.query(HourlyRollup).count(), s.query(DailyRollup).count())
+        # Rollups agree with the raw readings they cover.
+        h = s.query(HourlyRollup).filter(HourlyRollup.bucket == now - now % HOUR_MS - 5 * HOUR_MS).first()
+        raw = s.query(Reading).filter(Reading.device_id == h.device_id, Reading.ts >= h.bucket,
+                                      Reading.ts < h.bucket + HOUR_MS).all()
+        assert h.count == len(raw) == 4 and h.sum == pytest.approx(sum(r.value for r in raw))
+        alarms = {(a.type, a.state) for a in s.query(Alarm)}
+        n_alarms = s.query(Alarm).count()
+    assert ("water_leak", "active_unack") in alarms and ("over_baseline", "cleared") in alarms
+    again = seed_energy(backend.sessionmaker, days=6, raw_days=2, now_ms=now)
+    assert again == {"meters": 120, "raw": 0}
+    later = seed_energy(backend.sessionmaker, days=6, raw_days=2, now_ms=now + 2 * HOUR_MS)
+    assert later["raw"] == 120 * 8
+    with backend.sessionmaker() as s:
+        assert s.query(Reading).count() == counts[0] + 120 * 8
+        assert s.query(Alarm).count() == n_alarms == 5  # the faults' alarms are made once
+    leak = [a for a in api("dispatcher").get("/api/v1/energy/alarms", params={"state": "active"}).json()
+            if a["type"] == "water_leak"][0]
+    incident = api("dispatcher").get(f"/api/v1/incidents/{leak['incident_id']}").json()
+    assert incident["source"] == "sensor_alarm"
