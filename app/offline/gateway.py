@@ -36,8 +36,9 @@ def to_out(view: dict) -> IncidentOut:
     """A cached view as the wire type the panels know (local ones have negative ids)."""
     try:
         return IncidentOut.model_validate(view)
-    except ValueError:  # e.g. a category this client does not know: show it anyway
-        return IncidentOut.model_construct(**view)
+    except ValueError:  # e.g. a category this client does not know: show it anyway, as it is
+        known = IncidentOut.model_validate({**view, "category": "other"})
+        return known.model_copy(update={"category": view.get("category", "other")})
 
 
 class _SyncThread(QObject):

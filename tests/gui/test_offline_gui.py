@@ -186,3 +186,45 @@ def test_offline_login_on_a_workstation_used_before(live_server, qtbot, desk_set
         assert dlg.offline and dlg.user.username == "dispatcher" and dlg.client.token == client.token
     finally:
         tasks.shutdown(wait=True)
+
+
+def test_refused_offline_change_is_kept_and_fixed_by_the_operator(live_server, offline_window, qtbot, monkeypatch):
+    """A category the server no longer knows: a clear message, a kept operation, fixed from the dialog."""
+    from PySide6.QtWidgets import QComboBox, QPushButton
+
+    from app.offline.conflict import ProblemsDialog
+
+    ctx, gw, window = offline_window()
+    qtbot.waitUntil(lambda: gw.online and not gw.loading, timeout=10_000)
+    # The server once offered "snow_removal"; the operator logs one offline.
+    gw.outbox.remember_categories([{"code": c, "name": c, "sla_hours": {}} for c in ("roads", "snow_removal")])
+    live_server.stop()
+    qtbot.waitUntil(lambda: not gw.online, timeout=10_000)
+    saved = []
+    gw.create(IncidentCreate.model_construct(category="snow_removal", priority="medium", lat=51.67, lon=35.65,
+                                             address="ул. Строителей, 4", description="Сугроб на остановке",
+                                             source="operator", client_uuid=None, assignee=None),
+              on_done=saved.append)
+    qtbot.waitUntil(lambda: len(saved) == 1, timeout=5_000)
+    failures = []
+    gw.operation_failed.connect(lambda what, msg: failures.append(msg))
+    server = LiveServer(live_server.backend, live_server.port).start()
+    try:
+        qtbot.waitUntil(lambda: len(gw.problems) == 1, timeout=20_000)
+        assert failures and "category" in failures[0]          # the operator is told why
+        assert gw.waiting == 1                                  # and the operation is kept
+        banner = window.offline_banner
+        qtbot.waitUntil(lambda: banner.problems_button.isVisible(), timeout=5_000)
+        dlg = ProblemsDialog(gw, window)
+        qtbot.addWidget(dlg)
+        dlg.show()
+        combo = dlg.findChild(QComboBox, "fixCategory")
+        combo.setCurrentIndex(combo.findData("roads"))
+        retry = next(b for b in dlg.findChildren(QPushButton) if b.text() == dlg.tr("Retry with this category"))
+        retry.click()
+        qtbot.waitUntil(lambda: gw.waiting == 0 and not gw.problems, timeout=20_000)
+        [inc] = other_client(server).list().items
+        assert inc.category == "roads" and inc.description == "Сугроб на остановке"
+        dlg.close()
+    finally:
+        server.stop()
