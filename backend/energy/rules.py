@@ -84,6 +84,23 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
             clear_alarm(session, alarm, period_end=end, now=now)
             counts["cleared"] += 1
 
+    # Expected use of the last hours per meter, and per resource the city's actual/expected.
+    expected: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    ratios: dict[str, list[float]] = {}
+    for device, _ in meters:
+        rows = recent.get((device.id, device.key), {})
+        tail_h = hours[-SUSTAINED_H:]
+        samples = np.array([[p.get((device.id, device.key), {}).get(int(h) - (k + 1) * WEEK_MS, (np.nan,))[0]
+                             for h in tail_h] for k, p in enumerate(past)])
+        center, _, high = band(samples)
+        tail = np.array([rows.get(int(h), (np.nan,))[0] for h in tail_h])
+        expected[device.id] = (center, high, tail)
+        ok = ~np.isnan(center) & ~np.isnan(tail) & (center > 0)
+        if ok.any():
+            ratios.setdefault(device.resource, []).append(float(tail[ok].sum() / center[ok].sum()))
+    # The median meter: one wasteful building does not move it; a cold snap does.
+    city_ratio = {r: float(np.median(v)) for r, v in ratios.items() if len(v) >= 10}
+
     for device, site in meters:
         rows = recent.get((device.id, device.key), {})
         vals = np.array([rows.get(int(h), (np.nan, np.nan, 0))[0] for h in hours])
@@ -98,20 +115,19 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
             else:
                 clear(device, "silent_meter", int(device.last_seen_at.timestamp() * 1000))
 
-        # Above the baseline band for SUSTAINED_H complete hours.
+        # Above the baseline band for SUSTAINED_H complete hours, beyond what the whole city
+        # shows (a cold snap raises every building's heat; that is weather, not waste).
         tail_h = hours[-SUSTAINED_H:]
-        samples = np.array([[p.get((device.id, device.key), {}).get(int(h) - (k + 1) * WEEK_MS, (np.nan,))[0]
-                             for h in tail_h] for k, p in enumerate(past)])
-        center, _, high = band(samples)
-        tail = vals[-SUSTAINED_H:]
+        center, high, tail = expected[device.id]
+        city = max(1.0, city_ratio.get(device.resource, 1.0))
         with np.errstate(invalid="ignore"):
-            over = (~np.isnan(center)) & (center > 0) & (tail > np.maximum(high, OVER_FACTOR * center))
+            over = (~np.isnan(center)) & (center > 0) & (tail > np.maximum(high, OVER_FACTOR * center) * city)
         if over.all():
             ratio = float(np.mean(tail / center))
-            severity = "critical" if ratio >= 2 else "major" if ratio >= 1.5 else "minor"
+            severity = "critical" if ratio >= 2 * city else "major" if ratio >= 1.5 * city else "minor"
             keep(device, "over_baseline", severity,
                  f"{ratio:.1f}× the expected use for {SUSTAINED_H} h", int(tail_h[0]),
-                 value=float(tail[-1]), threshold=float(high[-1]))
+                 value=float(tail[-1]), threshold=float(high[-1] * city))
         elif not np.isnan(tail[-1]) and not over[-1]:
             clear(device, "over_baseline", int(tail_h[-1]))
 

@@ -214,3 +214,19 @@ def test_demo_seed_is_idempotent_fills_the_gap_and_raises_the_fault_alarms(api, 
             if a["type"] == "water_leak"][0]
     incident = api("dispatcher").get(f"/api/v1/incidents/{leak['incident_id']}").json()
     assert incident["source"] == "sensor_alarm"
+
+
+def test_a_cold_snap_is_not_waste_but_one_building_above_the_city_is(api, backend):
+    from backend.energy.rules import evaluate
+
+    h = NOW - NOW % HOUR_MS
+    ids = [add_meter(backend, f"heat-c{i}", resource="heat", key="gcal") for i in range(12)]
+    for i, dev in enumerate(ids):
+        load(backend, dev, "gcal", h - 30 * DAY_MS, h - 5 * HOUR_MS)
+        factor = 3.0 if i == 0 else 1.45  # every building uses more in the frost; one far more
+        load(backend, dev, "gcal", h - 5 * HOUR_MS, h, fn=lambda ts, f=factor: pattern(ts) * f)
+    with backend.sessionmaker() as s:
+        evaluate(s, now_ms=NOW)
+        s.commit()
+    active = _alarms(api("dispatcher"), state="active")
+    assert [(a["device"], a["type"]) for a in active] == [("heat-c0", "over_baseline")]
