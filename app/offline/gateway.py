@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -109,6 +110,7 @@ class OfflineIncidentGateway(IncidentGateway):
         self._renumbered: dict[int, int] = {}
         self._count_seq = self._count_shown = 0
         self._waiters: dict[int, tuple] = {}
+        self._renewed_at = -1e9
         self._sync = _SyncThread(self.store, ctx.api)
         self._sync.progress.connect(lambda d, t: self.sync_progress.emit(d, t))
         self._sync.settled.connect(self._on_settled)
@@ -153,8 +155,32 @@ class OfflineIncidentGateway(IncidentGateway):
         self._checkpoint.stop()
         self._sync.stop()
 
+    def _renew_session(self) -> None:
+        """After an offline start the saved token may have expired: log in again with the password
+        the operator typed (kept in memory only), then restart the event stream and the sync."""
+        relogin = getattr(self.ctx.api, "relogin", None)
+        now = time.monotonic()
+        if relogin is not None and now - self._renewed_at < 60:
+            return  # at most once a minute: a refused password must not loop
+        self._renewed_at = now
+        if relogin is None:
+            self.ctx.errors.report(translate("OfflineGateway", "Sending offline changes"), translate(
+                "OfflineGateway", "The session has expired: log in again to send the waiting changes."))
+            return
+
+        def renewed(_user) -> None:
+            self.ctx.events.stop()
+            self.ctx.events.start()
+            self.kick()
+
+        self.ctx.tasks.run(relogin, on_done=renewed, what="relogin",
+                           on_error=lambda e: self.ctx.errors.report(
+                               translate("OfflineGateway", "Sending offline changes"), e))
+
     def _on_connection(self, state: str, _detail: str) -> None:
-        if state == "connected":
+        if state == "unauthorized":
+            self._renew_session()
+        elif state == "connected":
             self.set_online(True)
         elif state == "disconnected" and self.online:
             self._probe_server()
@@ -203,15 +229,20 @@ class OfflineIncidentGateway(IncidentGateway):
             return
         self.loading = True
 
-        def fetch() -> tuple[bool, list[dict]]:
+        def fetch() -> tuple[object, list | None, list | None]:  # network: on the pool
             try:
                 items = list(self.api.iter_all(IncidentQuery(limit=500, sort="-created_at"), max_rows=100_000))
                 categories = [c.model_dump(mode="json") for c in self.api.categories()]
             except ConnectionLost as exc:
-                return exc, self.store.incidents()
-            self.outbox.remember_categories(categories)
-            self.store.remember([i.model_dump(mode="json") for i in items])
-            return True, self.store.incidents()
+                return exc, None, None
+            return True, [i.model_dump(mode="json") for i in items], categories
+
+        def store(fetched) -> tuple[object, list[dict]]:  # disk: on the one-worker queue
+            online, items, categories = fetched
+            if items is not None:
+                self.outbox.remember_categories(categories)
+                self.store.remember(items)
+            return online, self.store.incidents()
 
         def done(result) -> None:
             self.loading = False
@@ -230,25 +261,35 @@ class OfflineIncidentGateway(IncidentGateway):
             self.loading = False
             self._fail(translate("OfflineGateway", "Loading incidents"), exc, None)
 
-        self.ctx.tasks.run(fetch, on_done=done, on_error=failed, serial=True, what="incidents.refresh")
+        self.ctx.tasks.run(fetch, what="incidents.refresh", on_error=failed,
+                           on_done=lambda fetched: self.ctx.tasks.run(store, fetched, serial=True, on_done=done,
+                                                                      on_error=failed, what="incidents.cache"))
 
     def load_details(self, incident_id: int, on_done: Callable[[IncidentDetails], None],
                      on_error: Callback = None) -> None:
-        def fetch() -> IncidentDetails:
+        def fetch() -> tuple[int, dict | None, dict | None]:  # network: on the pool
             inc_id = self.store.resolve(incident_id)
             if self.online and inc_id > 0:
                 try:
-                    server = {"comments": [c.model_dump(mode="json") for c in self.api.comments(inc_id)],
-                              "history": [h.model_dump(mode="json") for h in self.api.history(inc_id)],
-                              "attachments": [a.model_dump(mode="json") for a in self.api.attachments(inc_id)]}
-                    self.store.remember([self.api.get(inc_id).model_dump(mode="json")])
-                    self.store.save_details(inc_id, server)
+                    details = {"comments": [c.model_dump(mode="json") for c in self.api.comments(inc_id)],
+                               "history": [h.model_dump(mode="json") for h in self.api.history(inc_id)],
+                               "attachments": [a.model_dump(mode="json") for a in self.api.attachments(inc_id)]}
+                    return inc_id, self.api.get(inc_id).model_dump(mode="json"), details
                 except ConnectionLost:
                     pass
+            return inc_id, None, None
+
+        def store(fetched) -> IncidentDetails:  # disk: on the one-worker queue
+            inc_id, incident, details = fetched
+            if incident is not None:
+                self.store.remember([incident])
+                self.store.save_details(inc_id, details)
             return self._details(inc_id)
 
-        self.ctx.tasks.run(fetch, on_done=on_done, on_error=self._error_cb(
-            translate("OfflineGateway", "Loading the incident"), on_error), what="incidents.details")
+        failed = self._error_cb(translate("OfflineGateway", "Loading the incident"), on_error)
+        self.ctx.tasks.run(fetch, on_error=failed, what="incidents.details",
+                           on_done=lambda fetched: self.ctx.tasks.run(store, fetched, serial=True, on_done=on_done,
+                                                                      on_error=failed, what="incidents.details"))
 
     def _details(self, inc_id: int) -> IncidentDetails:
         view = self.store.incident(inc_id)
@@ -454,13 +495,7 @@ class OfflineIncidentGateway(IncidentGateway):
         if report.offline:
             self.set_online(False)
         elif report.auth_expired:
-            relogin = getattr(self.ctx.api, "relogin", None)
-            if relogin is not None:
-                self.ctx.tasks.run(relogin, on_done=lambda _: self.kick(),
-                                   on_error=lambda e: self.ctx.errors.report("offline", e), what="relogin")
-            else:
-                self.ctx.errors.report(translate("OfflineGateway", "Sending offline changes"), translate(
-                    "OfflineGateway", "The session has expired: log in again to send the waiting changes."))
+            self._renew_session()
         for message in report.problems:
             self.operation_failed.emit(translate("OfflineGateway", "Sending offline changes"), message)
         self._count()
