@@ -94,6 +94,14 @@ class ArchivePanel(QWidget):
         self._clock = QTimer(self)
         self._clock.setInterval(TICK_MS)
         self._clock.timeout.connect(self._tick)
+        self._reload = QTimer(self)            # coalesces timeline reloads while zooming/dragging
+        self._reload.setSingleShot(True)
+        self._reload.setInterval(200)
+        self._reload.timeout.connect(self._load_timelines)
+        self._fresh = QTimer(self)             # new segments close every minute: keep "now" current
+        self._fresh.setInterval(30_000)
+        self._fresh.timeout.connect(self._refresh_recent)
+        self._fresh.start()
         ctx.bus.archive_requested.connect(self.open_at)
         ctx.tasks.run(self.cameras_api.list, on_done=self._cameras_loaded, what="cameras")
 
@@ -313,6 +321,10 @@ class ArchivePanel(QWidget):
     def _view_changed(self, start: float, end: float) -> None:
         have = [tl for tl in self.timelines.values() if tl.camera_id in self.camera_ids]
         if not have or any(_ts(tl.start) > start or _ts(tl.end) < end for tl in have):
+            self._reload.start()
+
+    def _refresh_recent(self) -> None:
+        if self.camera_ids and self.timeline.view_end > time.time() - 300:
             self._load_timelines()
 
     def _timeline_loaded(self, tl: Timeline) -> None:
