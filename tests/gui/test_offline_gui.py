@@ -228,3 +228,41 @@ def test_refused_offline_change_is_kept_and_fixed_by_the_operator(live_server, o
         dlg.close()
     finally:
         server.stop()
+
+
+def test_offline_start_then_server_returns_with_the_token_expired(live_server, qtbot, desk_settings, monkeypatch):
+    """Start offline (remembered login), log incidents, server returns: session renewed, all sent once."""
+    from app.main import build_context
+    from app.offline import credentials
+    from backend_client.client import ApiClient
+    from tests.conftest import TEST_PASSWORD
+
+    monkeypatch.setattr(offline_gateway, "PROBE_MS", 300)
+    monkeypatch.setattr(credentials, "_keyring", lambda: None)
+    client = ApiClient(live_server.url)
+    user = client.login("dispatcher", TEST_PASSWORD)
+    credentials.remember_login(live_server.url, "dispatcher", TEST_PASSWORD, user, "a-token-that-expired")
+    live_server.stop()
+    offline_client, offline_user = credentials.offline_login(live_server.url, "dispatcher", TEST_PASSWORD)
+    ctx = build_context(offline_client, offline_user, desk_settings, online=False)
+    gw = ctx.services["incidents"]
+    try:
+        assert isinstance(gw, offline_gateway.OfflineIncidentGateway) and not gw.online
+        saved = []
+        for i in range(2):
+            gw.create(IncidentCreate(category="waste", lat=51.67, lon=35.65, address=f"ул. Мира, {i}",
+                                     description=f"Переполнен контейнер {i}"), on_done=saved.append)
+        qtbot.waitUntil(lambda: len(saved) == 2 and gw.waiting == 2, timeout=5_000)
+        server = LiveServer(live_server.backend, live_server.port).start()
+        try:
+            qtbot.waitUntil(lambda: gw.online and gw.waiting == 0, timeout=20_000)
+            assert offline_client.token != "a-token-that-expired"
+            items = other_client(server).list().items
+            assert sorted(i.description for i in items) == ["Переполнен контейнер 0", "Переполнен контейнер 1"]
+        finally:
+            server.stop()
+    finally:
+        gw.shutdown()
+        ctx.events.stop()
+        ctx.tasks.shutdown(wait=True)
+        gw.store.close()
