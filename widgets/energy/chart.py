@@ -20,6 +20,14 @@ SEVERITY_COLORS = {"critical": PRIORITY_COLORS["critical"], "major": PRIORITY_CO
 BAND_MAX_POINTS = 600  # a filled polygon is not downsampled by pyqtgraph; more vertices only cost time
 
 
+def _floats(values) -> np.ndarray:
+    """A float array from a list with None for unknown values (as the wire carries them)."""
+    arr = np.asarray(values)
+    if arr.dtype == object:
+        arr = np.where(arr == None, np.nan, arr).astype(np.float64)  # noqa: E711 (elementwise)
+    return arr.astype(np.float64, copy=False)
+
+
 def envelope(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, max_points: int = BAND_MAX_POINTS):
     """Fewer band vertices keeping its outline: per block, the lowest low and the highest high."""
     n = len(x)
@@ -102,9 +110,7 @@ class EnergyChart(QWidget):
         x = self._x(self.ts)
         self.curve.setData(x, self.values, connect="finite")
         if baseline is not None and len(baseline):
-            b = np.array([np.nan if v is None else v for v in baseline], dtype=np.float64)
-            lo = np.array([np.nan if v is None else v for v in low], dtype=np.float64)
-            hi = np.array([np.nan if v is None else v for v in high], dtype=np.float64)
+            b, lo, hi = _floats(baseline), _floats(low), _floats(high)
             self.baseline.setData(x, b, connect="finite")
             ok = np.isfinite(lo) & np.isfinite(hi)
             bx, blo, bhi = envelope(x[ok], lo[ok], hi[ok])
