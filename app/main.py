@@ -21,12 +21,11 @@ def build_context(client, user, settings, *, app=None, online: bool = True):
     errors = ErrorSink()
     ctx = AppContext(api=client, tasks=TaskRunner(errors), events=EventHub(client), errors=errors,
                      settings=settings, user=user)
-    from app.incident_gateway import IncidentGateway
-
-    ctx.services["incidents"] = IncidentGateway(ctx)  # the offline store may replace it with its own
     from app.offline.gateway import install as install_offline
 
-    install_offline(ctx, online=online)  # outbox first: incidents keep being logged when the server is down
+    # The incident gateway (app.incident_gateway's interface), outbox first: incidents keep
+    # being logged when the server is down. One instance, so events are handled once.
+    install_offline(ctx, online=online)
     return ctx
 
 
