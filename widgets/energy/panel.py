@@ -6,6 +6,7 @@ import csv
 import time
 from datetime import datetime, timedelta, timezone
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
@@ -255,6 +256,8 @@ class EnergyPanel(QWidget):
 
     # ------------------------------------------------------------------ live
     def _on_telemetry(self, type_: str, data) -> None:
+        if not shiboken6.isValid(self):  # the hub outlives a closed panel
+            return
         if self.device is None or self.series is None or self.end_ms < _now_ms() - self.series.bucket_ms:
             return
         for r in (data or {}).get("readings", ()):
@@ -262,6 +265,8 @@ class EnergyPanel(QWidget):
                 self.chart.append_reading(int(r["ts"]), float(r["value"]))
 
     def _on_alarm(self, type_: str, data) -> None:
+        if not shiboken6.isValid(self):
+            return
         self.overview.refresh()
         if self.device is not None and (data or {}).get("device") == self.device.uid:
             self.reload()
