@@ -39,7 +39,6 @@ class Picture:
 
 
 class ReaderSignals(QObject):
-    frame_ready = Signal()              # a new newest frame is waiting (coalesced: at most one pending)
     state_changed = Signal(str, str)    # state ("connecting", "playing", "error", "stopped"), error code
 
 
@@ -95,7 +94,7 @@ class StreamReader:
         self.state, self.error = "stopped", ""
         self._lock = threading.Lock()
         self._latest: Picture | None = None
-        self._pending = False
+        self.pending = False  # a frame waits to be taken (read without the lock by the pump: a hint)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -115,7 +114,7 @@ class StreamReader:
     def take(self) -> Picture | None:
         """The newest frame (once); older ones were dropped without ever being painted."""
         with self._lock:
-            pic, self._pending = self._latest, False
+            pic, self.pending = self._latest, False
             if pic is not None:
                 self.taken += 1
                 self._latest = None
@@ -131,7 +130,7 @@ class StreamReader:
         if (state, error) != (self.state, self.error):
             self.state, self.error = state, error
             if not self._stop.is_set():
-                self.signals.state_changed.emit(state, error)
+                self._emit(state, error)
 
     def _run(self) -> None:
         attempt = 0
@@ -153,7 +152,13 @@ class StreamReader:
             self._set_state("error", code)
             attempt = 0 if got_frames else attempt + 1
             self._stop.wait(BACKOFF[min(attempt, len(BACKOFF) - 1)])
-        self.signals.state_changed.emit("stopped", "")
+        self._emit("stopped", "")
+
+    def _emit(self, state: str, error: str) -> None:
+        try:
+            self.signals.state_changed.emit(state, error)
+        except RuntimeError:  # the tile (and its signals object) went away while we were reading
+            pass
 
     def _options(self) -> dict[str, str]:
         opts = {"fflags": "nobuffer", "flags": "low_delay", "probesize": "500000", "analyzeduration": "1000000"}
@@ -193,23 +198,32 @@ class StreamReader:
         return got
 
     def _publish(self, frame) -> None:
-        size = self.target_size
-        sw, sh = frame.width, frame.height
-        if size and size[0] > 0 and size[1] > 0:
-            scale = min(size[0] / sw, size[1] / sh)
-            w, h = max(2, int(sw * scale) & ~1), max(2, int(sh * scale) & ~1)
-        else:
-            w, h = sw, sh
-        out = frame.reformat(width=w, height=h, format="bgra", interpolation="BILINEAR")
+        w, h, interp = self._output_size(frame.width, frame.height)
+        out = frame.reformat(width=w, height=h, format="bgra", interpolation=interp)
         plane = out.planes[0]
         image = QImage(plane, w, h, plane.line_size, QImage.Format.Format_RGB32)  # zero-copy: wraps `out`
         pic = Picture(image, out, frame, time.time(), self.decoded + 1)
         with self._lock:
             self.decoded += 1
             self._latest = pic
-            notify, self._pending = not self._pending, True
-        if notify:  # at most one queued notification: the GUI never falls behind the stream
-            self.signals.frame_ready.emit()
+            self.pending = True  # the tile's pump takes it on its next tick; an untaken older one is dropped
+
+    def _output_size(self, sw: int, sh: int) -> tuple[int, int, str]:
+        """Where the colour conversion also scales, and where it does not.
+
+        Converting at the decoded size takes swscale's unscaled fast path (about a third of
+        the cost of a scaled conversion); a tile between half and full size then draws it
+        scaled, which is cheap.  Tiles much smaller, or larger (one camera filling the wall),
+        get pictures scaled here to their size, with proper filtering.
+        """
+        size = self.target_size
+        if not size or size[0] <= 0 or size[1] <= 0:
+            return sw, sh, "AREA"
+        scale = min(size[0] / sw, size[1] / sh)
+        if 0.5 <= scale <= 1.0:
+            return sw, sh, "AREA"
+        w, h = max(2, int(sw * scale) & ~1), max(2, int(sh * scale) & ~1)
+        return w, h, "AREA" if scale < 1 else "BILINEAR"
 
 
 def probe_protocol(url: str, timeout: float = 2.0) -> str | None:
