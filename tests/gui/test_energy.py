@@ -103,3 +103,25 @@ def test_city_overview_and_acknowledge(qtbot, panel):
     ov.acknowledge_selected()
     qtbot.waitUntil(lambda: any(a.type == "water_leak" and a.state == "active_ack" for a in ov.alarms),
                     timeout=20_000)
+
+
+def test_live_tail_from_the_server_event_stream(qtbot, make_ctx, energy_server):
+    """A reading posted to the server reaches the open chart through SSE telemetry.readings."""
+    from widgets.energy.panel import EnergyPanel
+
+    ctx = make_ctx(energy_server, start_events=True)
+    p = EnergyPanel(ctx)
+    qtbot.addWidget(p)
+    p.resize(1200, 700)
+    qtbot.waitUntil(lambda: len(p.devices) == 120, timeout=20_000)
+    with qtbot.waitSignal(p.loaded, timeout=20_000):
+        p.show_meter("kur-office-2-el")
+    with qtbot.waitSignal(p.loaded, timeout=20_000):
+        p.set_preset("day")
+    before = float(np.nansum(p.chart.curve.yData))
+    slot = int(time.time() * 1000) // 900_000 * 900_000  # the quarter in progress: not seeded
+    qtbot.waitUntil(lambda: ctx.events.state == "connected", timeout=20_000)
+    r = ctx.api.request("POST", "/api/v1/telemetry", json={"device": "kur-office-2-el",
+                                                            "payload": {"ts": slot, "values": {"kwh": 123.0}}})
+    assert r["stored"] == 1
+    qtbot.waitUntil(lambda: float(np.nansum(p.chart.curve.yData)) >= before + 123.0 - 1e-6, timeout=20_000)
