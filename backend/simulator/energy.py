@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.simulator import city
 from backend.telemetry.ingest import CITY_UTC_OFFSET_MS, DAY_MS, HOUR_MS, local_day_start, write_readings
-from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading, Site
+from backend.telemetry.models import Device, HourlyRollup, Reading, Site
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 
 from backend.telemetry.ingest import DAY_MS, HOUR_MS, local_day_start
 
