@@ -32,7 +32,7 @@ from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, Qt, QTim
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 N_OBJECTS = 5000
-N_UPDATES = 30
+N_UPDATES = int(os.environ.get("SC_BENCH_UPDATES", "30"))
 HEARTBEAT_MS = int(os.environ.get("SC_HEARTBEAT_MS", "5"))
 
 
@@ -91,6 +91,23 @@ class GcPauses:
             self.count += 1
             self.total_ms[info["generation"]] += ms
             self.worst = max(self.worst, ms)
+
+
+def tree_cpu_s(pid: int | None = None) -> float:
+    """CPU seconds of this process and its children (the WebEngine processes), from /proc."""
+    pid = pid or os.getpid()
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                total += sum(tree_cpu_s(int(c)) for c in fh.read().split())
+    except OSError:
+        pass
+    return total
 
 
 def pct(values: list[float], p: float) -> float:
@@ -152,6 +169,7 @@ def main() -> int:
 
     beat.start()
     gui_cpu0 = time.thread_time()
+    tree_cpu0 = tree_cpu_s()
     page_ms: list[float] = []
     panel.bridge.applied.connect(lambda _seq, ms: page_ms.append(ms))
     rtts: list[float] = []
@@ -166,6 +184,7 @@ def main() -> int:
         QCoreApplication.processEvents()
     block_updates = beat.worst
     gui_cpu_per_update = (time.thread_time() - gui_cpu0) * 1000 / N_UPDATES
+    tree_cpu_per_update = (tree_cpu_s() - tree_cpu0) * 1000 / N_UPDATES
     encode_cpu = panel.batches.encode_cpu_ms[-N_UPDATES:]
 
     result = {
@@ -182,6 +201,7 @@ def main() -> int:
         "page_apply_ms_max": round(max(page_ms), 1) if page_ms else None,
         "gui_cpu_ms_per_update": round(gui_cpu_per_update, 1),
         "encode_cpu_ms_p50": round(statistics.median(encode_cpu), 1),
+        "app_cpu_ms_per_update": round(tree_cpu_per_update, 1),
         "gc_pause_max_ms": round(gc_pauses.worst, 1),
         "gc_collections": gc_pauses.count,
         "gc_total_ms_by_generation": [round(x) for x in gc_pauses.total_ms],
@@ -197,7 +217,8 @@ def main() -> int:
     print(f"  inside the page (JS applying the message): p50 {result['page_apply_ms_p50']} ms, "
           f"max {result['page_apply_ms_max']} ms")
     print(f"  CPU per update: GUI thread {result['gui_cpu_ms_per_update']:.1f} ms (incl. the heartbeat), "
-          f"encoding on the sender thread {result['encode_cpu_ms_p50']:.1f} ms (p50)")
+          f"encoding on the sender thread {result['encode_cpu_ms_p50']:.1f} ms (p50); "
+          f"app + WebEngine processes {result['app_cpu_ms_per_update']:.1f} ms")
     print(f"  Python GC: {result['gc_collections']} collections, longest {result['gc_pause_max_ms']:.1f} ms, "
           f"total ms by generation {result['gc_total_ms_by_generation']}; "
           f"load average {result['load_average']:.1f} on {os.cpu_count()} cores")

@@ -140,27 +140,49 @@
       // Project with the map's origin once, not through latLngToContainerPoint per dot.
       var origin = map.getPixelOrigin().add(map._getMapPanePos()), zoom = map.getZoom();
       var crs = map.options.crs, byColor = {}, r = this.def.radius || 4, j = 0, def = this.def;
+      // Web Mercator inline (Leaflet's EPSG3857 without an object per dot); other CRSs the slow way.
+      var mercator = crs === L.CRS.EPSG3857, scale = 256 * Math.pow(2, zoom), rad = Math.PI / 180;
       this.items.forEach(function (rec, key) {
-        var p = crs.latLngToPoint(L.latLng(rec.lat, rec.lon), zoom);
-        var x = p.x - origin.x, y = p.y - origin.y;
+        var x, y;
+        if (mercator) {
+          var sin = Math.sin(Math.max(Math.min(rec.lat, 85.0511287798), -85.0511287798) * rad);
+          x = scale * (rec.lon / 360 + 0.5) - origin.x;
+          y = scale * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) - origin.y;
+        } else {
+          var p = crs.latLngToPoint(L.latLng(rec.lat, rec.lon), zoom);
+          x = p.x - origin.x; y = p.y - origin.y;
+        }
         this._xs[j] = x; this._ys[j] = y; this._keys[j] = key; j++;
         if (x < -r || y < -r || x > size.x + r || y > size.y + r) { return; }
         var c = rec.item.color || def.color || '#3e9eff';
         (byColor[c] || (byColor[c] = [])).push(x, y);
       }, this);
-      ctx.lineWidth = 1.5;
-      ctx.strokeStyle = '#0b1018';
+      // Stamp a pre-drawn dot per colour: a bitmap copy is far cheaper than rasterising
+      // thousands of anti-aliased circles in software.
       for (var color in byColor) {
-        var pts = byColor[color];
-        ctx.beginPath();
+        var pts = byColor[color], sprite = this._sprite(color, r, dpr), half = sprite.cssSize / 2;
         for (var k = 0; k < pts.length; k += 2) {
-          ctx.moveTo(pts[k] + r, pts[k + 1]);
-          ctx.arc(pts[k], pts[k + 1], r, 0, 6.2832);
+          ctx.drawImage(sprite, Math.round(pts[k] - half), Math.round(pts[k + 1] - half), sprite.cssSize, sprite.cssSize);
         }
-        ctx.fillStyle = color;
-        ctx.fill();
-        ctx.stroke();
       }
+    },
+    _sprite: function (color, r, dpr) {
+      var cache = this._sprites || (this._sprites = {}), key = color + '/' + r + '/' + dpr;
+      if (cache[key]) { return cache[key]; }
+      var css = Math.ceil(2 * r + 4), c = document.createElement('canvas');
+      c.width = c.height = Math.ceil(css * dpr);
+      var g = c.getContext('2d');
+      g.scale(dpr, dpr);
+      g.beginPath();
+      g.arc(css / 2, css / 2, r, 0, 6.2832);
+      g.fillStyle = color;
+      g.fill();
+      g.lineWidth = 1.5;
+      g.strokeStyle = '#0b1018';
+      g.stroke();
+      c.cssSize = css;
+      cache[key] = c;
+      return c;
     },
     hit: function (containerPoint) {
       var best = null, bestD = (this.def.radius || 4) + 4, x = containerPoint.x, y = containerPoint.y;
