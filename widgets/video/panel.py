@@ -83,6 +83,7 @@ class VideoWallPanel(QWidget):
             if getattr(ctx, "bus", None) is not None:
                 ctx.bus.camera_open_requested.connect(self.wall.show_camera)
         self.prober.start()
+        self.set_layouts([])
         self.reload()
 
     # ------------------------------------------------------------- UI
@@ -134,7 +135,12 @@ class VideoWallPanel(QWidget):
         self.list_view.setDragEnabled(True)
         self.list_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.list_view.verticalHeader().hide()
-        self.list_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.list_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.list_view.setWordWrap(False)
+        self.list_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list_view.setSortingEnabled(True)
         self.list_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.list_view.doubleClicked.connect(
@@ -160,7 +166,7 @@ class VideoWallPanel(QWidget):
         split.addWidget(left)
         split.addWidget(self.wall_host)
         split.setStretchFactor(1, 1)
-        split.setSizes([260, 900])
+        split.setSizes([380, 900])
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
         root.addLayout(bar)
