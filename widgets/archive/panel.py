@@ -414,9 +414,12 @@ class ArchivePanel(QWidget):
             self._clock.start()
 
     def pause(self) -> None:
+        was_fast = self.direction and self.speed >= FAST
         self.direction = 0
         self._clock.stop()
         self._update_label()
+        if was_fast:
+            self._show_now()     # fast playback showed key frames; settle on the exact frame
 
     def toggle_play(self) -> None:
         self.pause() if self.direction else self.play(1)
