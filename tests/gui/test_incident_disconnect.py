@@ -41,3 +41,25 @@ def test_dead_server_shows_disconnected_and_the_window_keeps_running(live_server
     qtbot.waitUntil(lambda: bool(ticks), timeout=1_000)
     assert panel.model.rowCount() == 1 and window.isVisible()
     window.close()
+
+
+def test_a_desk_started_while_the_server_is_away_fills_its_queue_when_it_returns(live_server, make_ctx, qtbot):
+    from tests.conftest import LiveServer
+    from widgets.incidents.panel import HEADER_KEY, IncidentQueuePanel
+
+    inc = make_incident(other_client(live_server), priority="low")
+    ctx = make_ctx(live_server, start_events=False)
+    live_server.stop()
+    ctx.events.start()
+    panel = IncidentQueuePanel(ctx)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: ctx.events.state == "disconnected", timeout=15_000)
+    assert panel.model.rowCount() == 0
+    again = LiveServer(live_server.backend, port=live_server.port).start()
+    try:
+        qtbot.waitUntil(lambda: panel.model.incident_by_id(inc.id) is not None, timeout=30_000)
+        panel.shutdown()  # keeps the operator's column layout
+        assert ctx.settings.extra[HEADER_KEY]
+    finally:
+        ctx.events.stop()
+        again.stop()

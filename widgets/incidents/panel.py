@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -15,6 +15,7 @@ from widgets.incidents.proxy import IncidentProxyModel
 
 COLUMN_WIDTHS = {PRIORITY: 96, NUMBER: 78, CATEGORY: 164, STATUS: 88, ADDRESS: 220, AGE: 92, SLA: 96,
                  ASSIGNEE: 150, SOURCE: 80}
+HEADER_KEY = "incidents.queue_header"  # in settings.extra
 OVERDUE_REFILTER_TICKS = 30  # who is overdue changes with the clock; re-filter every 30 s
 
 
@@ -62,8 +63,11 @@ class IncidentQueuePanel(QWidget):
             header.resizeSection(col, width)
         header.setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(PRIORITY, Qt.SortOrder.AscendingOrder)
+        saved = ctx.settings.extra.get(HEADER_KEY)
+        if saved:  # the operator's column order, widths and sort survive a restart
+            header.restoreState(QByteArray.fromBase64(saved.encode()))
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.view.doubleClicked.connect(self._open_current)
+        self.view.activated.connect(self._open_current)  # double-click or Enter opens the card
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 6, 0)
@@ -91,6 +95,8 @@ class IncidentQueuePanel(QWidget):
         self.timer.start()
         self.proxy.set_filter(self.filter_bar.current())
         self.gateway.load_services(self._services_loaded)
+        self._loaded_once = False
+        ctx.events.connection_changed.connect(self._connection_changed)
         self.gateway.refresh()
 
     # ------------------------------------------------------------ window hooks
@@ -102,6 +108,7 @@ class IncidentQueuePanel(QWidget):
         a["ack_alert"].triggered.connect(self.alert.acknowledge)
 
     def shutdown(self) -> None:
+        self.ctx.settings.extra[HEADER_KEY] = bytes(self.view.horizontalHeader().saveState().toBase64()).decode()
         self.timer.stop()
         self.alert.acknowledge()
 
@@ -116,7 +123,14 @@ class IncidentQueuePanel(QWidget):
         self.ctx.tasks.run(prepare_snapshot, items, dict(self.model.service_names), on_done=self._apply_snapshot,
                            on_error=self._snapshot_failed, what="incidents.prepare")
 
+    def _connection_changed(self, state: str, _detail: str) -> None:
+        # A desk started while the server was away loads the queue when it comes back;
+        # later drops resume the event stream from its last id, so nothing is missed.
+        if state == "connected" and not self._loaded_once and not self._loading:
+            self.gateway.refresh()
+
     def _apply_snapshot(self, snap) -> None:
+        self._loaded_once = True
         selected = self.current_incident_id()
         self.model.apply(snap)
         self._loading = False
@@ -135,7 +149,8 @@ class IncidentQueuePanel(QWidget):
             self._buffer.append(inc)
             return
         is_new = self.model.upsert(inc)
-        if is_new and inc.priority == "critical" and inc.status == "new":
+        me = self.ctx.user.username if self.ctx.user else None
+        if is_new and inc.priority == "critical" and inc.status == "new" and inc.created_by != me:
             self.alert.raise_for(inc)
 
     def _services_loaded(self, services) -> None:
