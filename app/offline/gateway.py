@@ -23,7 +23,7 @@ from app.incident_gateway import Callback, IncidentDetails, IncidentGateway
 from app.offline.outbox import InvalidOperation, Outbox
 from app.offline.store import OfflineStore, Op, store_path
 from app.offline.sync import SyncEngine, SyncReport
-from backend_client.errors import AuthExpired, ConnectionLost
+from backend_client.errors import ConnectionLost
 from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, CommentOut, HistoryEntryOut,
                                               IncidentCreate, IncidentOut, IncidentPatch, IncidentQuery)
 
