@@ -90,6 +90,19 @@ def _init_element(cfg: dict):
     return element
 
 
+def _halfway(line: list[list[float]]) -> tuple[float, float]:
+    """The point half-way along a [lon, lat] polyline (flat-earth lengths: fine for a town)."""
+    lengths = [((b[0] - a[0]) * 0.62) ** 2 + (b[1] - a[1]) ** 2 for a, b in zip(line, line[1:])]
+    lengths = [x ** 0.5 for x in lengths]
+    target = sum(lengths) / 2
+    for (a, b), seg in zip(zip(line, line[1:]), lengths):
+        if seg and target <= seg:
+            t = target / seg
+            return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+        target -= seg
+    return tuple(line[-1])
+
+
 def _labels() -> list[dict]:
     out: list[dict] = []
     for f in geo.load_base("districts")["features"]:
@@ -100,8 +113,7 @@ def _labels() -> list[dict]:
     for f in geo.load_base("streets")["features"]:
         if f["properties"]["kind"] == "minor":
             continue
-        pts = f["geometry"]["coordinates"]
-        lon, lat = pts[len(pts) // 2]
+        lon, lat = _halfway(f["geometry"]["coordinates"])  # mid-length, not a shared crossing vertex
         out.append({"lat": lat, "lon": lon, "text": f["properties"]["name"], "kind": "street"})
     for f in geo.load_base("landmarks")["features"]:
         lon, lat = f["geometry"]["coordinates"]
