@@ -289,3 +289,28 @@ def test_server_validation_errors_are_operator_readable(live_server, desk):
     with pytest.raises(ApiError):
         desk.client.request("POST", "/api/v1/incidents", json={"category": "bogus"})
     assert uuid.UUID(desk.outbox.create(incident())[0].op_id)
+
+
+def test_a_blocked_incident_does_not_hold_up_the_others(live_server, desk):
+    """Many operations wait behind a refused create; the rest of the outbox still drains."""
+    desk.outbox.remember_categories([{"code": c, "name": c, "sla_hours": {}} for c in ("roads", "gone")])
+    op, v = desk.outbox.create(incident(category="gone"))
+    for i in range(60):
+        desk.outbox.add_comment(v["id"], f"ждёт {i}")
+    others = [desk.outbox.create(incident(description=f"другое {i}"))[1] for i in range(5)]
+    desk.sync.batch = 20
+    report = desk.sync.drain()
+    assert report.failed == 1 and report.sent == 5
+    assert desk.store.waiting() == 61
+    assert len(server_incidents(desk.client)) == len(others)
+
+
+def test_duplicate_of_an_incident_logged_offline(live_server, desk):
+    _, original = desk.outbox.create(incident(description="оригинал"))
+    _, copy = desk.outbox.create(incident(description="копия"))
+    desk.outbox.mark_duplicate(copy["id"], original["id"], comment="то же место")
+    report = desk.sync.drain()
+    assert report.failed == 0 and desk.store.waiting() == 0, report.problems
+    by_desc = {i["description"]: i for i in server_incidents(desk.client)}
+    assert by_desc["копия"]["status"] == "duplicate"
+    assert by_desc["копия"]["duplicate_of"] == by_desc["оригинал"]["id"]

@@ -369,6 +369,14 @@ class OfflineStore:
         with self.read() as c:
             return [Op.from_row(r) for r in c.execute(q)]
 
+    def sendable(self, limit: int) -> list[Op]:
+        """The next operations to send, in order, leaving out incidents blocked by a failure or conflict."""
+        blocked = select(ops.c.incident_id).where(ops.c.state.in_(("failed", "conflict")))
+        q = (select(ops).where(ops.c.state.in_(("pending", "inflight")), ops.c.incident_id.not_in(blocked))
+             .order_by(ops.c.seq).limit(limit))
+        with self.read() as c:
+            return [Op.from_row(r) for r in c.execute(q)]
+
     def op(self, seq: int) -> Op | None:
         with self.read() as c:
             r = c.execute(select(ops).where(ops.c.seq == seq)).first()

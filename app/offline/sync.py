@@ -147,16 +147,9 @@ class SyncEngine:
 
     def _next_batch(self) -> "OrderedDict[int, list[Op]]":
         """The next operations in order, grouped per incident; incidents blocked by a failure wait."""
-        blocked = {op.incident_id for op in self.store.ops(("failed", "conflict"))}
         groups: OrderedDict[int, list[Op]] = OrderedDict()
-        n = 0
-        for op in self.store.ops(("pending", "inflight"), limit=self.batch + len(blocked) * 8 + 64):
-            if op.incident_id in blocked:
-                continue
+        for op in self.store.sendable(self.batch):
             groups.setdefault(op.incident_id, []).append(op)
-            n += 1
-            if n >= self.batch:
-                break
         return groups
 
     # ------------------------------------------------------------ one incident's operations, in order
@@ -181,7 +174,7 @@ class SyncEngine:
                 out += [Outcome(o, "retry", error=exc.message) for o in group[i:]]
                 break
             except ApiError as exc:
-                if exc.status >= 500 or exc.status == 429:
+                if exc.status >= 500 or exc.status == 429 or exc.code == "not_synced":
                     results = [Outcome(op, "retry", error=exc.message, exc=exc)]
                 else:
                     results = [Outcome(op, "failed", error=exc.message, exc=exc)]
@@ -254,7 +247,10 @@ class SyncEngine:
         original = p["duplicate_of"]
         if original < 0:
             original = self.store.resolve(original)
-            if original < 0:
+            if original < 0 and self.store.incident(original) is None:
+                raise ApiError(422, "original_discarded", "The original incident was discarded before it "
+                                                          "reached the server; choose another or discard this")
+            if original < 0:  # its create is still on the way (or waits for the operator): wait too
                 raise ApiError(409, "not_synced", "The original incident has not reached the server yet")
         return self.client.request("POST", f"{BASE}/{inc}/duplicate",
                                    json={"duplicate_of": original, "comment": p.get("comment")}, headers=hdrs)
