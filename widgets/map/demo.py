@@ -1,24 +1,75 @@
 """A stand-alone context and demo data, so the map runs without the shell or a server.
 
-Used by the map's tests, its bench and its screenshot; the real AppContext has the same
-attributes (api, tasks, events, errors, settings, bus).
+Used by the map's tests, its bench and its screenshot. The context has what the panel uses
+of app.context.AppContext (api, tasks, events, errors, settings, bus), built here without
+importing app/ (widgets sit below the shell); the live test runs the panel on the real one.
 """
 from __future__ import annotations
 
+import logging
 import math
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import Any
 
-from app.context import Bus
-from app.errors import ErrorSink
-from app.settings import AppSettings
-from app.tasks import TaskRunner
+from PySide6.QtCore import QObject, Signal
+
 from widgets.map import geo
+
+log = logging.getLogger(__name__)
 
 CATEGORIES = ("street_lighting", "roads", "waste", "utilities", "public_transport", "excavation",
               "traffic_lights", "public_order", "landscaping", "other")
+
+
+class LocalBus(QObject):
+    """The signals of app.context.Bus that the map sends and hears."""
+
+    incident_selected = Signal(int)
+    incident_open_requested = Signal(int)
+    create_incident_at = Signal(float, float, str)
+    area_filter_changed = Signal(object)
+    camera_open_requested = Signal(int)
+    map_items_changed = Signal(str, object)
+
+
+class LocalTasks(QObject):
+    """app.tasks.TaskRunner's run(): fn on a pool, on_done/on_error back on the GUI thread."""
+
+    _done = Signal(object, object)
+
+    def __init__(self, workers: int = 2) -> None:
+        super().__init__()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="map-demo")
+        self._done.connect(lambda cb, value: cb(value) if cb else None)
+        self._closed = False
+
+    def run(self, fn: Callable, *args: Any, on_done: Callable | None = None,
+            on_error: Callable | None = None) -> None:
+        def job() -> None:
+            try:
+                result = fn(*args)
+            except Exception as exc:  # reported like the app's error sink would
+                if not self._closed:
+                    self._done.emit(on_error or (lambda e: log.error("map demo task failed: %s", e)), exc)
+            else:
+                if not self._closed:
+                    self._done.emit(on_done, result)
+
+        if not self._closed:
+            self._pool.submit(job)
+
+    def shutdown(self, wait: bool = False) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+class LocalErrors:
+    def report(self, where: str, exc: BaseException | str) -> None:
+        log.error("%s: %s", where, exc)
 
 
 class LocalEvents:
@@ -51,10 +102,11 @@ class FakeApi:
         return {"items": rows, "total": len(self.incidents), "offset": offset, "limit": limit}
 
 
-def make_context(incidents: list[dict] | None = None, settings: AppSettings | None = None) -> SimpleNamespace:
-    errors = ErrorSink()
-    return SimpleNamespace(api=FakeApi(incidents or []), tasks=TaskRunner(errors, workers=2), events=LocalEvents(),
-                           errors=errors, settings=settings or AppSettings(), bus=Bus(), user=None)
+def make_context(incidents: list[dict] | None = None, settings: Any = None) -> SimpleNamespace:
+    """settings: anything with map_base / map_tile_url / map_mbtiles_path (app.settings.AppSettings)."""
+    settings = settings or SimpleNamespace(map_base="vector", map_tile_url="", map_mbtiles_path="")
+    return SimpleNamespace(api=FakeApi(incidents or []), tasks=LocalTasks(), events=LocalEvents(),
+                           errors=LocalErrors(), settings=settings, bus=LocalBus(), user=None)
 
 
 def demo_incidents(n: int = 60, seed: int = 4) -> list[dict]:
@@ -113,6 +165,28 @@ def demo_layers() -> dict[str, list[dict]]:
             "excavations": permits, "cleaning": cleaning}
 
 
+def _install_russian(app) -> None:
+    """The map's own Russian strings (the shell loads all areas; this demo runs without it)."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QTranslator
+
+    import resources
+
+    ts = Path(resources.__file__).resolve().parent / "translations" / "map_ru.ts"
+    qm = ts.with_suffix(".qm")  # built, not committed
+    if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+        tool = Path(sys.executable).parent / "pyside6-lrelease"
+        subprocess.run([str(tool) if tool.exists() else shutil.which("pyside6-lrelease") or "pyside6-lrelease",
+                        "-silent", str(ts), "-qm", str(qm)], check=True)
+    translator = QTranslator(app)
+    if translator.load(str(qm)):
+        app.installTranslator(translator)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Show the demo map; with --screenshot PATH, save a picture of it and quit.
 
@@ -133,11 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication(sys.argv[:1])
-    from app import i18n
-
     if args.language == "ru":
-        i18n.build()  # the .qm files are built, not committed
-    i18n.install(app, args.language)
+        _install_russian(app)
     from widgets.map.panel import MapPanel
 
     ctx = make_context(demo_incidents(90))
