@@ -1,6 +1,6 @@
 """Render docs/screenshots/energy.png: a school's week of heat with its baseline band and a shaded alarm.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/energy_screenshot.py [out.png]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/energy_screenshot.py [out.png] [--overview]
 
 A throwaway SQLite backend with the demo buildings (six weeks of history) is served on a free
 port; the real EnergyPanel talks to it like the desk does.
@@ -19,7 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots" / "energy.png"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    overview = "--overview" in sys.argv  # the City overview tab instead of the chart
+    out = Path(args[0]) if args else ROOT / "docs" / "screenshots" / "energy.png"
     tmp = Path(tempfile.mkdtemp(prefix="sc-energy-shot-"))
     os.environ["SC_DESK_CONFIG_DIR"] = str(tmp / "cfg")
     os.environ["SC_DESK_DATA_DIR"] = str(tmp / "data")
@@ -66,6 +68,12 @@ def main() -> int:
 
         wait_sites()
         loop.exec()
+        if overview:
+            panel.tabs.setCurrentIndex(0)
+            panel.overview.refresh()
+            wait = QEventLoop()
+            QTimer.singleShot(3000, wait.quit)
+            wait.exec()
         for _ in range(20):
             qapp.processEvents()
         out.parent.mkdir(parents=True, exist_ok=True)

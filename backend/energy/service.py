@@ -17,8 +17,15 @@ from backend_client.schemas.energy import Overview, ResourceToday, TopConsumer
 from backend_client.schemas.telemetry import RESOURCES, UNITS
 
 
+REPORT_MS = 15 * 60_000
+
+
 def _baseline_today(session: Session, day_start: int, now_ms: int) -> dict[tuple[int, str], float]:
-    """Per (device, key): the expected use from local midnight to now (hour-of-week medians)."""
+    """Per (device, key): the expected use from local midnight to now (hour-of-week medians).
+
+    Meters report a quarter hour when it ends, so "now" is the end of the last complete one.
+    """
+    now_ms -= now_ms % REPORT_MS
     h_now = now_ms - now_ms % HOUR_MS
     n = (h_now - day_start) // HOUR_MS + 1  # the current hour counts by the share elapsed
     weight = np.ones(n)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from backend_client.energy import EnergyApi
-from widgets.energy.chart import SEVERITY_COLORS
+from widgets.energy.chart import CITY_UTC_OFFSET_S, SEVERITY_COLORS
 from widgets.energy.labels import Labels
+
+
+CITY_TZ = timezone(timedelta(seconds=CITY_UTC_OFFSET_S))
 
 
 class CityOverview(QWidget):
@@ -40,13 +45,13 @@ class CityOverview(QWidget):
         self.top_model = QStandardItemModel(0, 4, self)
         self.top_model.setHorizontalHeaderLabels([self.tr("Building"), self.tr("Resource"), self.tr("Today"),
                                                   self.tr("Expected")])
-        self.top_view = self._table(self.top_model)
+        self.top_view = self._table(self.top_model, 0)
         self.top_view.doubleClicked.connect(self._open_top)
 
         self.alarm_model = QStandardItemModel(0, 5, self)
         self.alarm_model.setHorizontalHeaderLabels([self.tr("Severity"), self.tr("Building"), self.tr("Alarm"),
                                                     self.tr("Since"), self.tr("State")])
-        self.alarm_view = self._table(self.alarm_model)
+        self.alarm_view = self._table(self.alarm_model, 1)
         self.alarm_view.doubleClicked.connect(self._open_alarm)
         self.ack_button = QPushButton(self.tr("Acknowledge"))
         self.ack_button.clicked.connect(self.acknowledge_selected)
@@ -64,15 +69,16 @@ class CityOverview(QWidget):
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
 
-    def _table(self, model) -> QTableView:
+    def _table(self, model, stretch: int) -> QTableView:
         view = QTableView(self)
         view.setModel(model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        view.horizontalHeader().setStretchLastSection(True)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         return view
 
     # ------------------------------------------------------------------ loading
@@ -95,7 +101,7 @@ class CityOverview(QWidget):
         self._busy = False
         overview, alarms = result
         for r in overview.resources:
-            text = f"{r.used:,.1f} {r.unit}".replace(",", " ")
+            text = f"{r.used:,.1f} {self.labels.unit(r.unit)}".replace(",", " ")
             if r.baseline:
                 pct = (r.used / r.baseline - 1) * 100 if r.baseline else 0
                 text += "\n" + self.tr("expected %1 (%2%)").replace(
@@ -104,8 +110,8 @@ class CityOverview(QWidget):
         self.top_model.removeRows(0, self.top_model.rowCount())
         for c in overview.top:
             row = [QStandardItem(c.site), QStandardItem(self.labels.resource(c.resource)),
-                   QStandardItem(f"{c.used:.2f} {c.unit}"),
-                   QStandardItem("—" if c.baseline is None else f"{c.baseline:.2f} {c.unit}")]
+                   QStandardItem(f"{c.used:.2f} {self.labels.unit(c.unit)}"),
+                   QStandardItem("—" if c.baseline is None else f"{c.baseline:.2f} {self.labels.unit(c.unit)}")]
             row[0].setData(c.device)
             self.top_model.appendRow(row)
         self.set_alarms(alarms)
@@ -118,7 +124,7 @@ class CityOverview(QWidget):
             sev = QStandardItem(self.labels.severity(a.severity))
             sev.setForeground(QColor(SEVERITY_COLORS.get(a.severity, "#e5484d")))
             sev.setData(a.id)
-            since = a.raised_at.astimezone().strftime("%d.%m %H:%M")
+            since = a.raised_at.astimezone(CITY_TZ).strftime("%d.%m %H:%M")  # city time, as on the chart
             self.alarm_model.appendRow([sev, QStandardItem(a.site), QStandardItem(self.labels.alarm_type(a.type)),
                                         QStandardItem(since), QStandardItem(self.labels.state(a.state))])
 
