@@ -75,6 +75,18 @@
       <translation>Служба:</translation>
     </message>
     <message>
+      <source>Change priority</source>
+      <translation>Изменить приоритет</translation>
+    </message>
+    <message>
+      <source>Saved only if nobody changed the incident meanwhile</source>
+      <translation>Сохранится, только если никто не изменил происшествие за это время</translation>
+    </message>
+    <message>
+      <source>Priority:</source>
+      <translation>Приоритет:</translation>
+    </message>
+    <message>
       <source>Number of the original, e.g. И-000123</source>
       <translation>Номер исходного, напр. И-000123</translation>
     </message>

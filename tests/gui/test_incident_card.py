@@ -104,3 +104,27 @@ def test_mark_duplicate(live_server, make_ctx, qtbot):
     qtbot.waitUntil(lambda: other.get(copy.id).duplicate_of == original.id, timeout=10_000)
     qtbot.waitUntil(lambda: card.incident.status == "duplicate", timeout=10_000)
     assert not card.duplicate_button.isEnabled()
+
+
+def test_priority_edit_uses_if_match_and_a_stale_card_shows_the_conflict(live_server, make_ctx, qtbot):
+    other = other_client(live_server)
+    inc = make_incident(other, priority="medium")
+    from app.incident_gateway import IncidentGateway
+
+    ctx = make_ctx(live_server, start_events=False)  # no live updates: this card goes stale
+    # The plain online gateway: its PATCH carries the card's version as If-Match. (The offline
+    # gateway merges field by field instead and asks the operator only about real conflicts.)
+    ctx.services["incidents"] = IncidentGateway(ctx)
+    card = _card(ctx, qtbot)
+    _show(ctx, card, qtbot, inc.id)
+    card.show()
+    card.priority_combo.setCurrentIndex(card.priority_combo.findData("high"))
+    card.priority_button.click()
+    qtbot.waitUntil(lambda: other.get(inc.id).priority == "high", timeout=10_000)
+    qtbot.waitUntil(lambda: card.incident.priority == "high", timeout=10_000)
+
+    other.change_status(inc.id, "acknowledged")           # someone else, meanwhile
+    card.request_priority("critical")
+    qtbot.waitUntil(lambda: card.error.isVisible(), timeout=10_000)
+    assert "changed by someone else" in card.error.text()    # the server's 412, in the card
+    assert other.get(inc.id).priority == "high"               # nothing overwritten unseen

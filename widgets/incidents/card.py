@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGri
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
                                QStackedWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from backend_client.schemas.incidents import OPEN_STATUSES, REOPEN, TRANSITIONS, IncidentOut
+from backend_client.schemas.incidents import OPEN_STATUSES, PRIORITIES, REOPEN, TRANSITIONS, IncidentOut
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
 from widgets.incidents import labels
 
@@ -130,6 +130,19 @@ class IncidentCardPanel(QWidget):
         assign_row.addWidget(self.assign_combo, 1)
         assign_row.addWidget(self.assign_button)
         outer.addLayout(assign_row)
+
+        prio_row = QHBoxLayout()
+        self.priority_combo = QComboBox()
+        self.priority_combo.setObjectName("priorityCombo")
+        for p in PRIORITIES:
+            self.priority_combo.addItem(labels.priority_name(p), p)
+        self.priority_button = QPushButton(self.tr("Change priority"))
+        self.priority_button.setToolTip(self.tr("Saved only if nobody changed the incident meanwhile"))
+        self.priority_button.clicked.connect(lambda: self.request_priority(self.priority_combo.currentData()))
+        prio_row.addWidget(QLabel(self.tr("Priority:")))
+        prio_row.addWidget(self.priority_combo, 1)
+        prio_row.addWidget(self.priority_button)
+        outer.addLayout(prio_row)
 
         dup_row = QHBoxLayout()
         self.duplicate_edit = QLineEdit()
@@ -327,6 +340,7 @@ class IncidentCardPanel(QWidget):
         f["description"].setText(inc.description)
         self._rebuild_status_buttons()
         self._select_assignee()
+        self.priority_combo.setCurrentIndex(max(self.priority_combo.findData(inc.priority), 0))
         self._update_sla()
         self._update_actions()
 
@@ -420,7 +434,8 @@ class IncidentCardPanel(QWidget):
     # ------------------------------------------------------------ actions
     def _busy(self, on: bool) -> None:
         self.busy = on
-        for w in (*self.status_buttons.values(), self.assign_button, self.comment_button, self.attach_button):
+        for w in (*self.status_buttons.values(), self.assign_button, self.priority_button, self.comment_button,
+                  self.attach_button):
             w.setEnabled(not on)
         self._enable_duplicate()
 
@@ -446,6 +461,14 @@ class IncidentCardPanel(QWidget):
         self._busy(True)
         self.gateway.change_status(self.incident.id, self.incident.version, status, on_done=self._ok,
                                    on_error=self._show_error)
+
+    def request_priority(self, priority: str) -> None:
+        """A field edit: PATCH with If-Match, so a change made meanwhile by someone else is not overwritten."""
+        if self.incident is None or priority == self.incident.priority:
+            return
+        self._busy(True)
+        self.gateway.patch(self.incident.id, self.incident.version, {"priority": priority}, on_done=self._ok,
+                           on_error=self._show_error)
 
     def request_assign(self, service_code: str | None) -> None:
         if self.incident is None:
