@@ -263,21 +263,19 @@ def test_status_change_rejected_by_server_is_kept(live_server, tmp_path, desk):
     assert desk.store.ops(("failed",))[0].kind == "assign"
 
 
-def test_local_saves_are_fast_and_committed(tmp_path):
-    import time
+def test_local_saves_are_committed_when_acknowledged(tmp_path):
+    """What record() returned is in the file, read by another connection (the timing is bench/offline_sync.py's)."""
+    import sqlite3
 
     store = OfflineStore(tmp_path / "s.sqlite3")
     outbox = Outbox(store, user="dispatcher")
-    times = []
-    for i in range(300):
-        t = time.perf_counter()
-        outbox.create(incident(description=f"n{i}"))
-        times.append(time.perf_counter() - t)
+    for i in range(50):
+        op, _ = outbox.create(incident(description=f"n{i}"))
+        with sqlite3.connect(tmp_path / "s.sqlite3") as other:
+            assert other.execute("SELECT state FROM ops WHERE op_id = ?", (op.op_id,)).fetchone() == ("pending",)
     store.close()
     again = OfflineStore(tmp_path / "s.sqlite3")
-    assert again.waiting() == 300
-    times.sort()
-    assert times[int(len(times) * 0.99)] < 0.05  # generous here; the benchmark reports the real p99
+    assert again.waiting() == 50
     again.close()
 
 
