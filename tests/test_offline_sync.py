@@ -312,3 +312,19 @@ def test_duplicate_of_an_incident_logged_offline(live_server, desk):
     by_desc = {i["description"]: i for i in server_incidents(desk.client)}
     assert by_desc["копия"]["status"] == "duplicate"
     assert by_desc["копия"]["duplicate_of"] == by_desc["оригинал"]["id"]
+
+
+def test_an_edit_of_an_older_version_than_cached_goes_to_the_operator(live_server, tmp_path, desk):
+    """The card showed version 1 while the cache already had 2: no automatic merge over unseen values."""
+    other = Desk(live_server, tmp_path, name="other")
+    _, v = desk.outbox.create(incident())
+    desk.sync.drain()
+    inc_id = desk.store.resolve(v["id"])
+    newer = other.client.request("PATCH", f"/api/v1/incidents/{inc_id}", json={"priority": "low"},
+                                 headers={"If-Match": '"1"'})
+    desk.store.remember([newer])  # as the event stream would
+    desk.outbox.patch(inc_id, {"priority": "critical"}, version=1)
+    report = desk.sync.drain()
+    assert report.conflicts == 1
+    assert desk.client.request("GET", f"/api/v1/incidents/{inc_id}")["priority"] == "low"
+    other.store.close()

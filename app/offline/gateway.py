@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -352,23 +353,25 @@ class OfflineIncidentGateway(IncidentGateway):
               on_error: Callback = None) -> None:
         if isinstance(changes, IncidentPatch):
             changes = changes.model_dump(mode="json", exclude_unset=True)
-        self._save(translate("OfflineGateway", "Saving the incident"), self.outbox.patch, incident_id, changes,
-                   on_done=on_done, on_error=on_error)
+        self._save(translate("OfflineGateway", "Saving the incident"), partial(self.outbox.patch, version=version),
+                   incident_id, changes, on_done=on_done, on_error=on_error)
 
     def change_status(self, incident_id: int, version: int | None, status: str, note: str | None = None,
                       on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Changing the status"), self.outbox.change_status, incident_id,
-                   status, note or None, on_done=on_done, on_error=on_error)
+        self._save(translate("OfflineGateway", "Changing the status"),
+                   partial(self.outbox.change_status, version=version), incident_id, status, note or None,
+                   on_done=on_done, on_error=on_error)
 
     def assign(self, incident_id: int, version: int | None, assignee: str | None, note: str | None = None,
                on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Assigning the incident"), self.outbox.assign, incident_id,
-                   assignee, note or None, on_done=on_done, on_error=on_error)
+        self._save(translate("OfflineGateway", "Assigning the incident"), partial(self.outbox.assign, version=version),
+                   incident_id, assignee, note or None, on_done=on_done, on_error=on_error)
 
     def mark_duplicate(self, incident_id: int, version: int | None, duplicate_of: int, note: str | None = None,
                        on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Marking as duplicate"), self.outbox.mark_duplicate, incident_id,
-                   duplicate_of, note or None, on_done=on_done, on_error=on_error)
+        self._save(translate("OfflineGateway", "Marking as duplicate"),
+                   partial(self.outbox.mark_duplicate, version=version), incident_id, duplicate_of, note or None,
+                   on_done=on_done, on_error=on_error)
 
     def add_comment(self, incident_id: int, text: str, on_done: Callback = None, on_error: Callback = None) -> None:
         def result(op: Op, inc: IncidentOut) -> CommentOut:

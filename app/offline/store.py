@@ -54,6 +54,7 @@ meta = Table("meta", metadata, Column("key", String(32), primary_key=True), Colu
 
 OPEN_STATES = ("pending", "inflight", "failed", "conflict")  # still wanted: shown, and block later ops
 EDIT_KINDS = ("patch", "status", "assign", "duplicate")
+UNKNOWN_BASE = "__unknown__"  # in Op.base: the values the operator saw are not known
 
 
 @dataclass
@@ -296,7 +297,7 @@ class OfflineStore:
 
     # ------------------------------------------------------------ outbox
     def record(self, kind: str, incident_id: int | None, payload: dict, *, user: str = "",
-               op_id: str) -> tuple[Op, dict]:
+               op_id: str, seen_version: int | None = None) -> tuple[Op, dict]:
         """Commit one operation and the incident view it produces, in one transaction.
 
         The operator waits on this one: plain SQL on the store's own writer connection.
@@ -327,6 +328,10 @@ class OfflineStore:
                 base_version = server["version"] if server else 1
                 probe = Op(0, op_id, kind, incident_id, payload, base_version, {}, "pending")
                 base = {f: view.get(f) for f in probe.changes()}
+                if server and seen_version is not None and seen_version != base_version:
+                    # The operator edited another version than the one cached: its values are not
+                    # known here, so a 412 must go to the operator (no automatic merge).
+                    base_version, base = seen_version, {UNKNOWN_BASE: True}
             op = Op(0, op_id, kind, incident_id, payload, base_version, base, "pending", created_at=now, user=user)
             cur.execute("INSERT INTO ops (op_id, kind, incident_id, payload, base_version, base_json, state, "
                         "attempts, created_at, updated_at, user) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",

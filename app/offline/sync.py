@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from app.offline.store import EDIT_KINDS, OfflineStore, Op, Outcome
+from app.offline.store import EDIT_KINDS, UNKNOWN_BASE, OfflineStore, Op, Outcome
 from backend_client.client import ApiClient
 from backend_client.errors import ApiError, AuthExpired, ConnectionLost
 
@@ -297,7 +297,7 @@ class SyncEngine:
         if all(_eq(current.get(f), v) for f, v in mine.items()):
             chain.expected, chain.ours = current["version"], {current["version"]}
             return [Outcome(op, "done", incident=current)]
-        if all(_eq(current.get(f), op.base.get(f)) for f in mine):
+        if UNKNOWN_BASE not in op.base and all(_eq(current.get(f), op.base.get(f)) for f in mine):
             # Only fields we do not touch changed meanwhile: apply ours on the new version.
             try:
                 incident = self._edit_request(op, inc, current["version"])
