@@ -18,6 +18,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -56,6 +57,7 @@ class Database:
 
     def drop(self) -> None:
         self.engine.dispose()
+        shutil.rmtree(self.tmp, ignore_errors=True)  # a 7 M-reading SQLite file is ~1 GB
         if self.kind == "postgresql":
             import psycopg
 

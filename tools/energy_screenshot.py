@@ -9,6 +9,7 @@ port; the real EnergyPanel talks to it like the desk does.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -83,6 +84,8 @@ def main() -> int:
         ctx.tasks.shutdown(wait=True)
     finally:
         server.stop()
+        backend.app.state.engine.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
