@@ -328,3 +328,25 @@ def test_an_edit_of_an_older_version_than_cached_goes_to_the_operator(live_serve
     assert report.conflicts == 1
     assert desk.client.request("GET", f"/api/v1/incidents/{inc_id}")["priority"] == "low"
     other.store.close()
+
+
+def test_one_drain_per_store_across_processes(live_server, desk):
+    """While another process drains this store, a second drain sends nothing (no double comments)."""
+    import subprocess
+    import sys
+    import time
+
+    desk.outbox.create(incident())
+    lock = desk.store.path.with_name(desk.store.path.name + ".sync-lock")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys, time; fh = open(sys.argv[1], 'a+'); fcntl.flock(fh, fcntl.LOCK_EX); "
+        "print('held', flush=True); time.sleep(30)"), str(lock)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"held"
+        report = desk.sync.drain()
+        assert report.sent == 0 and report.remaining == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    assert desk.sync.drain().sent == 1

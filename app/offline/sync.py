@@ -13,9 +13,11 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from app.offline.store import EDIT_KINDS, UNKNOWN_BASE, OfflineStore, Op, Outcome
 from backend_client.client import ApiClient
@@ -25,8 +27,24 @@ log = logging.getLogger(__name__)
 BASE = "/api/v1/incidents"
 
 
-class SyncStopped(Exception):
-    """The pass ended early: the server went away or the session expired."""
+@contextmanager
+def _exclusive(path: Path) -> Iterator[bool]:
+    """An advisory lock on a file: True if this process holds it (always True where flock is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: one desk per user session anyway
+        yield True
+        return
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -80,7 +98,17 @@ class SyncEngine:
 
     # ------------------------------------------------------------ the pass
     def drain(self) -> SyncReport:
-        """Send everything sendable; returns when done, offline, or stopped."""
+        """Send everything sendable; returns when done, offline, or stopped.
+
+        One drain per store at a time, across processes too (a second copy of the app on the
+        same workstation and user waits its turn instead of sending the same comments again).
+        """
+        with _exclusive(self.store.path.with_name(self.store.path.name + ".sync-lock")) as mine:
+            if not mine:
+                return SyncReport(remaining=self.store.waiting())
+            return self._drain()
+
+    def _drain(self) -> SyncReport:
         t0 = time.monotonic()
         report = SyncReport()
         self._lost.clear()
