@@ -350,3 +350,18 @@ def test_one_drain_per_store_across_processes(live_server, desk):
         holder.wait()
     time.sleep(0.1)
     assert desk.sync.drain().sent == 1
+
+
+def test_same_client_uuid_after_a_refusal_and_on_a_double_click(live_server, desk):
+    body = incident(assignee="no_such_service", client_uuid=str(uuid.uuid4()))
+    op, v = desk.outbox.create(body)
+    again, v2 = desk.outbox.create(body)  # a double click: the same operation, not a second one
+    assert again.seq == op.seq and v2["id"] == v["id"] and desk.store.waiting() == 1
+    report = desk.sync.drain()
+    assert report.failed == 1 and "no_such_service" in report.problems[0]
+    desk.store.discard(op.seq)
+    fixed, _ = desk.outbox.create({**body, "assignee": None})  # corrected, same client UUID
+    assert fixed.seq != op.seq
+    assert desk.sync.drain().sent == 1
+    [inc] = server_incidents(desk.client)
+    assert inc["client_uuid"] == body["client_uuid"] and inc["assignee"] is None

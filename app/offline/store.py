@@ -305,6 +305,19 @@ class OfflineStore:
         now = time.time()
         with self._writer() as cur:
             if kind == "create":
+                earlier = cur.execute("SELECT seq, state, incident_id FROM ops WHERE op_id = ?", (op_id,)).fetchone()
+                if earlier is not None and earlier[1] == "discarded":
+                    # The same client UUID again after a refusal: the new attempt is a new operation.
+                    cur.execute("UPDATE ops SET op_id = op_id || ':discarded:' || seq WHERE seq = ?", (earlier[0],))
+                elif earlier is not None:  # saved already (a double click): the same operation
+                    inc = self._resolve_raw(cur, earlier[2])
+                    row = cur.execute("SELECT view_json FROM incidents WHERE id = ?", (inc,)).fetchone()
+                    found = cur.execute(f"SELECT {', '.join(self._OP_COLS)} FROM ops WHERE seq = ?",
+                                        (earlier[0],)).fetchone()
+                    from types import SimpleNamespace
+
+                    op = Op.from_row(SimpleNamespace(**dict(zip(self._OP_COLS, found))))
+                    return op, json.loads(row[0]) if row else dict(payload["view"], id=inc)
                 n = int(cur.execute("SELECT value FROM meta WHERE key = 'next_local'").fetchone()[0])
                 cur.execute("UPDATE meta SET value = ? WHERE key = 'next_local'", (str(n + 1),))
                 incident_id = -n
