@@ -33,6 +33,19 @@ def create_user(session: Session, *, username: str, role: str, password: str, fu
     return user
 
 
+def system_user(session: Session, username: str, full_name: str) -> User:
+    """An account that machines act under (rules, gateways); inactive, so it can never log in."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        import secrets
+
+        user = User(username=username, full_name=full_name, role="dispatcher",
+                    password_hash=hash_password(secrets.token_urlsafe(32)), active=False)
+        session.add(user)
+        session.flush()
+    return user
+
+
 def set_password(session: Session, user: User, password: str) -> None:
     if len(password) < 8:
         raise Unprocessable("The password must be at least 8 characters long")

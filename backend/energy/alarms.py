@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit.service import record
+from backend.auth.service import system_user
 from backend.db import utcnow
 from backend.energy.models import Alarm
 from backend.errors import BadRequest, Conflict, NotFound
@@ -30,14 +30,7 @@ TITLES = {"over_baseline": "Consumption above the expected band",
           "water_leak": "Continuous water flow (possible leak)",
           "silent_meter": "Meter has stopped reporting"}
 
-
-@dataclass(frozen=True)
-class _RulesEngine:
-    """Who the incident history names when the rules, not a person, open an incident."""
-
-    id: int | None = None
-    username: str = "energy-rules"
-    role: str = "admin"
+RULES_USER = "energy-rules"  # the account incidents opened by alarm rules are logged under
 
 
 def to_out(alarm: Alarm, device: Device | None = None, site: Site | None = None) -> AlarmOut:
@@ -142,7 +135,7 @@ def open_incident(session: Session, alarm: Alarm) -> int | None:
         category="utilities" if device.resource in ("heat", "water") else "other",
         priority="critical", lat=site.lat if site else 51.66, lon=site.lon if site else 35.65,
         address=site.address if site else "", description=text[:4000], source="sensor_alarm")
-    incident, _ = create_incident(session, user=_RulesEngine(), data=data)
+    incident, _ = create_incident(session, user=system_user(session, RULES_USER, "Energy alarm rules"), data=data)
     alarm.incident_id = incident.id
     session.flush()
     publish(session, "alarm.updated", _out(session, alarm))

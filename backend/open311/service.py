@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hmac
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.auth.models import User
-from backend.auth.security import hash_password
+from backend.auth.service import system_user
 from backend.incidents import service as incidents
 from backend.incidents.models import Incident
 from backend_client.schemas.incidents import CATEGORY_NAMES, OPEN_STATUSES, IncidentCreate, incident_number
@@ -37,17 +35,6 @@ def check_api_key(configured: list[str], given: str | None) -> None:
         raise Open311Error(403, "api_key is not valid")
 
 
-def system_user(session: Session) -> User:
-    """The account citizen requests are logged under; it can never log in (inactive)."""
-    user = session.scalar(select(User).where(User.username == SYSTEM_USER))
-    if user is None:
-        user = User(username=SYSTEM_USER, full_name="Open311 gateway", role="dispatcher",
-                    password_hash=hash_password(secrets.token_urlsafe(32)), active=False)
-        session.add(user)
-        session.flush()
-    return user
-
-
 def services() -> list[dict]:
     return [{"service_code": code, "service_name": name, "description": name, "metadata": False,
              "type": "realtime", "keywords": code.replace("_", ","), "group": "city"}
@@ -65,7 +52,7 @@ def submit(session: Session, *, service_code: str, lat: float | None, lon: float
         raise Open311Error(400, "lat must be within -90..90 and long within -180..180")
     if not description.strip():
         raise Open311Error(400, "description is required")
-    user = system_user(session)
+    user = system_user(session, SYSTEM_USER, "Open311 gateway")
     data = IncidentCreate(category=service_code, priority="medium", lat=lat, lon=lon, address=address[:300],
                           description=description.strip()[:4000], source="citizen")
     incident, _ = incidents.create_incident(session, user=user, data=data)
