@@ -57,7 +57,7 @@ def test_a_desk_started_while_the_server_is_away_fills_its_queue_when_it_returns
     assert panel.model.rowCount() == 0
     again = LiveServer(live_server.backend, port=live_server.port).start()
     try:
-        qtbot.waitUntil(lambda: panel.model.incident_by_id(inc.id) is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: panel.model.incident_by_id(inc.id) is not None, timeout=45_000)
         panel.shutdown()  # keeps the operator's column layout
         assert ctx.settings.extra[HEADER_KEY]
     finally:

@@ -126,7 +126,8 @@ class IncidentQueuePanel(QWidget):
     def _connection_changed(self, state: str, _detail: str) -> None:
         # A desk started while the server was away loads the queue when it comes back;
         # later drops resume the event stream from its last id, so nothing is missed.
-        if state == "connected" and not self._loaded_once and not self._loading:
+        # (An offline gateway may have answered the first load from an empty cache.)
+        if state == "connected" and not self._loading and (not self._loaded_once or self.model.rowCount() == 0):
             self.gateway.refresh()
 
     def _apply_snapshot(self, snap) -> None:
