@@ -94,6 +94,10 @@ class CriticalAlert(QFrame):
                 from PySide6.QtMultimedia import QSoundEffect
 
                 self._effect = QSoundEffect(self)
+                # No usable audio output (decoding fails asynchronously): the system bell instead.
+                self._effect.statusChanged.connect(
+                    lambda: self._effect is not None and self._effect.status() == QSoundEffect.Status.Error
+                    and QApplication.beep())
                 self._effect.setSource(QUrl.fromLocalFile(str(SOUND)))
                 self._effect.setVolume(0.9)
             if self._effect is not None and self._effect.status() != self._effect.Status.Error:
