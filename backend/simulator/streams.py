@@ -252,11 +252,10 @@ class _RtspFeed(threading.Thread):
         self.stopping = threading.Event()
 
     def _file_packets(self):
+        with av.open(str(self.loop_file), format="h264") as c:  # read once: the loop needs no disk
+            packets = [(bytes(p), p.is_keyframe) for p in c.demux(video=0) if p.size]
         while not self.stopping.is_set():
-            with av.open(str(self.loop_file), format="h264") as c:
-                for p in c.demux(video=0):
-                    if p.size:
-                        yield bytes(p), p.is_keyframe
+            yield from packets
 
     def run(self) -> None:
         period = 1.0 / self.fps
@@ -473,6 +472,14 @@ class StreamSimulator:
         for f in self._feeds:
             f.join(3)
         self._feeds.clear()
+
+
+def streams_service(app) -> StreamSimulator | None:
+    """For backend.app SERVICES: the demo cameras' streams, in demo mode only (SC_DEMO_STREAMS=0 turns them off)."""
+    if not app.state.settings.demo or os.environ.get("SC_DEMO_STREAMS", "1") == "0":
+        return None
+    return StreamSimulator(rtsp_port=int(os.environ.get("SC_DEMO_RTSP_PORT", "8554")),
+                           http_port=int(os.environ.get("SC_DEMO_HTTP_PORT", "8090")))
 
 
 def seed_demo_cameras(session, simulator: StreamSimulator | None = None, *, user=None) -> int:

@@ -132,3 +132,25 @@ def test_layouts_own_and_shared(api):
     assert disp.get("/api/v1/cameras/layouts").json()[0]["tiles"] == [None]
     assert admin.delete(f"/api/v1/cameras/layouts/{mine['id']}").status_code == 204  # admin may tidy up
     assert disp.delete(f"/api/v1/cameras/layouts/{mine['id']}").status_code == 404
+
+
+def test_seed_demo_cameras_is_idempotent(backend):
+    from sqlalchemy import func, select
+
+    from backend.cameras.models import Camera
+    from backend.simulator.streams import DEMO_CAMERAS, StreamSimulator, seed_demo_cameras
+
+    sim = StreamSimulator(rtsp_port=18554, http_port=18090)
+    with backend.sessionmaker() as s:
+        assert seed_demo_cameras(s, sim) == len(DEMO_CAMERAS)
+        s.commit()
+        assert seed_demo_cameras(s, sim) == 0
+        s.commit()
+        assert s.scalar(select(func.count(Camera.id))) == len(DEMO_CAMERAS)
+        areas = set(s.scalars(select(Camera.area)))
+        stops = list(s.scalars(select(Camera).where(Camera.area == "Умные остановки")))
+        crossings = list(s.scalars(select(Camera).where(Camera.area == "Перекрёстки")))
+    assert {"Площади", "Перекрёстки", "Умные остановки", "Набережная"} == areas
+    assert len(stops) == 8 and len(crossings) == 4
+    assert all(c.main_url.startswith("http://127.0.0.1:18090/") for c in stops)
+    assert all(c.sub_url.startswith("rtsp://127.0.0.1:18554/") and c.recording for c in crossings)
