@@ -1,6 +1,6 @@
 """Translations: build .qm files, refresh .ts sources, and load them at start-up.
 
-    python -m app.i18n update   # add new source strings to resources/translations/<area>_ru.ts
+    python -m app.i18n update [AREA ...]  # add new strings to resources/translations/<area>_ru.ts
     python -m app.i18n build    # compile every .ts to .qm (make does this on install)
     python -m app.i18n check    # list visible strings that lack a Russian translation
 """
@@ -38,8 +38,15 @@ def areas() -> dict[str, list[Path]]:
     return result
 
 
-def update() -> None:
-    for area, files in areas().items():
+def update(only: list[str] | None = None) -> None:
+    """Refresh the .ts sources of the named areas (all when none are named)."""
+    known = areas()
+    unknown = set(only or ()) - set(known)
+    if unknown:
+        raise SystemExit(f"unknown translation areas: {', '.join(sorted(unknown))}; known: {', '.join(known)}")
+    for area, files in known.items():
+        if only and area not in only:
+            continue
         for lang in LANGUAGES:
             ts = TRANSLATIONS / f"{area}_{lang}.ts"
             subprocess.run([_tool("pyside6-lupdate"), *map(str, files), "-ts", str(ts),
@@ -111,7 +118,7 @@ def install(app: QCoreApplication, setting: str = "system") -> str:
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "build"
     if cmd == "update":
-        update()
+        update(sys.argv[2:])
     elif cmd == "build":
         build()
     elif cmd == "check":

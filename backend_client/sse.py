@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -36,13 +37,19 @@ class EventStream:
         self._response: requests.Response | None = None
 
     def stop(self) -> None:
+        """End the stream now, even while a read is blocked waiting for the next event."""
         self._stopped = True
         r = self._response
-        if r is not None:
-            try:
-                r.close()
-            except Exception:  # closing a half-dead socket may raise anything
-                pass
+        if r is None:
+            return
+        # close() does not wake a recv() blocked in another thread; shutdown() does.
+        sock = getattr(getattr(getattr(getattr(r.raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+        try:
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+            r.close()
+        except Exception:  # closing a half-dead socket may raise anything
+            pass
 
     def __iter__(self) -> Iterator[Event]:
         backoff = 0.5

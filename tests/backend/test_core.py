@@ -168,3 +168,26 @@ def test_other_instances_events_wake_streams_through_listen_notify(pg_url, tmp_p
     finally:
         listener.stop()
         other.app.state.engine.dispose()
+
+
+def test_event_stream_stops_at_once_while_waiting(live_server):
+    """stop() from another thread ends a read that is blocked waiting for the next event."""
+    from backend_client.client import ApiClient
+    from backend_client.sse import EventStream
+
+    client = ApiClient(live_server.url)
+    client.login("dispatcher", TEST_PASSWORD)
+    states = []
+    stream = EventStream(client, on_state=lambda s, d: states.append(s))
+    t = threading.Thread(target=lambda: list(stream), daemon=True)
+    t.start()
+    deadline = time.monotonic() + 10
+    while "connected" not in states and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "connected" in states
+    time.sleep(0.3)  # now blocked in a read; the server's next heartbeat is 15 s away
+    started = time.monotonic()
+    stream.stop()
+    t.join(10)
+    assert not t.is_alive()
+    assert time.monotonic() - started < 5, "stop() must not wait for the next heartbeat (15 s)"
