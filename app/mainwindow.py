@@ -72,6 +72,23 @@ class MainWindow(QMainWindow):
             if hook:
                 hook(self)
 
+    def _arrange_default(self) -> None:
+        """The first-start layout: map | queue | card on top; energy | video wall (| archive) below."""
+        d = self.docks
+        h, v = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        if "energy" in d and "video_wall" in d:
+            self.splitDockWidget(d["energy"], d["video_wall"], h)
+            self.resizeDocks([d["energy"], d["video_wall"]], [800, 800], h)
+            if "archive" in d:
+                self.tabifyDockWidget(d["video_wall"], d["archive"])
+                d["video_wall"].raise_()
+        if "energy" in d:
+            self.resizeDocks([d["energy"]], [330], v)
+        if "map" in d:
+            self.resizeDocks([d["map"]], [420], h)
+        if "incident_card" in d:
+            self.resizeDocks([d["incident_card"]], [460], h)
+
     def _build_menus(self) -> None:
         a = self.actions
         file_menu = self.menuBar().addMenu(self.tr("&File"))

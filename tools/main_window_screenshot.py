@@ -33,24 +33,6 @@ def _wait(qapp, condition, timeout: float) -> bool:
     return False
 
 
-def _arrange(window) -> None:
-    """A 1920-wide control-room arrangement: map | queue | card on top; energy | video wall below."""
-    from PySide6.QtCore import Qt
-
-    d = window.docks
-    h, v = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-    if "energy" in d and "video_wall" in d:
-        window.splitDockWidget(d["energy"], d["video_wall"], h)
-        window.resizeDocks([d["energy"], d["video_wall"]], [1000, 920], h)
-    bottom = [d[n] for n in ("energy",) if n in d]
-    if bottom:
-        window.resizeDocks(bottom, [300], v)
-    if "map" in d:
-        window.resizeDocks([d["map"]], [400], h)
-    if "incident_card" in d:
-        window.resizeDocks([d["incident_card"]], [500], h)
-
-
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots" / "main_window.png"
     tmp = Path(tempfile.mkdtemp(prefix="sc-main-shot-"))
@@ -93,7 +75,7 @@ def main() -> int:
         window = MainWindow(ctx)
         window.resize(1920, 1080)
         window.show()
-        _arrange(window)
+        window._arrange_default()  # re-apply the default sizes at this window size
         ctx.events.start()
         queue = window.panels["incidents"]
         _wait(qapp, lambda: queue.model.rowCount() >= 250 and ctx.events.state == "connected", 60)
@@ -111,7 +93,7 @@ def main() -> int:
             _wait(qapp, lambda: card.details is not None and card.incident and card.incident.id == crit.id, 15)
         _wait(qapp, lambda: False, 12)  # let the map, charts and video tiles draw
         window.resize(1920, 1080)
-        _arrange(window)
+        window._arrange_default()  # re-apply the default sizes at this window size
         _wait(qapp, lambda: False, 1)
         if os.environ.get("SC_SHOT_DEBUG"):
             for name, w in [("central", window.centralWidget()), *window.docks.items()]:
