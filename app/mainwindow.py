@@ -85,9 +85,9 @@ class MainWindow(QMainWindow):
         if "energy" in d:
             self.resizeDocks([d["energy"]], [330], v)
         if "map" in d:
-            self.resizeDocks([d["map"]], [420], h)
+            self.resizeDocks([d["map"]], [380], h)
         if "incident_card" in d:
-            self.resizeDocks([d["incident_card"]], [460], h)
+            self.resizeDocks([d["incident_card"]], [500], h)
 
     def _build_menus(self) -> None:
         a = self.actions
