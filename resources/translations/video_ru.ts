@@ -42,7 +42,7 @@
 <context>
     <name>SaveLayoutDialog</name>
     <message>
-        <location filename="../../widgets/video/panel.py" line="+30"/>
+        <location filename="../../widgets/video/panel.py" line="+31"/>
         <source>Save wall layout</source>
         <translation>Сохранить раскладку стены</translation>
     </message>
@@ -60,7 +60,7 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../widgets/video/tile.py" line="+89"/>
+        <location filename="../../widgets/video/tile.py" line="+132"/>
         <source>Drop a camera here</source>
         <translation>Перетащите сюда камеру</translation>
     </message>
@@ -149,7 +149,7 @@
 <context>
     <name>VideoWallPanel</name>
     <message>
-        <location filename="../../widgets/video/panel.py" line="+38"/>
+        <location filename="../../widgets/video/panel.py" line="+40"/>
         <source>Snapshot saved: {0}</source>
         <translation>Снимок сохранён: {0}</translation>
     </message>
@@ -159,7 +159,7 @@
         <translation>Не удалось сохранить снимок: {0}</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Wall layout</source>
         <translation>Раскладка стены</translation>
     </message>
@@ -195,12 +195,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+212"/>
+        <location line="+216"/>
         <source>Snapshot</source>
         <translation>Снимок</translation>
     </message>
     <message>
-        <location line="-211"/>
+        <location line="-215"/>
         <source>Save the selected tile&apos;s picture to a file</source>
         <translation>Сохранить кадр выбранной ячейки в файл</translation>
     </message>
@@ -226,17 +226,22 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+70"/>
+        <location line="+74"/>
         <source>All areas</source>
         <translation>Все районы</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-44"/>
         <source>The wall is in its own window. Close that window to bring it back.</source>
         <translation>Стена открыта в отдельном окне. Закройте его, чтобы вернуть стену сюда.</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+30"/>
+        <source>the server cannot be reached; the wall keeps showing the cameras it has</source>
+        <translation>сервер недоступен; стена продолжает показывать известные ей камеры</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Cameras could not be loaded: {0}</source>
         <translation>Не удалось загрузить камеры: {0}</translation>
     </message>
@@ -294,7 +299,7 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location line="-285"/>
+        <location line="-292"/>
         <source>Video wall</source>
         <translation>Видеостена</translation>
     </message>

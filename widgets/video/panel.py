@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from backend_client.cameras import CamerasApi
+from backend_client.errors import ApiError, ConnectionLost
 from backend_client.schemas.cameras import GRID_KINDS
 from widgets.video.cameras import CameraFilter, CameraListModel, CameraProber
 from widgets.video.wall import VideoWall
@@ -59,7 +60,9 @@ class VideoWallPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("videoWallPanel")
         self.ctx = ctx
-        self.api = CamerasApi(ctx.api) if ctx is not None and getattr(ctx, "api", None) is not None else None
+        # ctx.services["cameras"] may hold a stand-in (an offline cache, a test double) with CamerasApi's methods.
+        services = getattr(ctx, "services", None) or {}
+        self.api = services.get("cameras") or (CamerasApi(ctx.api) if getattr(ctx, "api", None) is not None else None)
         self.layouts: list = []
         self.wall = VideoWall()
         self.model = CameraListModel(self)
@@ -186,11 +189,10 @@ class VideoWallPanel(QWidget):
         self.ctx.tasks.run(self.api.layouts, on_done=self.set_layouts, on_error=self._load_failed, what="layouts")
 
     def _load_failed(self, exc: BaseException) -> None:
-        try:
-            from app.errors import describe
-            text = describe(exc)
-        except ImportError:  # pragma: no cover
-            text = str(exc)
+        if isinstance(exc, ConnectionLost):
+            text = self.tr("the server cannot be reached; the wall keeps showing the cameras it has")
+        else:
+            text = exc.message if isinstance(exc, ApiError) else str(exc)
         self.list_message.setText(self.tr("Cameras could not be loaded: {0}").format(text))
         self.list_message.show()
 
