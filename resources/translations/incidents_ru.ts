@@ -95,6 +95,14 @@
       <translation>Отметить дубликатом</translation>
     </message>
     <message>
+      <source>Cameras near this place at that time…</source>
+      <translation>Камеры рядом с местом в это время…</translation>
+    </message>
+    <message>
+      <source>Opens the video archive of the recording cameras within 400 m, at the time the incident was registered</source>
+      <translation>Открывает видеоархив записывающих камер в радиусе 400 м на момент регистрации происшествия</translation>
+    </message>
+    <message>
       <source>Comment for the shift and the services… (Ctrl+Enter sends)</source>
       <translation>Комментарий для смены и служб… (Ctrl+Enter — отправить)</translation>
     </message>
@@ -153,6 +161,10 @@
     <message>
       <source>{0} left</source>
       <translation>Осталось {0}</translation>
+    </message>
+    <message>
+      <source>No recording camera within 400 m of {0}</source>
+      <translation>Рядом с {0} (в радиусе 400 м) нет записывающих камер</translation>
     </message>
     <message>
       <source>— not assigned —</source>

@@ -128,3 +128,31 @@ def test_priority_edit_uses_if_match_and_a_stale_card_shows_the_conflict(live_se
     qtbot.waitUntil(lambda: card.error.isVisible(), timeout=10_000)
     assert "changed by someone else" in card.error.text()    # the server's 412, in the card
     assert other.get(inc.id).priority == "high"               # nothing overwritten unseen
+
+
+def test_cameras_near_the_incident_open_the_archive_at_its_time(live_server, make_ctx, qtbot):
+    """Supervisors get "cameras near this place at that time"; it asks the archive for the
+    recording cameras within 400 m at the incident's registration time. Dispatchers don't."""
+    from backend_client.cameras import CamerasApi
+    from backend_client.client import ApiClient
+    from tests.conftest import TEST_PASSWORD
+
+    admin = ApiClient(live_server.url)
+    admin.login("admin", TEST_PASSWORD)
+    cams = CamerasApi(admin)
+    near = cams.create(name="Площадь", lat=51.6601, lon=35.6521, main_url="rtsp://127.0.0.1:1/a", recording=True)
+    cams.create(name="Далеко", lat=51.6700, lon=35.6700, main_url="rtsp://127.0.0.1:1/b", recording=True)
+    inc = make_incident(other_client(live_server), lat=51.6603, lon=35.6523)
+
+    dispatcher_card = _card(make_ctx(live_server, "dispatcher"), qtbot)
+    assert dispatcher_card.cameras_button.isHidden()
+
+    ctx = make_ctx(live_server, "supervisor")
+    card = _card(ctx, qtbot)
+    _show(ctx, card, qtbot, inc.id)
+    assert not card.cameras_button.isHidden()
+    asked = []
+    ctx.bus.archive_requested.connect(lambda cid, at: asked.append((cid, at)))
+    card.cameras_button.click()
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    assert asked == [(near.id, card.incident.created_at.isoformat())]

@@ -154,6 +154,15 @@ class IncidentCardPanel(QWidget):
         dup_row.addWidget(self.duplicate_button)
         outer.addLayout(dup_row)
 
+        # The archive is the supervisors' (the server refuses others); the client only hides it.
+        self.cameras_button = QPushButton(self.tr("Cameras near this place at that time…"))
+        self.cameras_button.setObjectName("camerasNear")
+        self.cameras_button.setToolTip(self.tr("Opens the video archive of the recording cameras within 400 m, "
+                                               "at the time the incident was registered"))
+        self.cameras_button.clicked.connect(self.open_nearby_cameras)
+        self.cameras_button.setVisible(self.ctx.has_role("supervisor"))
+        outer.addWidget(self.cameras_button, 0, Qt.AlignmentFlag.AlignLeft)
+
         self.error = QLabel()
         self.error.setObjectName("cardError")
         self.error.setProperty("role", "error")
@@ -369,6 +378,22 @@ class IncidentCardPanel(QWidget):
         else:
             self.sla_label.setText(self.tr("{0} left").format(labels.duration(left)))
             self.sla_label.setStyleSheet("")
+
+    def open_nearby_cameras(self) -> None:
+        incident = self.incident
+        if incident is None:
+            return
+        from backend_client.cameras import CamerasApi
+
+        self.ctx.tasks.run(CamerasApi(self.ctx.api).list, what="cameras near an incident",
+                           on_done=lambda cameras: self._open_near(incident, cameras))
+
+    def _open_near(self, incident: IncidentOut, cameras) -> None:
+        from widgets.archive.nearby import open_near
+
+        if not open_near(self.ctx.bus, cameras, incident.lat, incident.lon, incident.created_at):
+            self.ctx.bus.status_message.emit(
+                self.tr("No recording camera within 400 m of {0}").format(incident.number))
 
     def legal_transitions(self) -> list[str]:
         """Statuses the server will accept from here for this user (from the shared lifecycle table)."""
