@@ -541,7 +541,10 @@ class OfflineIncidentGateway(IncidentGateway):
 
 
 def install(ctx: AppContext, *, online: bool = True) -> OfflineIncidentGateway:
-    """Make the offline gateway the context's incident gateway (build_context calls this)."""
+    """Make the offline gateway the context's incident gateway (build_context calls this); once per context."""
+    existing = ctx.services.get("offline")
+    if isinstance(existing, OfflineIncidentGateway):
+        return existing  # a second one on the same store would race the first
     gw = OfflineIncidentGateway(ctx, online=online)
     ctx.services["incidents"] = gw
     ctx.services["offline"] = gw

@@ -12,9 +12,16 @@ import pytest
 
 from app.offline import gateway as offline_gateway
 from backend_client.schemas.incidents import IncidentCreate
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port
 from tests.gui.incident_helpers import add_services, make_incident, other_client
 from widgets.incidents.model import ID_ROLE
+
+
+def _state(gw) -> str:
+    """What the gateway is doing, for a failure message."""
+    return (f"online={gw.online} waiting={gw.waiting} problems={len(gw.problems)} "
+            f"ops={[(o.kind, o.state, o.attempts, o.error) for o in gw.store.ops()]} "
+            f"errors={[m for _, _, m in gw.ctx.errors.recent][-5:]}")
 
 
 def _ids(panel) -> list[int]:
@@ -108,7 +115,10 @@ def test_backend_dies_operator_keeps_working_server_gets_exactly_their_incidents
 
     server = LiveServer(live_server.backend, live_server.port).start()
     try:
-        qtbot.waitUntil(lambda: gw.online and gw.waiting == 0, timeout=20_000)
+        try:
+            qtbot.waitUntil(lambda: gw.online and gw.waiting == 0, timeout=20_000)
+        except Exception:
+            raise AssertionError(_state(gw)) from None
         qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5_000)
         items = other.list().items
         assert sorted(i.description for i in items) == sorted(
@@ -142,21 +152,27 @@ def test_conflict_dialog_both_versions_operator_chooses(live_server, offline_win
     ctx, gw, window = offline_window()
     panel = window.panels["incidents"]
     qtbot.waitUntil(lambda: _ids(panel) == [inc.id], timeout=10_000)
-    live_server.stop()
+    # This workstation's link goes down (the server stays up for the colleague).
+    real_url = ctx.api.base_url
+    ctx.api.base_url = f"http://127.0.0.1:{free_port()}"
     gw.patch(inc.id, inc.version, {"priority": "critical", "description": "Засор ливнёвки, вода на дороге"})
-    qtbot.waitUntil(lambda: gw.waiting == 1, timeout=5_000)
-    server = LiveServer(live_server.backend, live_server.port).start()
-    try:
-        # The colleague changes the same fields meanwhile.
-        from backend_client.schemas.incidents import IncidentPatch
+    qtbot.waitUntil(lambda: gw.waiting == 1 and not gw.online, timeout=15_000)
+    # The colleague changes the same fields meanwhile.
+    from backend_client.schemas.incidents import IncidentPatch
 
-        other.patch(inc.id, inc.version, IncidentPatch(priority="low", description="Ливнёвку прочистили"))
+    other.patch(inc.id, inc.version, IncidentPatch(priority="low", description="Ливнёвку прочистили"))
+    ctx.api.base_url = real_url  # the link is back
+    try:
         qtbot.waitUntil(lambda: "dialog" in chosen, timeout=20_000)
-        qtbot.waitUntil(lambda: gw.waiting == 0, timeout=10_000)
-        final = other.get(inc.id)
-        assert (final.priority, final.description) == ("critical", "Ливнёвку прочистили")
-    finally:
-        server.stop()
+    except Exception:
+        raise AssertionError(f"no conflict dialog: online={gw.online}, ops="
+                             f"{[(o.kind, o.state, o.error) for o in gw.store.ops()]}") from None
+    qtbot.waitUntil(lambda: gw.waiting == 0, timeout=10_000)
+    final = other.get(inc.id)
+    assert (final.priority, final.description) == ("critical", "Ливнёвку прочистили")
+    # Closing a live event stream waits for the server's next ping (backend_client.sse); stopping
+    # the server first ends it at once.
+    live_server.stop()
 
 
 def test_offline_login_on_a_workstation_used_before(live_server, qtbot, desk_settings):
@@ -210,8 +226,12 @@ def test_refused_offline_change_is_kept_and_fixed_by_the_operator(live_server, o
     gw.operation_failed.connect(lambda what, msg: failures.append(msg))
     server = LiveServer(live_server.backend, live_server.port).start()
     try:
-        qtbot.waitUntil(lambda: len(gw.problems) == 1, timeout=20_000)
-        assert failures and "category" in failures[0]          # the operator is told why
+        try:
+            qtbot.waitUntil(lambda: len(gw.problems) == 1, timeout=20_000)
+        except Exception:
+            raise AssertionError(_state(gw)) from None
+        qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+        assert "category" in failures[0]                        # the operator is told why
         assert gw.waiting == 1                                  # and the operation is kept
         banner = window.offline_banner
         qtbot.waitUntil(lambda: banner.problems_button.isVisible(), timeout=5_000)
