@@ -97,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
 
     ctx = build_context(client, user, settings, app=app, online=not offline)
     window = MainWindow(ctx)
-    window.show()
+    if settings.window_geometry:
+        window.show()
+    else:
+        window.showMaximized()  # first start on a control-room screen: all of it
     ctx.events.start()
     # Start-up objects live for the whole shift: keep full GC passes (which run on the GUI
     # thread) from walking them again and again — up to ~200 ms pauses otherwise.

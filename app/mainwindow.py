@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QCoreApplication, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from app.actions import build_actions
@@ -37,7 +37,7 @@ class MainWindow(QMainWindow):
             if hook:
                 hook(self)
         self._default_state = self.saveState(LAYOUT_VERSION)
-        self.restore_layout()
+        self._first_show = not self.restore_layout()
 
     # ----------------------------------------------------------- composition
     def _build_panels(self, specs: list[PanelSpec]) -> None:
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.tr("About"), self._about)
         a["quit"].triggered.connect(self.close)
         a["fullscreen"].toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
-        a["reset_layout"].triggered.connect(lambda: self.restoreState(self._default_state, LAYOUT_VERSION))
+        a["reset_layout"].triggered.connect(self.reset_layout)
         a["settings"].triggered.connect(self._open_settings)
 
     def _open_settings(self) -> None:
@@ -121,12 +121,33 @@ class MainWindow(QMainWindow):
                           self.tr("Situation Center of the city of Kurchatov.\nServer: {0}").format(self.ctx.api.base_url))
 
     # ----------------------------------------------------------- layout
-    def restore_layout(self) -> None:
+    def restore_layout(self) -> bool:
+        """Restore the saved window and dock layout; False when there is none (first start)."""
         s = self.ctx.settings
         if s.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
         if s.window_state:
-            self.restoreState(QByteArray.fromBase64(s.window_state.encode()), LAYOUT_VERSION)
+            return self.restoreState(QByteArray.fromBase64(s.window_state.encode()), LAYOUT_VERSION)
+        return False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._first_show:
+            # Dock sizes only take once the window has its real size, so the default
+            # arrangement waits for the first show (and then is what "Reset layout" restores).
+            self._first_show = False
+            QTimer.singleShot(0, self._apply_default_layout)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.show()
+        self._arrange_default()
+
+    def _apply_default_layout(self) -> None:
+        self._arrange_default()
+        self._default_state = self.saveState(LAYOUT_VERSION)
 
     def save_layout(self) -> None:
         s = self.ctx.settings
