@@ -73,21 +73,24 @@ class MainWindow(QMainWindow):
                 hook(self)
 
     def _arrange_default(self) -> None:
-        """The first-start layout: map | queue | card on top; energy | video wall (| archive) below."""
+        """The first-start layout: map | queue | card on top; energy | video wall (| archive) below.
+
+        Sizes are shares of the window, so the queue keeps its columns on any screen."""
         d = self.docks
         h, v = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        width, height = max(self.width(), 1200), max(self.height(), 800)
         if "energy" in d and "video_wall" in d:
             self.splitDockWidget(d["energy"], d["video_wall"], h)
-            self.resizeDocks([d["energy"], d["video_wall"]], [800, 800], h)
+            self.resizeDocks([d["energy"], d["video_wall"]], [width // 2, width // 2], h)
             if "archive" in d:
                 self.tabifyDockWidget(d["video_wall"], d["archive"])
                 d["video_wall"].raise_()
         if "energy" in d:
-            self.resizeDocks([d["energy"]], [330], v)
+            self.resizeDocks([d["energy"]], [int(height * 0.34)], v)
         if "map" in d:
-            self.resizeDocks([d["map"]], [380], h)
+            self.resizeDocks([d["map"]], [int(width * 0.2)], h)
         if "incident_card" in d:
-            self.resizeDocks([d["incident_card"]], [500], h)
+            self.resizeDocks([d["incident_card"]], [int(width * 0.26)], h)
 
     def _build_menus(self) -> None:
         a = self.actions
