@@ -22,6 +22,7 @@ def seed_city(maker: sessionmaker[Session]) -> dict[str, str]:
     created = seed_demo(maker)
     with maker() as s:
         added = seed_demo_cameras(s)
+        _seed_wall_layout(s)
         s.commit()
     if added:
         log.info("demo: %d cameras registered", added)
@@ -29,6 +30,27 @@ def seed_city(maker: sessionmaker[Session]) -> dict[str, str]:
     stats = seed_energy(maker)
     log.info("demo: energy meters ready in %.1f s (%s)", time.monotonic() - t0, stats)
     return created
+
+
+def _seed_wall_layout(session: Session) -> None:
+    """A shared 3×3 layout of the city's cameras, so the demo wall shows video at once."""
+    from sqlalchemy import select
+
+    from backend.auth.models import User
+    from backend.cameras import service
+    from backend.cameras.models import Camera, WallLayout
+    from backend_client.schemas.cameras import WallLayoutCreate
+
+    if session.scalar(select(WallLayout.id).where(WallLayout.name == DEMO_LAYOUT)) is not None:
+        return
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    ids = list(session.scalars(select(Camera.id).order_by(Camera.id).limit(9)))
+    if admin is not None and ids:
+        service.create_layout(session, user=admin, data=WallLayoutCreate(name=DEMO_LAYOUT, grid="3x3", tiles=ids,
+                                                                        shared=True))
+
+
+DEMO_LAYOUT = "Город — 3×3"
 
 
 class HttpEnergyFeed:

@@ -229,3 +229,36 @@ def test_detach_and_attach(qtbot, panel):
     assert panel.window_ is not None and panel.window_.isVisible() and panel.wall.window() is panel.window_
     panel.window_.close()
     assert panel.window_ is None and panel.wall.window() is panel.window()
+
+
+def test_first_start_shows_the_last_used_or_a_shared_layout(qtbot, make_ctx, seeded_server):
+    """An empty wall on first load takes the layout used last time, else the first shared one."""
+    from backend.auth.models import User
+    from backend.cameras import service
+    from backend.cameras.models import Camera
+    from backend_client.schemas.cameras import WallLayoutCreate
+    from widgets.video.panel import VideoWallPanel
+
+    with seeded_server.backend.sessionmaker() as s:
+        admin = s.query(User).filter_by(username="admin").one()
+        ids = [c.id for c in s.query(Camera).order_by(Camera.id)]
+        shared = service.create_layout(s, user=admin, data=WallLayoutCreate(
+            name="Город", grid="2x2", tiles=ids[:2], shared=True))
+        own = service.create_layout(s, user=admin, data=WallLayoutCreate(
+            name="Мой", grid="1", tiles=[ids[2]], shared=True))
+        s.commit()
+        shared_id, own_id = shared.id, own.id
+
+    ctx = make_ctx(seeded_server, "dispatcher", start_events=False)
+    first = VideoWallPanel(ctx)
+    qtbot.addWidget(first)
+    qtbot.waitUntil(lambda: first.wall.assignments()[:2] == ids[:2], timeout=LIVE_MS)
+    assert first.layout_box.currentData() == shared_id
+    assert ctx.settings.extra["video_wall"]["layout"] == shared_id
+    first.shutdown()
+
+    ctx.settings.extra["video_wall"]["layout"] = own_id  # as if the operator chose it last shift
+    again = VideoWallPanel(ctx)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.wall.grid_kind == "1" and again.wall.assignments()[0] == ids[2], timeout=LIVE_MS)
+    again.shutdown()

@@ -64,6 +64,7 @@ class VideoWallPanel(QWidget):
         services = getattr(ctx, "services", None) or {}
         self.api = services.get("cameras") or (CamerasApi(ctx.api) if getattr(ctx, "api", None) is not None else None)
         self.layouts: list = []
+        self._first_layout_done = False
         self.wall = VideoWall()
         self.model = CameraListModel(self)
         self.proxy = CameraFilter(self)
@@ -146,6 +147,8 @@ class VideoWallPanel(QWidget):
         self.list_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list_view.setSortingEnabled(True)
         self.list_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list_view.customContextMenuRequested.connect(self._list_menu)
         self.list_view.doubleClicked.connect(
             lambda ix: self.wall.show_camera(ix.data(CameraListModel.IdRole)))
         self.list_message = QLabel()
@@ -222,11 +225,40 @@ class VideoWallPanel(QWidget):
                 label = self.tr("{0} (shared)").format(lay.name)
             self.layout_box.addItem(label, lay.id)
         self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(current)))
+        if not self._first_layout_done and self.layouts and not any(self.wall.assignments()):
+            # First load: the layout used last time, else the first shared one, so the wall
+            # shows the city at once instead of empty tiles.
+            self._first_layout_done = True
+            wanted = self._layout(self._settings().get("layout"))
+            lay = wanted or next((x for x in self.layouts if x.shared), None)
+            if lay is not None:
+                self.layout_box.setCurrentIndex(self.layout_box.findData(lay.id))
+                self._apply_saved()
 
     def _on_event(self, type_: str, data) -> None:
         self._reload_timer.start()  # a burst of changes costs one reload
 
     # ------------------------------------------------------------- layouts
+
+    def _settings(self) -> dict:
+        settings = getattr(self.ctx, "settings", None)
+        if settings is None:
+            return {}
+        return settings.extra.setdefault("video_wall", {})
+
+    def _list_menu(self, pos) -> None:
+        index = self.list_view.indexAt(pos)
+        if not index.isValid():
+            return
+        camera_id = index.data(CameraListModel.IdRole)
+        menu = QMenu(self)
+        menu.addAction(self.tr("Show on the wall"), lambda: self.wall.show_camera(camera_id))
+        bus = getattr(self.ctx, "bus", None)
+        if bus is not None and self.ctx.has_role("supervisor"):
+            # "Now" opens the archive 5 minutes back.
+            menu.addAction(self.tr("Open the archive (5 minutes back)"),
+                           lambda: bus.archive_requested.emit(camera_id, datetime.now().astimezone().isoformat()))
+        menu.exec(self.list_view.viewport().mapToGlobal(pos))
 
     def _layout(self, layout_id):
         return next((lay for lay in self.layouts if lay.id == layout_id), None)
@@ -236,6 +268,7 @@ class VideoWallPanel(QWidget):
         if lay is None:
             return
         self.tour_btn.setChecked(False)
+        self._settings()["layout"] = lay.id  # saved with the window's settings on close
         self.wall.set_assignments(lay.tiles, grid=lay.grid)
         self.grid_box.blockSignals(True)
         self.grid_box.setCurrentIndex(GRID_KINDS.index(lay.grid))
