@@ -158,3 +158,16 @@ def test_alert_sound_respects_the_setting(live_server, make_ctx, qtbot):
     make_incident(other_client(live_server), priority="critical")
     qtbot.waitUntil(lambda: panel.alert.active, timeout=5_000)
     assert panel.alert.sounds_played == 0
+
+
+def test_address_column_stretches_but_never_collapses(live_server, make_ctx, qtbot):
+    from widgets.incidents.model import ADDRESS
+
+    panel = _queue(make_ctx(live_server), qtbot)
+    panel.show()
+    header = panel.view.horizontalHeader()
+    panel.resize(1800, 500)
+    qtbot.waitUntil(lambda: header.sectionSize(ADDRESS) > 300, timeout=5_000)  # wide: it takes the spare room
+    panel.resize(700, 500)
+    qtbot.waitUntil(lambda: header.sectionResizeMode(ADDRESS) == header.ResizeMode.Interactive, timeout=5_000)
+    assert header.sectionSize(ADDRESS) >= panel.ADDRESS_MIN  # narrow: the table scrolls sideways instead

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -20,6 +20,8 @@ OVERDUE_REFILTER_TICKS = 30  # who is overdue changes with the clock; re-filter 
 
 
 class IncidentQueuePanel(QWidget):
+    ADDRESS_MIN = 200  # below this the address stops stretching and the table scrolls sideways
+
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -62,6 +64,7 @@ class IncidentQueuePanel(QWidget):
         for col, width in COLUMN_WIDTHS.items():
             header.resizeSection(col, width)
         header.setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)
+        self.view.viewport().installEventFilter(self)  # keeps the address readable in a narrow dock
         header.setSortIndicator(PRIORITY, Qt.SortOrder.AscendingOrder)
         saved = ctx.settings.extra.get(HEADER_KEY)
         if saved:  # the operator's column order, widths and sort survive a restart
@@ -225,3 +228,20 @@ class IncidentQueuePanel(QWidget):
         self._form.created.connect(lambda inc: self.select_incident(inc.id, emit=True))
         self._form.open()
         return self._form
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_address(event.size().width())
+        return super().eventFilter(obj, event)
+
+    def _fit_address(self, width: int) -> None:
+        """Stretch the address column into spare width, but never squeeze it to nothing."""
+        header = self.view.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c != ADDRESS and not header.isSectionHidden(c))
+        stretch = width - others >= self.ADDRESS_MIN
+        mode = QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(ADDRESS) != mode:
+            header.setSectionResizeMode(ADDRESS, mode)
+            if not stretch:
+                header.resizeSection(ADDRESS, COLUMN_WIDTHS[ADDRESS])
