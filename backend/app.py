@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 from contextlib import asynccontextmanager
@@ -11,6 +12,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy import text
 
 from backend import errors
+from backend.auth.deps import UserCache
 from backend.config import Settings
 from backend.db import make_engine, make_sessionmaker, migrate
 from backend_client.schemas.common import Health
@@ -60,6 +62,11 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                 service.start()
                 started.append(service)
         app.state.services = started
+        # Everything loaded so far (modules, routes, schemas) lives as long as the process: keep
+        # it out of the garbage collector's full passes, which otherwise walk it all every few
+        # hundred requests and show up as latency spikes (bench/incidents.py).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
@@ -75,6 +82,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.user_cache = UserCache()
     errors.install(app)
 
     @app.get("/api/v1/health", response_model=Health, tags=["health"], operation_id="health")

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     demo: bool = False
     demo_credentials_file: str = ""  # where seed-demo writes the demo users' passwords
     token_ttl_minutes: int = 12 * 60
+    # How long a token's user (exists, active, role) may be remembered; 0 reads it every request.
+    auth_cache_seconds: float = 5.0
     mqtt_url: str = ""
     open311_api_keys: str = ""  # comma-separated keys that may submit citizen requests
     max_attachment_bytes: int = 10 * 1024 * 1024

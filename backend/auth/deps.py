@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session, make_transient_to_detached
+from starlette.concurrency import run_in_threadpool
 
 from backend.auth.models import ROLES, User
 from backend.auth.security import read_token
@@ -20,21 +23,65 @@ def _unauthorized(message: str) -> AppError:
     return AppError(401, "unauthorized", message, _headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_user(request: Request, session: SessionDep,
-                 token: Annotated[str | None, Depends(oauth2)]) -> User:
+class UserCache:
+    """Who a token belongs to, remembered for a few seconds (SC_AUTH_CACHE_SECONDS).
+
+    Every request used to read its user row before doing anything; for the busiest reads that
+    lookup cost as much as the query itself. The token's signature and expiry are still checked
+    on every request; only "does this account still exist, is it active, what is its role" may be
+    up to `ttl` seconds old, which bounds how long a disabled account keeps working."""
+
+    MAX = 4096
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, User]] = {}
+
+    def get(self, token: str, now: float) -> User | None:
+        hit = self._entries.get(token)
+        return hit[1] if hit is not None and hit[0] > now else None
+
+    def put(self, token: str, user: User, until: float, now: float) -> None:
+        if len(self._entries) >= self.MAX:
+            self._entries = {t: e for t, e in self._entries.items() if e[0] > now}
+            if len(self._entries) >= self.MAX:
+                self._entries.clear()
+        self._entries[token] = (until, user)
+
+
+def _snapshot(user: User) -> User:
+    """A detached, clean copy of the row's columns that no session owns (safe to share)."""
+    copy = User(**{c.key: getattr(user, c.key) for c in User.__table__.columns})
+    make_transient_to_detached(copy)
+    return copy
+
+
+def _load_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+async def current_user(request: Request, session: SessionDep,
+                       token: Annotated[str | None, Depends(oauth2)]) -> User:
     if not token:
         token = request.query_params.get("access_token")  # for EventSource-like readers only
     if not token:
         raise _unauthorized("Log in first: this endpoint needs a bearer token")
+    settings = request.app.state.settings
     try:
-        claims = read_token(request.app.state.settings.secret_key, token)
+        claims = read_token(settings.secret_key, token)
     except jwt.ExpiredSignatureError:
         raise _unauthorized("Your session has expired; log in again") from None
     except jwt.InvalidTokenError:
         raise _unauthorized("The access token is not valid; log in again") from None
-    user = session.get(User, int(claims["sub"]))
+    cache: UserCache = request.app.state.user_cache
+    now = time.monotonic()
+    if (known := cache.get(token, now)) is not None:
+        # merge(load=False) puts the copy into this request's session without a query.
+        return session.merge(known, load=False)
+    user = await run_in_threadpool(_load_user, session, int(claims["sub"]))
     if user is None or not user.active:
         raise _unauthorized("This account no longer exists or is disabled")
+    if settings.auth_cache_seconds > 0:
+        cache.put(token, _snapshot(user), now + settings.auth_cache_seconds, now)
     return user
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
-import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,16 +91,17 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 _NUMBER = re.compile(r"([ИиIi]\s*-?\s*)?0*(\d{1,9})")
+_C = Incident.__table__.c
 _SORTS = {
-    "created_at": (Incident.created_at.asc(), Incident.id.asc()),
-    "-created_at": (Incident.created_at.desc(), Incident.id.desc()),
+    "created_at": (_C.created_at.asc(), _C.id.asc()),
+    "-created_at": (_C.created_at.desc(), _C.id.desc()),
     # "priority" means most urgent first, then newest.
-    "priority": (Incident.priority_rank.asc(), Incident.created_at.desc(), Incident.id.desc()),
-    "-priority": (Incident.priority_rank.desc(), Incident.created_at.desc(), Incident.id.desc()),
-    "sla_due_at": (Incident.sla_due_at.asc(), Incident.id.asc()),
-    "-sla_due_at": (Incident.sla_due_at.desc(), Incident.id.desc()),
-    "updated_at": (Incident.updated_at.asc(), Incident.id.asc()),
-    "-updated_at": (Incident.updated_at.desc(), Incident.id.desc()),
+    "priority": (_C.priority_rank.asc(), _C.created_at.desc(), _C.id.desc()),
+    "-priority": (_C.priority_rank.desc(), _C.created_at.desc(), _C.id.desc()),
+    "sla_due_at": (_C.sla_due_at.asc(), _C.id.asc()),
+    "-sla_due_at": (_C.sla_due_at.desc(), _C.id.desc()),
+    "updated_at": (_C.updated_at.asc(), _C.id.asc()),
+    "-updated_at": (_C.updated_at.desc(), _C.id.desc()),
 }
 
 
@@ -112,68 +113,106 @@ def list_incidents(session: Session, *, status: list[str] | None = None, categor
                    priority: list[str] | None = None, q: str | None = None, since: datetime | None = None,
                    until: datetime | None = None, bbox: str | None = None, overdue: bool | None = None,
                    assignee: str | None = None, sort: str = "-created_at", offset: int = 0,
-                   limit: int = 50) -> tuple[list[IncidentOut], int]:
+                   limit: int = 50) -> tuple[list[dict[str, Any]], int]:
+    """A page of incidents as wire dicts (see row_to_wire) and the number of all that match."""
     if sort not in _SORTS:
         raise Unprocessable(f"Unknown sort {sort!r}; use one of {', '.join(_SORTS)}", field="sort")
-    conds: list[ColumnElement[bool]] = []
+    params: dict[str, Any] = {"offset": offset, "limit": limit}
     if statuses := _codes(status, STATUSES, "status"):
-        conds.append(Incident.status.in_(statuses))
+        params["status"] = statuses
     if categories := _codes(category, list(CATEGORY_NAMES), "category"):
-        conds.append(Incident.category.in_(categories))
+        params["category"] = categories
     if priorities := _codes(priority, PRIORITIES, "priority"):
-        # By rank, so the (…, priority_rank, …) indexes answer it without reading rows.
-        conds.append(Incident.priority_rank.in_(sorted({PRIORITIES.index(p) for p in priorities})))
+        params["rank"] = sorted({PRIORITIES.index(p) for p in priorities})
+    text_kind = None
     if q and q.strip():
         text = q.strip()
-        like = Incident.search_text.like(f"%{_like_escape(text.casefold())}%", escape="\\")
-        if (m := _NUMBER.fullmatch(text)) and m.group(1):  # "И-000123": that incident, by key
-            conds.append(Incident.id == int(m.group(2)))
-        elif m:  # bare digits: the number, or a house number in the text
-            conds.append(or_(Incident.id == int(m.group(2)), like))
-        else:
-            conds.append(like)
+        m = _NUMBER.fullmatch(text)
+        if m:
+            params["qid"] = int(m.group(2))
+        if m and m.group(1):  # "И-000123": that incident, by key
+            text_kind = "id"
+        else:  # text, or bare digits: the number or a house number in the text
+            text_kind = "id_or_like" if m else "like"
+            params["like"] = f"%{_like_escape(text.casefold())}%"
     if since := _utc(since):
-        conds.append(Incident.created_at >= since)
+        params["since"] = since
     if until := _utc(until):
-        conds.append(Incident.created_at < until)
+        params["until"] = until
     if box := parse_bbox(bbox):
-        min_lon, min_lat, max_lon, max_lat = box
-        conds += [Incident.lat.between(min_lat, max_lat), Incident.lon.between(min_lon, max_lon)]
+        params["min_lon"], params["min_lat"], params["max_lon"], params["max_lat"] = box
     if overdue is not None:
-        late = and_(Incident.status.in_(OPEN_STATUSES), Incident.sla_due_at < utcnow())
-        conds.append(late if overdue else not_(late))
+        params["now"] = utcnow()
     if assignee:
-        conds.append(Incident.assignee == assignee)
-    where = and_(*conds) if conds else None
-    total_q = select(func.count()).select_from(Incident)
-    ids_q = select(Incident.id)
-    if where is not None:
-        total_q, ids_q = total_q.where(where), ids_q.where(where)
-    total = session.scalar(total_q) or 0
-    # Pick the page's ids first (filter and sort can run on indexes alone), then read just those rows.
-    ids = list(session.scalars(ids_q.order_by(*_SORTS[sort]).offset(offset).limit(limit)))
-    if not ids:
-        return [], total
-    rows = {r.id: r for r in session.execute(select(*_OUT_COLUMNS).where(Incident.id.in_(ids)))}
+        params["assignee"] = assignee
+    total_q, page_q = _list_statements(frozenset(params), text_kind, overdue, sort)
+    # Core statements, built once per shape of filter and run with parameters: building and
+    # adapting a fresh ORM statement per request cost more than the queries themselves.
+    conn = session.connection()
+    total = conn.execute(total_q, params).scalar() or 0
+    rows = conn.execute(page_q, params).all()
     now = utcnow()
-    return [row_to_out(rows[i], now) for i in ids if i in rows], total
+    return [row_to_wire(row, now) for row in rows], total
 
 
-_OUT_COLUMNS = [Incident.id, Incident.client_uuid, Incident.category, Incident.priority, Incident.status,
-                Incident.duplicate_of, Incident.lat, Incident.lon, Incident.address, Incident.description,
-                Incident.source, Incident.assignee, Incident.created_by, Incident.created_at, Incident.updated_at,
-                Incident.sla_due_at, Incident.version, Incident.comment_count, Incident.attachment_count]
+_OUT_COLUMNS = [_C.id, _C.client_uuid, _C.category, _C.priority, _C.status, _C.duplicate_of, _C.lat, _C.lon,
+                _C.address, _C.description, _C.source, _C.assignee, _C.created_by, _C.created_at, _C.updated_at,
+                _C.sla_due_at, _C.version, _C.comment_count, _C.attachment_count]
 
 
-def row_to_out(row: Any, now: datetime) -> IncidentOut:
-    """IncidentOut from a row of _OUT_COLUMNS. Lists read plain rows, not ORM objects, and skip
-    re-validating what the database already guarantees: several times faster for a page."""
-    data = row._asdict()
-    data["number"] = incident_number(row.id)
-    data["overdue"] = sla.is_overdue(row.status, row.sla_due_at, now)
-    if data["client_uuid"] is not None:
-        data["client_uuid"] = uuid.UUID(data["client_uuid"])
-    return IncidentOut.model_construct(**data)
+@functools.lru_cache(maxsize=512)
+def _list_statements(names: frozenset[str], text_kind: str | None, overdue: bool | None, sort: str):
+    """(count, page) statements for one shape of filter; the values come as bound parameters."""
+    conds: list[ColumnElement[bool]] = []
+    if "status" in names:
+        conds.append(_C.status.in_(bindparam("status", expanding=True)))
+    if "category" in names:
+        conds.append(_C.category.in_(bindparam("category", expanding=True)))
+    if "rank" in names:
+        # By rank, so the (…, priority_rank, …) indexes answer it without reading rows.
+        conds.append(_C.priority_rank.in_(bindparam("rank", expanding=True)))
+    if text_kind == "id":
+        conds.append(_C.id == bindparam("qid"))
+    elif text_kind is not None:
+        like = _C.search_text.like(bindparam("like"), escape="\\")
+        conds.append(or_(_C.id == bindparam("qid"), like) if text_kind == "id_or_like" else like)
+    if "since" in names:
+        conds.append(_C.created_at >= bindparam("since"))
+    if "until" in names:
+        conds.append(_C.created_at < bindparam("until"))
+    if "min_lon" in names:
+        conds += [_C.lat.between(bindparam("min_lat"), bindparam("max_lat")),
+                  _C.lon.between(bindparam("min_lon"), bindparam("max_lon"))]
+    if overdue is not None:
+        late = and_(_C.status.in_(OPEN_STATUSES), _C.sla_due_at < bindparam("now"))
+        conds.append(late if overdue else not_(late))
+    if "assignee" in names:
+        conds.append(_C.assignee == bindparam("assignee"))
+    total_q = select(func.count()).select_from(Incident.__table__)
+    ids_q = select(_C.id)
+    if conds:
+        total_q, ids_q = total_q.where(*conds), ids_q.where(*conds)
+    order = _SORTS[sort]
+    # The page's ids are picked in a subquery that filter and sort answer from indexes alone;
+    # only those rows are then read, in the same statement.
+    page = ids_q.order_by(*order).offset(bindparam("offset")).limit(bindparam("limit")).subquery()
+    return total_q, select(*_OUT_COLUMNS).join(page, _C.id == page.c.id).order_by(*order)
+
+
+def row_to_wire(row: Any, now: datetime) -> dict[str, Any]:
+    """The JSON-ready dict of IncidentOut (same keys, same order) from a row of _OUT_COLUMNS.
+
+    Lists skip pydantic models per row: the database already guarantees what validation would
+    check, and pydantic_core.to_json writes datetimes and UUIDs exactly as IncidentOut does
+    (tests/backend/test_incidents.py compares a list item with GET of the same incident)."""
+    (id_, client_uuid, category, priority, status, duplicate_of, lat, lon, address, description, source,
+     assignee, created_by, created_at, updated_at, sla_due_at, version, comment_count, attachment_count) = row
+    return {"id": id_, "client_uuid": client_uuid, "number": incident_number(id_), "category": category,
+            "priority": priority, "status": status, "duplicate_of": duplicate_of, "lat": lat, "lon": lon,
+            "address": address, "description": description, "source": source, "assignee": assignee,
+            "created_by": created_by, "created_at": created_at, "updated_at": updated_at, "sla_due_at": sla_due_at,
+            "overdue": sla.is_overdue(status, sla_due_at, now), "version": version,
+            "comment_count": comment_count, "attachment_count": attachment_count}
 
 
 def list_history(session: Session, *, incident_id: int) -> list[IncidentHistory]:

@@ -60,6 +60,32 @@ def test_expired_and_forged_tokens(api, backend):
     assert r.status_code == 401 and "not valid" in r.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("cache_seconds", [0, 0.5])
+def test_disabled_account_is_refused_once_the_user_cache_lapses(database_url, tmp_path, cache_seconds):
+    """Requests remember a token's user for SC_AUTH_CACHE_SECONDS; a disabled account stops working
+    at the latest when that time is up (at once with 0), while its token is still unexpired."""
+    from fastapi.testclient import TestClient
+
+    from backend.auth.models import User
+    from tests.conftest import make_backend
+
+    b = make_backend(database_url, tmp_path, auth_cache_seconds=cache_seconds)
+    b.add_user("petrov", "dispatcher")
+    with TestClient(b.app, raise_server_exceptions=False) as c:
+        token = c.post("/api/v1/auth/token", data={"username": "petrov", "password": TEST_PASSWORD}).json()
+        c.headers["Authorization"] = f"Bearer {token['access_token']}"
+        for _ in range(3):
+            assert c.get("/api/v1/auth/me").json()["username"] == "petrov"
+            assert c.get("/api/v1/incidents").status_code == 200
+        with b.sessionmaker() as s:
+            s.query(User).filter_by(username="petrov").update({"active": False})
+            s.commit()
+        time.sleep(cache_seconds + 0.05)
+        r = c.get("/api/v1/incidents")
+        assert r.status_code == 401 and "disabled" in r.json()["error"]["message"]
+    b.app.state.engine.dispose()
+
+
 def test_roles_are_checked_on_the_server(api):
     assert api("dispatcher").get("/api/v1/audit").status_code == 403
     assert api("supervisor").get("/api/v1/audit").status_code == 200

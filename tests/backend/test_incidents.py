@@ -219,6 +219,36 @@ def test_list_filters_sort_pagination(api):
     assert len(ids_for(since="2020-01-01T00:00:00")) == 5  # no zone → UTC
 
 
+def test_list_items_are_exactly_what_get_returns(api, backend, services):
+    """The list writes its rows straight to JSON, skipping the per-row model: every field, its
+    format (datetimes, UUIDs, numbers) and the overdue flag must still match GET of the same incident."""
+    from backend.incidents.models import Incident
+    from backend_client.schemas.common import Page
+    from backend_client.schemas.incidents import IncidentOut
+
+    c = api("dispatcher")
+    full = create(c, client_uuid=str(uuid.uuid4()), assignee="vodokanal", priority="critical", source="citizen")
+    plain = create(c, category="waste", priority="low", address="")
+    dup = create(c)
+    assert c.post(f"{BASE}/{dup['id']}/duplicate", json={"duplicate_of": full["id"]}).status_code == 200
+    assert c.post(f"{BASE}/{plain['id']}/comments", json={"text": "Выехала бригада"}).status_code == 201
+    with backend.sessionmaker() as s:  # one incident past its SLA, one resolved after it (never overdue)
+        s.get(Incident, full["id"]).sla_due_at = datetime.now(timezone.utc) - timedelta(hours=2)
+        late = s.get(Incident, plain["id"])
+        late.sla_due_at, late.status = datetime.now(timezone.utc) - timedelta(hours=1), "resolved"
+        s.commit()
+
+    for params in ({}, {"sort": "priority"}, {"status": "new,duplicate,resolved", "sort": "sla_due_at"},
+                   {"q": "яма"}, {"overdue": "true"}):
+        page = c.get(BASE, params=params).json()
+        Page[IncidentOut].model_validate(page)  # the declared response model
+        assert page["items"], params
+        for item in page["items"]:
+            assert item == c.get(f"{BASE}/{item['id']}").json(), params
+    overdue = {i["id"]: i["overdue"] for i in c.get(BASE).json()["items"]}
+    assert overdue == {full["id"]: True, plain["id"]: False, dup["id"]: False}
+
+
 def test_list_bad_filters_are_422_with_messages(api):
     c = api("dispatcher")
     assert "status" in err(c.get(BASE, params={"status": "lost"}), 422)["message"]
