@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="SQLAlchemy URL; default: SQLite in the user data directory "
                                                 "(SC_DATABASE_URL works too)")
     parser.add_argument("--demo", action="store_true", help="demo mode: seed the Kurchatov demo city and users")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="serve with N worker processes; connections are dealt to them round-robin")
     sub = parser.add_subparsers(dest="cmd")
     sub.add_parser("migrate", help="apply all database migrations")
     cu = sub.add_parser("create-user", help="create a user (the password is asked for)")
@@ -81,6 +83,23 @@ def main(argv: list[str] | None = None) -> int:
         from backend.recorder.service import run_forever
 
         return run_forever(settings)
+
+    if args.workers < 1:
+        print("sc-server: --workers must be 1 or more", file=sys.stderr)
+        return 2
+    if args.workers > 1:
+        from backend.serve import serve
+
+        engine = make_engine(settings.resolved_database_url)
+        migrate(engine)
+        if settings.demo:
+            from backend.simulator.demo import seed_city
+
+            print_demo_credentials(seed_city(make_sessionmaker(engine)), settings)
+        engine.dispose()
+        # The workers read the rest of their settings (and SC_SECRET_KEY, if set) from this environment.
+        env = {"SC_DATABASE_URL": settings.resolved_database_url, "SC_DEMO": str(settings.demo).lower()}
+        return serve(host=args.host, port=args.port, workers=args.workers, env=env)
 
     import uvicorn
 

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     recorder_segment_seconds: float = 60.0
     recorder_quota_mb: int = 0        # per camera; 0 = only retention days apply
     recorder_motion: bool = True
+    # Set by `sc-server --workers N` for each worker (0…N−1); duties that must run once per
+    # deployment, such as re-running interrupted exports, run only in worker 0.
+    serve_worker: int = 0
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":

@@ -145,18 +145,13 @@ def _free_port() -> int:
 @contextmanager
 def running_server(database_url: str, media_dir: Path, processes: int = 1):
     """sc-server in its own process (so the load generator does not share its GIL); yields the base URL.
-    processes > 1: uvicorn with that many worker processes on the same database, as a deployment would."""
+    processes > 1: `sc-server --workers N`, N processes on the same database, as a deployment would."""
     port = _free_port()
     env = {**os.environ, "SC_SECRET_KEY": SECRET, "SC_MEDIA_DIR": str(media_dir), "SC_RUN_INGEST": "false",
            "SC_RUN_RECORDER": "false", "SC_DEMO": "false"}
     env.pop("SC_DATABASE_URL", None)
-    if processes > 1:
-        env["SC_DATABASE_URL"] = database_url
-        cmd = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(processes), "--log-level", "warning", "--no-access-log"]
-    else:
-        cmd = [sys.executable, "-m", "backend.cli", "--host", "127.0.0.1", "--port", str(port),
-               "--database-url", database_url]
+    cmd = [sys.executable, "-m", "backend.cli", "--host", "127.0.0.1", "--port", str(port),
+           "--database-url", database_url, "--workers", str(processes)]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

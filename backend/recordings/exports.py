@@ -108,6 +108,8 @@ class _ExportService:
     def start(self) -> None:
         from sqlalchemy import select
 
+        if self.app.state.settings.serve_worker != 0:  # with several workers, worker 0 does it
+            return
         with self.app.state.sessionmaker() as s:
             stale = list(s.scalars(select(RecordingExport.id).where(RecordingExport.status.in_(("queued", "running")))))
         runner = runner_for(self.app)

@@ -1,0 +1,163 @@
+"""`sc-server --workers N`: one process accepts, N worker processes serve, connections dealt round-robin.
+
+Why not `uvicorn --workers N`: there every worker accepts from one shared socket, and whichever
+wakes first takes the connection. Desktop clients keep their connections open for a whole shift,
+so that race decides the load for hours: with 8 keep-alive connections and 2 workers, splits of
+6/2, 7/1 and 8/0 were common here, and the busier worker's queue is what dispatchers wait on
+(bench/incidents.py). Node's cluster module deals connections round-robin from the primary for
+the same reason; this does the same with SCM_RIGHTS, one small message per connection (not
+per request), so the spread is even to within one connection.
+
+The parent runs migrations once, then starts the workers; only worker 0 runs the process-wide
+background duties (MQTT ingest, alarm rules, recorder, re-running interrupted exports). A worker
+that dies is started again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import uvicorn
+
+log = logging.getLogger("sc-server")
+
+_CHANNEL_FD_ENV = "SC_SERVE_CHANNEL_FD"  # read by the worker entry point below, not a Settings field
+
+
+@dataclass
+class _Worker:
+    index: int
+    proc: subprocess.Popen
+    channel: socket.socket
+    started: float = field(default_factory=time.monotonic)
+
+
+def serve(*, host: str, port: int, workers: int, env: dict[str, str]) -> int:
+    """Accept on host:port and hand each connection to the next worker; returns on SIGINT/SIGTERM."""
+    listener = socket.create_server((host, port), backlog=2048, reuse_port=False)
+    listener.setblocking(False)
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    pool = [_start(i, env) for i in range(workers)]
+    log.info("sc-server on http://%s:%d: %d worker processes, connections dealt round-robin", host, port, workers)
+    sel = selectors.DefaultSelector()
+    sel.register(listener, selectors.EVENT_READ)
+    turn = 0
+    try:
+        while not stopping:
+            for i, w in enumerate(pool):
+                if w.proc.poll() is not None:
+                    log.error("worker %d exited with %s; starting it again", w.index, w.proc.returncode)
+                    w.channel.close()
+                    if time.monotonic() - w.started < 2:
+                        time.sleep(1)  # do not spin on a worker that cannot start
+                    pool[i] = _start(w.index, env)
+            if not sel.select(timeout=0.5):
+                continue
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except (BlockingIOError, InterruptedError):
+                    break
+                except OSError as exc:  # e.g. EMFILE: log, keep serving the connections we have
+                    log.error("accept failed: %s", exc)
+                    time.sleep(0.1)
+                    break
+                with conn:
+                    for _ in range(len(pool)):
+                        w = pool[turn % len(pool)]
+                        turn += 1
+                        try:
+                            socket.send_fds(w.channel, [b"c"], [conn.fileno()])
+                            break
+                        except OSError:  # that worker is going away; try the next one
+                            continue
+    finally:
+        sel.close()
+        listener.close()
+        for w in pool:
+            w.channel.close()  # workers treat end-of-channel as "finish and exit"
+            if w.proc.poll() is None:
+                w.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for w in pool:
+            try:
+                w.proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                w.proc.kill()
+    return 0
+
+
+def _start(index: int, env: dict[str, str]) -> _Worker:
+    parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    worker_env = {**os.environ, **env, _CHANNEL_FD_ENV: str(child_end.fileno()), "SC_SERVE_WORKER": str(index)}
+    if index > 0:  # the process-wide duties run once, in worker 0
+        worker_env.update(SC_RUN_INGEST="false", SC_RUN_RECORDER="false")
+    proc = subprocess.Popen([sys.executable, "-m", "backend.serve"], env=worker_env, pass_fds=[child_end.fileno()])
+    child_end.close()
+    parent_end.setblocking(True)
+    return _Worker(index, proc, parent_end)
+
+
+# ---------------------------------------------------------------- worker side
+
+class _HandedServer(uvicorn.Server):
+    """A uvicorn server without a listening socket of its own: it serves the connections the
+    parent hands over on `channel`, and finishes when the parent closes the channel."""
+
+    def __init__(self, config: uvicorn.Config, channel: socket.socket) -> None:
+        super().__init__(config)
+        self._channel = channel
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets=[])
+        asyncio.get_running_loop().add_reader(self._channel.fileno(), self._take)
+
+    def _protocol(self) -> asyncio.Protocol:
+        return self.config.http_protocol_class(config=self.config, server_state=self.server_state,
+                                               app_state=self.lifespan.state)
+
+    def _take(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            msg, fds, _, _ = socket.recv_fds(self._channel, 64, 32)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            msg, fds = b"", []
+        for fd in fds:
+            sock = socket.socket(fileno=fd)
+            sock.setblocking(False)
+            loop.create_task(loop.connect_accepted_socket(self._protocol, sock))
+        if not msg:  # the parent is gone or stopping
+            loop.remove_reader(self._channel.fileno())
+            self.should_exit = True
+
+
+def _worker_main() -> int:
+    from backend.app import create_app
+
+    channel = socket.socket(fileno=int(os.environ.pop(_CHANNEL_FD_ENV)))
+    channel.setblocking(False)
+    app = create_app(run_migrations=False)  # the parent migrated
+    _HandedServer(uvicorn.Config(app, log_level="warning", access_log=False), channel).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_worker_main())
