@@ -51,11 +51,11 @@ class Incident(Base):
     __table_args__ = (
         Index("ix_incidents_created_at", "created_at", "id"),
         Index("ix_incidents_updated_at", "updated_at", "id"),
-        Index("ix_incidents_sla_due_at", "sla_due_at", "id"),
+        Index("ix_incidents_sla_due_at", "sla_due_at", "id", "status"),
         Index("ix_incidents_status_rank_created", "status", "priority_rank", "created_at", "id"),
         Index("ix_incidents_status_sla", "status", "sla_due_at", "id"),
         Index("ix_incidents_status_updated", "status", "updated_at", "id"),
-        Index("ix_incidents_status_lat_lon", "status", "lat", "lon", "id"),
+        Index("ix_incidents_status_lat_lon", "status", "lat", "lon", "updated_at", "id"),
         Index("ix_incidents_category_rank_created", "category", "priority_rank", "created_at", "id"),
         Index("ix_incidents_lat_lon", "lat", "lon"),
         Index("ix_incidents_duplicate_of", "duplicate_of"),
