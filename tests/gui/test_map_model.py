@@ -48,6 +48,26 @@ def test_position_only_changes_travel_as_a_flat_move():
     assert box.take() == [{"op": "move", "layer": "buses", "ids": ["1"], "ll": [1.123457, 1.0]}]
 
 
+def test_long_lists_are_encoded_in_slices_that_make_the_same_message(monkeypatch):
+    import json
+
+    import widgets.map.layers as layers
+
+    items = [{"id": i, "lat": 51.6 + i * 1e-5, "lon": 35.6, "title": f"Автобус {i}"} for i in range(1203)]
+    ops = [{"op": "layer", "def": {"name": "buses"}}, {"op": "set", "layer": "buses", "items": items},
+           {"op": "move", "layer": "buses", "ids": [str(i) for i in range(7)], "ll": [1.5] * 14},
+           {"op": "remove", "layer": "stops", "ids": []}]
+    calls: list[int] = []
+    dumps = layers._dumps
+    monkeypatch.setattr(layers, "_dumps", lambda v: calls.append(len(v) if isinstance(v, list) else 0) or dumps(v))
+    for slice_len in (1, 5, 500, 10_000):
+        calls.clear()
+        text = layers.encode_message(9, ops, slice_len)
+        assert json.loads(text) == {"seq": 9, "ops": ops}
+        assert max(calls) <= slice_len  # no single call over a whole long list
+    assert "Автобус" in text  # not escaped: half the bytes for Russian titles
+
+
 def test_outbox_keeps_order_around_selection():
     box = Outbox()
     box.items("update", "incidents", [{"id": 1, "lat": 1, "lon": 1}])
