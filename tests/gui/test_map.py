@@ -400,3 +400,20 @@ def test_a_later_issue_registers_its_own_layer(panel, qtbot):
     js_until(panel, qtbot, "SC.map.hasLayer(SC.layers.lighting.group)", lambda on: on is False)
     colour = js(panel, qtbot, "getComputedStyle(document.documentElement).getPropertyValue('--sc-critical')")
     assert colour.strip() == "#e5484d"  # the palette's, handed to the page
+
+
+def test_web_engine_and_the_sender_thread_start_before_the_window_shows(qtbot):
+    """Both are started while no window is on screen, not in the first turns of a shown one."""
+    from PySide6.QtWebEngineCore import QWebEngineProfile
+
+    from widgets.map.panel import start_web_engine
+    from widgets.map.sender import BatchSender
+
+    start_web_engine()
+    start_web_engine()  # a second call costs nothing
+    assert QWebEngineProfile.defaultProfile().isOffTheRecord()  # and leaves nothing on disk
+    sender = BatchSender()
+    try:
+        assert len(sender._pool._threads) == 1  # before any message: the first flush starts no thread
+    finally:
+        sender.shutdown()
