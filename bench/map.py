@@ -15,8 +15,8 @@ Start-up runs in the app's order (app/main.py): WebEngine is started, the panel 
 start-up heap frozen for the GC while no window is on screen; those steps are timed and printed
 apart ("before the window shows"). The heartbeat runs from the window's show() on, through the
 page build and load, the first 5,000 objects and the updates. For its longest block it also
-prints the GUI thread's own CPU time inside it: a block that is mostly not CPU was the thread
-waiting (the GIL, or a machine too busy to run it), not work done on it.
+prints how the GUI thread spent it (Linux schedstat): on a CPU (work done on it), waiting for a
+CPU (a machine busy with other work), or asleep (the GIL, a lock, a synchronous wait).
 SC_GC_FREEZE=0: no gc.freeze() (the app always freezes). SC_HEARTBEAT_FROM=create: the
 heartbeat runs from before WebEngine's start, as if the map were made while a window is shown.
 """
@@ -45,35 +45,48 @@ N_UPDATES = int(os.environ.get("SC_BENCH_UPDATES", "30"))
 HEARTBEAT_MS = int(os.environ.get("SC_HEARTBEAT_MS", "5"))
 
 
+def thread_sched_ms() -> tuple[float, float]:
+    """(ms on CPU, ms runnable but waiting for a CPU) of the calling thread so far (Linux schedstat)."""
+    try:
+        with open("/proc/thread-self/schedstat") as fh:
+            run_ns, queued_ns, _ = fh.read().split()
+        return int(run_ns) / 1e6, int(queued_ns) / 1e6
+    except (OSError, ValueError):
+        return time.thread_time() * 1000, 0.0
+
+
 class Heartbeat:
     """Measures how late a frequent timer fires: the longest time the GUI thread was busy.
 
-    worst: (ms late, GUI-thread CPU ms within that gap, the phases the gap spanned).
+    worst: (ms late, ms of it the GUI thread was on a CPU, ms it waited for a CPU, the phases
+    the gap spanned). The rest of a gap the thread was asleep: for the GIL, another lock, or
+    a synchronous call into another thread or process (OpenGL on llvmpipe waits for its threads).
     """
 
     def __init__(self) -> None:
         self.timer = QTimer(interval=HEARTBEAT_MS, timerType=Qt.TimerType.PreciseTimer)
         self.clock = QElapsedTimer()
-        self.worst = (0.0, 0.0, "")
+        self.worst = (0.0, 0.0, 0.0, "")
         self.phase = ""
         self._seen: list[str] = []
-        self._cpu = 0.0
+        self._sched = (0.0, 0.0)
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
-        self.worst = (0.0, 0.0, "")
+        self.worst = (0.0, 0.0, 0.0, "")
         self._seen = [self.phase]
-        self._cpu = time.thread_time()
+        self._sched = thread_sched_ms()
         self.clock.start()
         self.timer.start()
 
     def _tick(self) -> None:
         gap = self.clock.nsecsElapsed() / 1e6
         self.clock.restart()
-        cpu, self._cpu = self._cpu, time.thread_time()
+        (run0, queued0), self._sched = self._sched, thread_sched_ms()
         seen, self._seen = self._seen, [self.phase]
         if gap - HEARTBEAT_MS > self.worst[0]:
-            self.worst = (gap - HEARTBEAT_MS, (self._cpu - cpu) * 1000, " → ".join(dict.fromkeys(p for p in seen if p)))
+            phases = " → ".join(dict.fromkeys(p for p in seen if p))
+            self.worst = (gap - HEARTBEAT_MS, self._sched[0] - run0, self._sched[1] - queued0, phases)
 
     def enter(self, phase: str) -> None:
         self.phase = phase
@@ -257,9 +270,11 @@ def main() -> int:
         "gui_block_max_ms": round(max(block_show[0], block_updates[0]), 1),
         "gui_block_start_ms": round(block_show[0], 1),
         "gui_block_start_cpu_ms": round(block_show[1], 1),
-        "gui_block_start_phase": block_show[2],
+        "gui_block_start_cpu_wait_ms": round(block_show[2], 1),
+        "gui_block_start_phase": block_show[3],
         "gui_block_during_updates_ms": round(block_updates[0], 1),
         "gui_block_during_updates_cpu_ms": round(block_updates[1], 1),
+        "gui_block_during_updates_cpu_wait_ms": round(block_updates[2], 1),
         "page_apply_ms_p50": round(statistics.median(page_ms), 1) if page_ms else None,
         "page_apply_ms_max": round(max(page_ms), 1) if page_ms else None,
         "gui_cpu_ms_per_update": round(gui_cpu_per_update, 1),
@@ -281,16 +296,20 @@ def main() -> int:
     print(f"  update moving all {N_OBJECTS}: p50 {result['update_p50_ms']:.1f} ms, "
           f"p99 {result['update_p99_ms']:.1f} ms   (target p99 < 100 ms)")
     print(f"  GUI thread longest block: {result['gui_block_max_ms']:.1f} ms   (target < 50 ms)")
-    print(f"    {'from creating the map' if from_create else 'from show()'} to 5,000 drawn: {block_show[0]:.1f} ms (GUI thread on CPU {block_show[1]:.1f} ms of it, "
-          f"in '{block_show[2]}'); during updates: {block_updates[0]:.1f} ms (on CPU {block_updates[1]:.1f} ms)")
+    start_name = "from creating the map" if from_create else "from show()"
+    for name, (late, run, queued, phases) in ((start_name, block_show), ("during updates", block_updates)):
+        asleep = max(0.0, late + HEARTBEAT_MS - run - queued)
+        print(f"    {name}: {late:.1f} ms in '{phases}': the GUI thread was on a CPU {run:.1f} ms, "
+              f"waited for a CPU {queued:.1f} ms, asleep {asleep:.1f} ms (the GIL, a lock, a synchronous wait)")
     print(f"  inside the page (JS applying the message): p50 {result['page_apply_ms_p50']} ms, "
           f"max {result['page_apply_ms_max']} ms")
     print(f"  CPU per update: GUI thread {result['gui_cpu_ms_per_update']:.1f} ms (incl. the heartbeat), "
           f"encoding on the sender thread {result['encode_cpu_ms_p50']:.1f} ms (p50); "
           f"app + WebEngine processes {result['app_cpu_ms_per_update']:.1f} ms")
+    gc_upd = gc_pauses.worst
     print(f"  Python GC from show() on: {result['gc_collections']} collections, longest {gc_show[0]:.1f} ms "
-          f"(CPU {gc_show[1]:.1f}, gen {gc_show[2]}) at start, {gc_pauses.worst[0]:.1f} ms (CPU {gc_pauses.worst[1]:.1f}, "
-          f"gen {gc_pauses.worst[2]}) in updates, total ms by generation {result['gc_total_ms_by_generation']}; "
+          f"(CPU {gc_show[1]:.1f}, gen {gc_show[2]}) at start, {gc_upd[0]:.1f} ms (CPU {gc_upd[1]:.1f}, "
+          f"gen {gc_upd[2]}) in updates, total ms by generation {result['gc_total_ms_by_generation']}; "
           f"load average {result['load_average']:.1f} on {os.cpu_count()} cores")
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
