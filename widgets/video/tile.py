@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -89,8 +89,11 @@ class VideoTile(QWidget):
         self.selected = False
         self._status = "empty"
         self._colors = _palette()
-        self._badges: dict[str, tuple] = {}
-        self._stamp_second, self._stamp_text = -1, ""
+        self._layout_cache: tuple | None = None   # ((picture w, h, tile w, h, dpr), (where, bars))
+        self._title_img: QImage | None = None
+        self._title_for: tuple = ()
+        self._stamp: tuple | None = None          # ((second, live, zoom), image, position)
+        self._dpr = 1.0
         self._watch = QTimer(self, interval=250, timeout=self._check_signal)
 
     # ------------------------------------------------------------- what it shows
@@ -206,7 +209,13 @@ class VideoTile(QWidget):
     def resizeEvent(self, event) -> None:
         if self.reader is not None:
             self.reader.target_size = self._target_size()
+        self._title_img = self._stamp = None  # badges follow the tile's width and font size
         super().resizeEvent(event)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._title_img = self._stamp = None
+        super().changeEvent(event)
 
     def wheelEvent(self, event) -> None:
         if self.picture is None:
@@ -240,62 +249,83 @@ class VideoTile(QWidget):
         return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
 
     # ------------------------------------------------------------- painting
+    #
+    # Sixteen tiles at 25 fps paint 400 times a second on the GUI thread, so the live path is
+    # kept to a few calls: where the picture goes and the black bars around it are worked out
+    # once per picture size and tile size, the title and clock badges once per change.
 
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        pic = self.picture
-        if pic is None:
-            p.fillRect(self.rect(), Qt.GlobalColor.black)
+    def _layout(self, img: QImage, dpr: float) -> tuple:
+        """(where to draw, black bars) for an unzoomed picture of img's size: cached."""
+        key = (img.width(), img.height(), self.width(), self.height(), dpr)
+        if self._layout_cache is not None and self._layout_cache[0] == key:
+            return self._layout_cache[1]
+        r = self._picture_rect(img.size())
+        if dpr == 1.0 and abs(r.width() - img.width()) < 1 and abs(r.height() - img.height()) < 1:
+            at = QPoint(round(r.x()), round(r.y()))  # the reader scaled it already: a plain 1:1 blit
+            r = QRectF(at.x(), at.y(), img.width(), img.height())
         else:
-            img: QImage = pic.image
-            target = self._picture_rect(img.size())
-            self._fill_bars(p, target)
-            if self.zoom > 1.0:
-                sw, sh = img.width() / self.zoom, img.height() / self.zoom
-                cx = min(max(self.zoom_center.x() * img.width(), sw / 2), img.width() - sw / 2)
-                cy = min(max(self.zoom_center.y() * img.height(), sh / 2), img.height() - sh / 2)
-                p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-                p.drawImage(target, img, QRectF(cx - sw / 2, cy - sh / 2, sw, sh))
-            elif int(target.width() * self.devicePixelRatioF()) == img.width():
-                p.drawImage(target.topLeft(), img)  # the reader scaled it already: a plain blit
-            else:
-                p.drawImage(target, img)  # between half and full size: a cheap scaled draw
-            if self._status == "no_signal":
-                p.fillRect(self.rect(), QColor(0, 0, 0, 150))  # a frozen picture must never look live
-        self._paint_overlays(p)
-        p.end()
+            # another size (the first frames after a resize, a reader that did not scale), or a
+            # high-density screen, where the rectangle in logical pixels maps 1:1 to device pixels
+            at = r
+        layout = (at, self._bars(r))
+        self._layout_cache = (key, layout)
+        return layout
 
-    def _fill_bars(self, p: QPainter, target: QRectF) -> None:
+    def _bars(self, target: QRectF) -> list[QRect]:
         """Black only where the picture does not cover (painting the whole tile twice costs per frame)."""
         w, h = self.width(), self.height()
         x0, y0 = int(target.left()), int(target.top())
         x1, y1 = int(target.right() + 0.999), int(target.bottom() + 0.999)
-        black = Qt.GlobalColor.black
+        bars = []
         if y0 > 0:
-            p.fillRect(0, 0, w, y0, black)
+            bars.append(QRect(0, 0, w, y0))
         if y1 < h:
-            p.fillRect(0, y1, w, h - y1, black)
+            bars.append(QRect(0, y1, w, h - y1))
         if x0 > 0:
-            p.fillRect(0, y0, x0, y1 - y0, black)
+            bars.append(QRect(0, y0, x0, y1 - y0))
         if x1 < w:
-            p.fillRect(x1, y0, w - x1, y1 - y0, black)
+            bars.append(QRect(x1, y0, w - x1, y1 - y0))
+        return bars
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        pic = self.picture
+        dpr = self.devicePixelRatioF()
+        if dpr != self._dpr:  # moved to a screen of another pixel density: badges are drawn anew
+            self._dpr, self._title_img, self._stamp = dpr, None, None
+        if pic is None:
+            p.fillRect(self.rect(), Qt.GlobalColor.black)
+        elif self.zoom > 1.0:
+            img: QImage = pic.image
+            target = self._picture_rect(img.size())
+            for bar in self._bars(target):
+                p.fillRect(bar, Qt.GlobalColor.black)
+            sw, sh = img.width() / self.zoom, img.height() / self.zoom
+            cx = min(max(self.zoom_center.x() * img.width(), sw / 2), img.width() - sw / 2)
+            cy = min(max(self.zoom_center.y() * img.height(), sh / 2), img.height() - sh / 2)
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            p.drawImage(target, img, QRectF(cx - sw / 2, cy - sh / 2, sw, sh))
+        else:
+            img = pic.image
+            at, bars = self._layout(img, dpr)
+            for bar in bars:
+                p.fillRect(bar, Qt.GlobalColor.black)
+            p.drawImage(at, img)
+        if pic is not None and self._status == "no_signal":
+            p.fillRect(self.rect(), QColor(0, 0, 0, 150))  # a frozen picture must never look live
+        self._paint_overlays(p)
+        p.end()
 
     def _font_px(self) -> int:
         return max(10, min(14, self.height() // 18))
 
-    def _badge(self, slot: str, key: tuple, draw) -> QImage:
-        """Overlays change rarely (title, once a second for the clock): drawn once, then blitted."""
-        cached = self._badges.get(slot)
-        if cached is not None and cached[0] == key:
-            return cached[1]
+    def _badge_font(self) -> tuple[QFont, QFontMetrics]:
         f = QFont(self.font())
         f.setPixelSize(self._font_px())
-        fm = QFontMetrics(f)
-        img = draw(f, fm)
-        self._badges[slot] = (key, img)
-        return img
+        return f, QFontMetrics(f)
 
-    def _title_badge(self, f: QFont, fm: QFontMetrics) -> QImage:
+    def _title_badge(self) -> QImage:
+        f, fm = self._badge_font()
         pad, d = 4, fm.height() // 2
         dpr = self.devicePixelRatioF()
         img = QImage(int(self.width() * dpr), int((fm.height() + 2 * pad) * dpr), QImage.Format.Format_ARGB32_Premultiplied)
@@ -315,36 +345,37 @@ class VideoTile(QWidget):
         q.end()
         return img
 
-    def _stamp_badge(self, stamp: str, live: bool):
-        def draw(f: QFont, fm: QFontMetrics) -> QImage:
-            pad = 4
-            dpr = self.devicePixelRatioF()
-            w, h = fm.horizontalAdvance(stamp) + 2 * pad, fm.height() + 2 * pad
-            img = QImage(int(w * dpr), int(h * dpr), QImage.Format.Format_ARGB32_Premultiplied)
-            img.setDevicePixelRatio(dpr)
-            img.fill(QColor(0, 0, 0, 140))
-            q = QPainter(img)
-            q.setFont(f)
-            q.setPen(QColor("#ffffff") if live else QColor(self._colors["alarm"]))
-            q.drawText(QRect(0, 0, w, h), Qt.AlignmentFlag.AlignCenter, stamp)
-            q.end()
-            return img
-        return draw
+    def _stamp_badge(self, stamp: str, live: bool) -> tuple[QImage, QPoint]:
+        f, fm = self._badge_font()
+        pad = 4
+        dpr = self.devicePixelRatioF()
+        w, h = fm.horizontalAdvance(stamp) + 2 * pad, fm.height() + 2 * pad
+        img = QImage(int(w * dpr), int(h * dpr), QImage.Format.Format_ARGB32_Premultiplied)
+        img.setDevicePixelRatio(dpr)
+        img.fill(QColor(0, 0, 0, 140))
+        q = QPainter(img)
+        q.setFont(f)
+        q.setPen(QColor("#ffffff") if live else QColor(self._colors["alarm"]))
+        q.drawText(QRect(0, 0, w, h), Qt.AlignmentFlag.AlignCenter, stamp)
+        q.end()
+        return img, QPoint(self.width() - w, self.height() - h)
 
     def _paint_overlays(self, p: QPainter) -> None:
-        dpr = self.devicePixelRatioF()
+        """Title and clock are images redrawn only when they change (the title on a rename, a
+        status change or a resize; the clock once a second), then blitted every frame."""
         if self.title:
-            key = (self.title, self._status, self.width(), self._font_px(), dpr)
-            p.drawImage(0, 0, self._badge("title", key, self._title_badge))
+            if self._title_img is None or self._title_for != (self.title, self._status):
+                self._title_for = (self.title, self._status)
+                self._title_img = self._title_badge()
+            p.drawImage(0, 0, self._title_img)
         if self.last_frame_at is not None:
-            second = int(self.last_frame_at)
-            if second != self._stamp_second:  # strftime once a second, not once a frame
-                self._stamp_second = second
-                self._stamp_text = datetime.fromtimestamp(second).strftime("%H:%M:%S")
-            stamp = self._stamp_text if self.zoom <= 1.0 else f"×{self.zoom:.1f}  {self._stamp_text}"
-            live = self._status == "live"
-            img = self._badge("stamp", (stamp, live, self._font_px(), dpr), self._stamp_badge(stamp, live))
-            p.drawImage(int(self.width() - img.width() / dpr), int(self.height() - img.height() / dpr), img)
+            key = (int(self.last_frame_at), self._status == "live", self.zoom)
+            if self._stamp is None or self._stamp[0] != key:
+                stamp = datetime.fromtimestamp(key[0]).strftime("%H:%M:%S")
+                if self.zoom > 1.0:
+                    stamp = f"×{self.zoom:.1f}  {stamp}"
+                self._stamp = (key, *self._stamp_badge(stamp, key[1]))
+            p.drawImage(self._stamp[2], self._stamp[1])
         if self._status != "live":
             text = self.status_text()
             if text:
