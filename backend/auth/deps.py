@@ -26,10 +26,11 @@ def _unauthorized(message: str) -> AppError:
 class UserCache:
     """Who a token belongs to, remembered for a few seconds (SC_AUTH_CACHE_SECONDS).
 
-    Every request used to read its user row before doing anything; for the busiest reads that
-    lookup cost as much as the query itself. The token's signature and expiry are still checked
-    on every request; only "does this account still exist, is it active, what is its role" may be
-    up to `ttl` seconds old, which bounds how long a disabled account keeps working."""
+    Every request used to verify the token and read its user row before doing anything; for the
+    busiest reads that cost as much as the query itself. An entry is made only after the token's
+    signature and expiry were checked, and ends no later than the token does; "does this account
+    still exist, is it active, what is its role" may be up to SC_AUTH_CACHE_SECONDS old, which
+    bounds how long a disabled account keeps working."""
 
     MAX = 4096
 
@@ -65,6 +66,12 @@ async def current_user(request: Request, session: SessionDep,
         token = request.query_params.get("access_token")  # for EventSource-like readers only
     if not token:
         raise _unauthorized("Log in first: this endpoint needs a bearer token")
+    cache: UserCache = request.app.state.user_cache
+    now = time.monotonic()
+    if (known := cache.get(token, now)) is not None:
+        # This exact token passed the signature check and is unexpired (entries end by then);
+        # merge(load=False) puts the copy into this request's session without a query.
+        return session.merge(known, load=False)
     settings = request.app.state.settings
     try:
         claims = read_token(settings.secret_key, token)
@@ -72,16 +79,12 @@ async def current_user(request: Request, session: SessionDep,
         raise _unauthorized("Your session has expired; log in again") from None
     except jwt.InvalidTokenError:
         raise _unauthorized("The access token is not valid; log in again") from None
-    cache: UserCache = request.app.state.user_cache
-    now = time.monotonic()
-    if (known := cache.get(token, now)) is not None:
-        # merge(load=False) puts the copy into this request's session without a query.
-        return session.merge(known, load=False)
     user = await run_in_threadpool(_load_user, session, int(claims["sub"]))
     if user is None or not user.active:
         raise _unauthorized("This account no longer exists or is disabled")
     if settings.auth_cache_seconds > 0:
-        cache.put(token, _snapshot(user), now + settings.auth_cache_seconds, now)
+        until = min(now + settings.auth_cache_seconds, now + (claims["exp"] - time.time()))
+        cache.put(token, _snapshot(user), until, now)
     return user
 
 

@@ -101,6 +101,26 @@ def test_disabled_account_is_refused_once_the_user_cache_lapses(database_url, tm
     b.app.state.engine.dispose()
 
 
+def test_a_remembered_token_still_expires_on_time(database_url, tmp_path):
+    """The user cache never outlives the token it was made for."""
+    from fastapi.testclient import TestClient
+
+    from tests.conftest import make_backend
+
+    b = make_backend(database_url, tmp_path, auth_cache_seconds=60)
+    user = b.add_user("sidorov", "dispatcher")
+    exp = int(time.time()) + 2
+    token = jwt.encode({"sub": str(user.id), "role": "dispatcher", "exp": exp}, b.settings.secret_key,
+                       algorithm="HS256")
+    with TestClient(b.app, raise_server_exceptions=False) as c:
+        c.headers["Authorization"] = f"Bearer {token}"
+        assert c.get("/api/v1/auth/me").status_code == 200  # remembered from here on
+        time.sleep(max(0.0, exp - time.time()) + 0.2)
+        r = c.get("/api/v1/auth/me")
+        assert r.status_code == 401 and "expired" in r.json()["error"]["message"]
+    b.app.state.engine.dispose()
+
+
 def test_roles_are_checked_on_the_server(api):
     assert api("dispatcher").get("/api/v1/audit").status_code == 403
     assert api("supervisor").get("/api/v1/audit").status_code == 200
