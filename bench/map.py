@@ -45,14 +45,20 @@ N_UPDATES = int(os.environ.get("SC_BENCH_UPDATES", "30"))
 HEARTBEAT_MS = int(os.environ.get("SC_HEARTBEAT_MS", "5"))
 
 
-def thread_sched_ms() -> tuple[float, float]:
-    """(ms on CPU, ms runnable but waiting for a CPU) of the calling thread so far (Linux schedstat)."""
-    try:
-        with open("/proc/thread-self/schedstat") as fh:
-            run_ns, queued_ns, _ = fh.read().split()
+class ThreadSched:
+    """(ms on a CPU, ms runnable but waiting for a CPU) of the thread that made it (Linux schedstat)."""
+
+    def __init__(self) -> None:
+        try:
+            self._fd: int | None = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+        except OSError:
+            self._fd = None
+
+    def __call__(self) -> tuple[float, float]:
+        if self._fd is None:
+            return time.thread_time() * 1000, 0.0
+        run_ns, queued_ns, _ = os.pread(self._fd, 128, 0).split()
         return int(run_ns) / 1e6, int(queued_ns) / 1e6
-    except (OSError, ValueError):
-        return time.thread_time() * 1000, 0.0
 
 
 class Heartbeat:
@@ -70,19 +76,20 @@ class Heartbeat:
         self.phase = ""
         self._seen: list[str] = []
         self._sched = (0.0, 0.0)
+        self._read_sched = ThreadSched()  # made on the GUI thread, reads the GUI thread's figures
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
         self.worst = (0.0, 0.0, 0.0, "")
         self._seen = [self.phase]
-        self._sched = thread_sched_ms()
+        self._sched = self._read_sched()
         self.clock.start()
         self.timer.start()
 
     def _tick(self) -> None:
         gap = self.clock.nsecsElapsed() / 1e6
         self.clock.restart()
-        (run0, queued0), self._sched = self._sched, thread_sched_ms()
+        (run0, queued0), self._sched = self._sched, self._read_sched()
         seen, self._seen = self._seen, [self.phase]
         if gap - HEARTBEAT_MS > self.worst[0]:
             phases = " → ".join(dict.fromkeys(p for p in seen if p))
