@@ -19,7 +19,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from backend.auth.deps import CurrentUser, Supervisor
-from backend.db import SessionDep
+from backend.db import SessionDep, run_db
 from backend.errors import AppError, BadRequest, Unprocessable
 from backend.incidents import attachments, service
 from backend.incidents.models import Incident, IncidentAttachment
@@ -85,7 +85,7 @@ def create_incident(body: IncidentCreate, session: SessionDep, user: CurrentUser
 
 
 @router.get("", response_model=Page[IncidentOut], operation_id="incidents_list", responses=ERRORS)
-def list_incidents(
+async def list_incidents(
         session: SessionDep, _: CurrentUser,
         status: Annotated[list[str] | None, Query(description="repeat or comma-separate")] = None,
         category: Annotated[list[str] | None, Query()] = None,
@@ -102,12 +102,15 @@ def list_incidents(
         limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = 50) -> Response:
     if q and "\x00" in q:
         raise Unprocessable("q must not contain NUL characters", field="q")
-    items, total = service.list_incidents(session, status=status, category=category, priority=priority, q=q,
-                                          since=since, until=until, bbox=bbox, overdue=overdue, assignee=assignee,
-                                          sort=sort, offset=offset, limit=limit)
-    # The rows are wire dicts already (service.row_to_wire); response_model documents the shape.
-    return Response(to_json({"items": items, "total": total, "offset": offset, "limit": limit}),
-                    media_type="application/json")
+
+    def page() -> bytes:
+        items, total = service.list_incidents(session, status=status, category=category, priority=priority, q=q,
+                                              since=since, until=until, bbox=bbox, overdue=overdue,
+                                              assignee=assignee, sort=sort, offset=offset, limit=limit)
+        # The rows are wire dicts already (service.row_to_wire); response_model documents the shape.
+        return to_json({"items": items, "total": total, "offset": offset, "limit": limit})
+
+    return Response(await run_db(session, page), media_type="application/json")
 
 
 @router.get("/{incident_id}", response_model=IncidentOut, operation_id="incidents_get",
