@@ -13,6 +13,37 @@ if os.geteuid() == 0 if hasattr(os, "geteuid") else False:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
 
+def choose_renderer(choice: str | None = None) -> str:
+    """Pick Qt Quick's scene graph backend (the map's web view draws through it); call before
+    the QApplication exists. Returns "software" or "opengl".
+
+    OpenGL is Qt's default, and without a GPU it is Mesa's llvmpipe running on the GUI thread:
+    30–60 ms of GUI CPU for every web frame of the map, which breaks the "never blocked over
+    50 ms" rule; the software scene graph stays under it (bench/map.py). So "auto" (the default,
+    or SC_DESK_RENDERER=auto) uses OpenGL only where a GPU render node exists;
+    SC_DESK_RENDERER=software or =opengl forces one."""
+    choice = (choice or os.environ.get("SC_DESK_RENDERER") or "auto").strip().lower()
+    if choice not in ("auto", "software", "opengl"):
+        logging.getLogger(__name__).warning("SC_DESK_RENDERER=%r is not auto, software or opengl; using auto",
+                                            choice)
+        choice = "auto"
+    if choice == "auto":
+        choice = "opengl" if _has_gpu() else "software"
+    if choice == "software":
+        from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
+
+        QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
+    return choice
+
+
+def _has_gpu() -> bool:
+    if sys.platform.startswith("linux"):
+        import glob
+
+        return bool(glob.glob("/dev/dri/renderD*"))
+    return True  # Windows and macOS always have a hardware (or vendor) OpenGL/D3D path
+
+
 def build_context(client, user, settings, *, app=None, online: bool = True):
     from app.context import AppContext
     from app.errors import ErrorSink
@@ -45,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     from app import i18n, theme
     from app.settings import AppSettings
 
+    renderer = choose_renderer()
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication(sys.argv[:1])
+    logging.getLogger(__name__).info("scene graph: %s", renderer)
     app.setApplicationName("Situation Center")
     app.setOrganizationName("Smart Kurchatov")
     settings = AppSettings.load()

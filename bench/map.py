@@ -2,7 +2,7 @@
 
     xvfb-run -a .venv/bin/python bench/map.py        # a real X server (the figures to quote)
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/map.py
-    SC_QUICK_SOFTWARE=1 ...   Qt Quick's software renderer (what a machine without a GPU should use)
+    SC_DESK_RENDERER=opengl|software ...   force a scene graph (default: as the desktop, software without a GPU)
     SC_DESK_CACHE_DIR=/tmp/c ...  twice: the second run is a warm start (page already built)
 
 Prints the time from creating the panel to the page having drawn 5,000 objects, the round
@@ -167,10 +167,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 def main() -> int:
-    if os.environ.get("SC_QUICK_SOFTWARE"):
-        from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
+    from app.main import choose_renderer
 
-        QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
+    # As the desktop does (auto: software without a GPU render node); SC_QUICK_SOFTWARE=1 or
+    # SC_DESK_RENDERER=software|opengl force one.
+    renderer = choose_renderer("software" if os.environ.get("SC_QUICK_SOFTWARE") else None)
+    print(f"  scene graph: {renderer}")
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication(sys.argv)
     from widgets.map import demo
