@@ -117,10 +117,18 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 async def run_db(session: Session, work: Callable[[], T]) -> T:
-    """Run `work` (which uses `session`) for an async endpoint: on a pool thread when the database
-    is a server, inline when it is SQLite. SQLite runs inside this process and a read never waits
-    for a lock in WAL mode, so a thread hop buys nothing there but a GIL handoff; it cost the
-    busiest read about a tenth of its CPU (bench/incidents.py). Only for reads."""
+    """Run `work` (a read that uses `session`) for an async endpoint, then end the session's
+    transaction. On SQLite inline: it runs inside this process and a read never waits for a lock
+    in WAL mode, so a thread hop buys nothing but a GIL handoff (it cost the busiest read about a
+    tenth of its CPU, bench/incidents.py). On a database server in the thread pool, with the
+    ROLLBACK in the same hop rather than a second one when the request ends."""
+
+    def work_then_close() -> T:
+        try:
+            return work()
+        finally:
+            session.close()
+
     if session.get_bind().dialect.name == "sqlite":
-        return work()
-    return await run_in_threadpool(work)
+        return work_then_close()
+    return await run_in_threadpool(work_then_close)

@@ -193,6 +193,9 @@ def test_list_filters_sort_pagination(api):
     p3 = c.get(BASE, params={"limit": 2, "offset": 4}).json()
     ids = [i["id"] for p in (p1, p2, p3) for i in p["items"]]
     assert len(ids) == 5 == len(set(ids)) and p1["total"] == 5 and p1["limit"] == 2
+    beyond = c.get(BASE, params={"limit": 2, "offset": 10}).json()  # the count rides with the rows; none here
+    assert beyond["items"] == [] and beyond["total"] == 5
+    assert c.get(BASE, params={"status": "closed"}).json() == {"items": [], "total": 0, "offset": 0, "limit": 50}
 
     def ids_for(**params):
         r = c.get(BASE, params=params)

@@ -20,6 +20,10 @@ def upgrade() -> None:
     op.create_index("ix_incidents_sla_due_at", "incidents", ["sla_due_at", "id", "status"])
     op.drop_index("ix_incidents_status_lat_lon", table_name="incidents")
     op.create_index("ix_incidents_status_lat_lon", "incidents", ["status", "lat", "lon", "updated_at", "id"])
+    if op.get_bind().dialect.name == "sqlite":
+        # Dropping an index drops its statistics; without them SQLite's planner picked the
+        # re-made index for the open queue and read a table row per open incident (3x slower).
+        op.execute("ANALYZE incidents")
 
 
 def downgrade() -> None:
