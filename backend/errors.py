@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
 
 
 class AppError(Exception):
@@ -72,6 +76,23 @@ def install(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         message, fields = _describe_validation(list(exc.errors()))
         return JSONResponse(error_body("invalid", message, {"fields": fields}), 422)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
+            return await _internal(_, exc)
+        # The driver's text names host and port, never the password; the class is enough here.
+        log.warning("database unavailable: %s", type(exc.orig or exc).__name__)
+        return JSONResponse(error_body("database_unavailable",
+                                       "The database is not answering; try again in a moment."),
+                            503, headers={"Retry-After": "2"})
+
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", exc_info=exc)
+        return JSONResponse(error_body("internal_error", "The server failed on this request; it was logged. "
+                                                         "Try again, and tell the administrator if it repeats."), 500)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
