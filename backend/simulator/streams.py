@@ -286,6 +286,12 @@ class _RtspFeed(threading.Thread):
                     self.stopping.wait(delay)
                 elif delay < -1:
                     next_at = time.monotonic()  # fell behind (busy machine): do not burst
+            if self.loop_file is None:
+                # A new encoder per viewing: its first frame carries SPS/PPS. A server that came
+                # back must see them to preroll (its DESCRIBE waits for that), and a reused
+                # encoder's forced keyframe did not always repeat them: the client then timed
+                # out once before the picture returned (tests/gui/test_video_streams.py).
+                encoder = None
 
 
 # ---------------------------------------------------------------- MJPEG over HTTP
