@@ -580,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=10)
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
-    ap.add_argument("--server-processes", type=int, default=1, help="uvicorn worker processes for the server")
+    ap.add_argument("--server-processes", type=int, default=1, help="server worker processes (sc-server --workers N)")
     ap.add_argument("--no-client", action="store_true", help="skip the desktop model and post-to-visible figures")
     ap.add_argument("--client-only", action="store_true", help="only the desktop figures")
     args = ap.parse_args(argv)
