@@ -140,14 +140,18 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     finally:
-        bind = session.get_bind()
-        if session.in_transaction() and bind.dialect.name != "sqlite":
+        if session.in_transaction() and not _in_process(session):
             await run_in_threadpool(session.close)  # a ROLLBACK round trip to the server
         else:
             session.close()  # nothing to send, or an in-process SQLite rollback
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _in_process(session: Session) -> bool:
+    """SQLite: the database runs inside this process, so talking to it never waits on a network."""
+    return session.get_bind().dialect.name == "sqlite"
 
 
 async def run_db(session: Session, work: Callable[[], T]) -> T:
@@ -163,6 +167,6 @@ async def run_db(session: Session, work: Callable[[], T]) -> T:
         finally:
             session.close()
 
-    if session.get_bind().dialect.name == "sqlite":
+    if _in_process(session):
         return work_then_close()
     return await run_in_threadpool(work_then_close)

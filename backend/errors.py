@@ -77,8 +77,7 @@ def install(app: FastAPI) -> None:
         message, fields = _describe_validation(list(exc.errors()))
         return JSONResponse(error_body("invalid", message, {"fields": fields}), 422)
 
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(DBAPIError)
+    @app.exception_handler(DBAPIError)  # OperationalError included
     async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
         if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
             return await _internal(_, exc)

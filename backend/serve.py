@@ -43,7 +43,7 @@ class _Worker:
 
 def serve(*, host: str, port: int, workers: int, env: dict[str, str]) -> int:
     """Accept on host:port and hand each connection to the next worker; returns on SIGINT/SIGTERM."""
-    listener = socket.create_server((host, port), backlog=2048, reuse_port=False)
+    listener = socket.create_server((host, port), backlog=2048)
     listener.setblocking(False)
     stopping = False
 
@@ -85,7 +85,7 @@ def serve(*, host: str, port: int, workers: int, env: dict[str, str]) -> int:
                         try:
                             socket.send_fds(w.channel, [b"c"], [conn.fileno()])
                             break
-                        except OSError:  # that worker is going away; try the next one
+                        except OSError:  # that worker is going away or stuck; try the next one
                             continue
     finally:
         sel.close()
@@ -110,7 +110,9 @@ def _start(index: int, env: dict[str, str]) -> _Worker:
         worker_env.update(SC_RUN_INGEST="false", SC_RUN_RECORDER="false")
     proc = subprocess.Popen([sys.executable, "-m", "backend.serve"], env=worker_env, pass_fds=[child_end.fileno()])
     child_end.close()
-    parent_end.setblocking(True)
+    # A worker that stops reading its channel must not stop the parent accepting: after 1 s
+    # the hand-over fails and the connection goes to the next worker.
+    parent_end.settimeout(1.0)
     return _Worker(index, proc, parent_end)
 
 

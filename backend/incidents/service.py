@@ -212,7 +212,8 @@ def row_to_wire(row: Any, now: datetime) -> dict[str, Any]:
     check, and pydantic_core.to_json writes datetimes and UUIDs exactly as IncidentOut does
     (tests/backend/test_incidents.py compares a list item with GET of the same incident)."""
     (id_, client_uuid, category, priority, status, duplicate_of, lat, lon, address, description, source,
-     assignee, created_by, created_at, updated_at, sla_due_at, version, comment_count, attachment_count) = row[:19]
+     assignee, created_by, created_at, updated_at, sla_due_at, version, comment_count, attachment_count,
+     *_total) = row
     return {"id": id_, "client_uuid": client_uuid, "number": incident_number(id_), "category": category,
             "priority": priority, "status": status, "duplicate_of": duplicate_of, "lat": lat, "lon": lon,
             "address": address, "description": description, "source": source, "assignee": assignee,
