@@ -486,6 +486,16 @@
 
   /* --------------------------------------------------------------- messages */
 
+  // A move's positions: base64 of little-endian int32 microdegrees [lat, lon, ...] (layers.py).
+  function decodePositions(e6) {
+    var bin = atob(e6 || ''), n = bin.length >> 2, out = new Float64Array(n), j = 0;
+    for (var i = 0; i < n; i++, j += 4) {
+      out[i] = ((bin.charCodeAt(j) | (bin.charCodeAt(j + 1) << 8) | (bin.charCodeAt(j + 2) << 16) |
+                (bin.charCodeAt(j + 3) << 24)) | 0) / 1e6;
+    }
+    return out;
+  }
+
   var OPS = {
     layer: function (op) { if (!SC.layers[op.def.name]) { makeLayer(op.def); } },
     set: function (op) { var l = SC.layers[op.layer]; if (l) { upsert(l, op.items, true); } },
@@ -494,12 +504,20 @@
     move: function (op) {
       var l = SC.layers[op.layer];
       if (!l) { return; }
-      if (l.group instanceof DotLayer) { l.group.move(op.ids, op.ll); return; }
-      for (var i = 0; i < op.ids.length; i++) {
-        var obj = l.items.get(String(op.ids[i]));
+      // Without ids: the same objects in the same order as this layer's last move.
+      var ids = op.ids || l.moveIds, ll = decodePositions(op.e6);
+      if (!ids || ll.length !== 2 * ids.length) {
+        callBridge('pageError', 'move on ' + op.layer + ': ' + (ids ? ids.length : 'no') + ' ids for ' +
+                   ll.length / 2 + ' positions');
+        return;
+      }
+      l.moveIds = ids;
+      if (l.group instanceof DotLayer) { l.group.move(ids, ll); return; }
+      for (var i = 0; i < ids.length; i++) {
+        var obj = l.items.get(String(ids[i]));
         if (obj && obj.setLatLng) {
-          obj.scItem.lat = op.ll[2 * i]; obj.scItem.lon = op.ll[2 * i + 1];
-          obj.setLatLng([op.ll[2 * i], op.ll[2 * i + 1]]);
+          obj.scItem.lat = ll[2 * i]; obj.scItem.lon = ll[2 * i + 1];
+          obj.setLatLng([ll[2 * i], ll[2 * i + 1]]);
         }
       }
     },

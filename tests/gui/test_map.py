@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
 
 from widgets.map import demo
-from widgets.map.layers import incident_item
+from widgets.map.layers import decode_positions, incident_item
 
 LOAD_MS = 30_000
 
@@ -229,8 +229,16 @@ def test_five_thousand_moving_objects_go_in_one_message(panel, qtbot):
     with qtbot.waitSignal(panel.batch_applied, timeout=20_000):
         panel.update_items("buses", moved)
     assert len(sent) == 1
-    (op,) = json.loads(sent[0])["ops"]  # only positions changed: ids plus a flat [lat, lon, ...] list
-    assert op["op"] == "move" and len(op["ids"]) == 5000 and len(op["ll"]) == 10_000
+    (op,) = json.loads(sent[0])["ops"]  # only positions changed: ids plus packed [lat, lon, ...]
+    assert op["op"] == "move" and len(op["ids"]) == 5000 and len(decode_positions(op["e6"])) == 10_000
+    pos = json.loads(js(panel, qtbot, "JSON.stringify(SC.layers.buses.items.get('4321').getLatLng())"))
+    assert (pos["lat"], pos["lng"]) == pytest.approx((moved[4321]["lat"], moved[4321]["lon"]))
+    sent.clear()
+    moved = demo.moving_objects(5000, 2.0)  # the same fleet again: the page reuses the ids it has
+    with qtbot.waitSignal(panel.batch_applied, timeout=20_000):
+        panel.update_items("buses", moved)
+    (op,) = json.loads(sent[0])["ops"]
+    assert op["op"] == "move" and "ids" not in op
     pos = json.loads(js(panel, qtbot, "JSON.stringify(SC.layers.buses.items.get('4321').getLatLng())"))
     assert (pos["lat"], pos["lng"]) == pytest.approx((moved[4321]["lat"], moved[4321]["lon"]))
     panel.update_items("buses", [dict(moved[7], color="#ff0000")])  # a change beyond position

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from widgets.map import geo
-from widgets.map.layers import DEFAULT_LAYERS, Outbox, incident_item
+from widgets.map.layers import DEFAULT_LAYERS, Outbox, decode_positions, encode_positions, incident_item
 from widgets.map.page import BaseMap, PageSpec, render, standalone_html
 from widgets.map.tiles import MBTilesServer
 
@@ -45,7 +45,34 @@ def test_position_only_changes_travel_as_a_flat_move():
     assert state.get("buses", 1) is moved["1"]  # moved in place, not replaced
     box.move("buses", moved)
     box.move("buses", {"1": {"id": 1, "lat": 1.1234567, "lon": 1.0}})
-    assert box.take() == [{"op": "move", "layer": "buses", "ids": ["1"], "ll": [1.123457, 1.0]}]
+    (op,) = box.take()
+    assert op == {"op": "move", "layer": "buses", "ids": ["1"], "e6": op["e6"]}
+    assert decode_positions(op["e6"]) == [1.123457, 1.0]  # microdegrees: 0.1 m
+
+
+def test_a_move_of_the_same_objects_as_the_last_one_leaves_the_ids_out():
+    box = Outbox()
+    fleet = {str(i): {"id": i, "lat": 51.0 + i, "lon": 35.0} for i in range(3)}
+    box.move("buses", dict(fleet))
+    assert box.take()[0]["ids"] == ["0", "1", "2"]
+    box.move("buses", dict(fleet))
+    (op,) = box.take()
+    assert "ids" not in op and decode_positions(op["e6"]) == [51.0, 35.0, 52.0, 35.0, 53.0, 35.0]
+    box.move("buses", {k: fleet[k] for k in ("0", "2")})  # one fewer: the ids travel again
+    assert box.take()[0]["ids"] == ["0", "2"]
+    box.move("trams", {"0": fleet["0"]})  # per layer
+    assert box.take()[0]["ids"] == ["0"]
+    box.move("buses", {k: fleet[k] for k in ("0", "2")})
+    box.forget_moves()  # the page reloaded: it holds no ids
+    assert box.take()[0]["ids"] == ["0", "2"]
+
+
+def test_positions_travel_as_microdegrees_across_the_globe():
+    items = [{"lat": lat, "lon": lon} for lat, lon in
+             ((51.6612345, 35.6543215), (-89.9999994, -179.9999996), (90.0, 180.0), (0.0, -0.0000004))]
+    assert decode_positions(encode_positions(items)) == [51.661234, 35.654322, -89.999999, -180.0,
+                                                         90.0, 180.0, 0.0, 0.0]
+    assert decode_positions(encode_positions([])) == []
 
 
 def test_long_lists_are_encoded_in_slices_that_make_the_same_message(monkeypatch):
@@ -55,7 +82,7 @@ def test_long_lists_are_encoded_in_slices_that_make_the_same_message(monkeypatch
 
     items = [{"id": i, "lat": 51.6 + i * 1e-5, "lon": 35.6, "title": f"Автобус {i}"} for i in range(1203)]
     ops = [{"op": "layer", "def": {"name": "buses"}}, {"op": "set", "layer": "buses", "items": items},
-           {"op": "move", "layer": "buses", "ids": [str(i) for i in range(7)], "ll": [1.5] * 14},
+           {"op": "move", "layer": "buses", "ids": [str(i) for i in range(7)], "e6": "AAAA"},
            {"op": "remove", "layer": "stops", "ids": []}]
     calls: list[int] = []
     dumps = layers._dumps

@@ -6,10 +6,13 @@ An item is a JSON object with an "id" and either "lat"/"lon" (points) or a GeoJS
 """
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any
+
+import numpy as np
 
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
 
@@ -122,6 +125,7 @@ class Outbox:
 
     def __init__(self) -> None:
         self.ops: list[dict] = []
+        self._move_ids: dict[str, list[str]] = {}  # per layer, the ids of the last move taken
 
     def __bool__(self) -> bool:
         return bool(self.ops)
@@ -192,10 +196,33 @@ class Outbox:
                 op["items"] = list(op["items"].values())
             elif op["op"] == "move":
                 pos = op.pop("pos")
-                op["ids"] = list(pos)
-                # Six decimals are 0.1 m: enough for a bus, and half the bytes of a full float.
-                op["ll"] = [round(v, 6) for it in pos.values() for v in (it["lat"], it["lon"])]
+                ids = list(pos)
+                if ids != self._move_ids.get(op["layer"]):
+                    op["ids"] = self._move_ids[op["layer"]] = ids
+                # else: the same objects in the same order as the last move (a fleet's feed): the
+                # page reuses that list, a third of the message.
+                op["e6"] = encode_positions(pos.values())
         return ops
+
+    def forget_moves(self) -> None:
+        """The page may not hold the last move's ids (it reloaded, or a message was lost)."""
+        self._move_ids.clear()
+
+
+def encode_positions(items) -> str:
+    """[lat, lon, ...] of the items as little-endian int32 microdegrees, base64: the "e6" of a move.
+
+    A microdegree is 0.1 m, enough for a bus. For 5,000 items this is 1.4 ms and 53 kB, where
+    rounding and printing 10,000 floats as JSON took 12 ms and 99 kB (and the page parsed them).
+    """
+    items = list(items)
+    flat = np.fromiter((v for it in items for v in (it["lat"], it["lon"])), np.float64, 2 * len(items))
+    return base64.b64encode(np.rint(flat * 1e6).astype("<i4").tobytes()).decode("ascii")
+
+
+def decode_positions(e6: str) -> list[float]:
+    """The [lat, lon, ...] degrees of a move's "e6" (what the page does with it; for tests and tools)."""
+    return (np.frombuffer(base64.b64decode(e6), "<i4") / 1e6).tolist()
 
 
 SLICE = 500  # list elements per json.dumps call when a message is encoded

@@ -119,6 +119,8 @@ class BatchSender(QObject):
 
             logging.getLogger(__name__).exception("map: a batch could not be encoded")
             text = ""
+            with self.lock:
+                self._outbox.forget_moves()
         self.encode_cpu_ms = self.encode_cpu_ms[-99:] + [(time.thread_time() - cpu0) * 1000.0]
         if not self._closed:
             self._encoded.emit(seq, text, since)
@@ -147,6 +149,7 @@ class BatchSender(QObject):
             self.state.remove(layer, ids)
             self._outbox.remove(layer, ids)
         elif kind == "replay":
+            self._outbox.forget_moves()
             kept = [op for op in self._outbox.ops if op["op"] not in ("set", "update", "remove", "move")]
             layers = [op for op in kept if op["op"] == "layer"]  # a layer exists before its items
             self._outbox.ops = layers + self.state.replay_ops() + [op for op in kept if op["op"] != "layer"]
