@@ -334,7 +334,7 @@ def bench_server(database_url: str, label: str, *, rows: int = 100_000, rate: fl
     print(f"  bulk insert: {fill_s:.1f} s ({rows / fill_s:,.0f} rows/s)", flush=True)
     figures: dict = {"label": label, "rows": rows, "fill_s": fill_s, "load_before": load}
     if processes > 1:
-        print(f"  server: {processes} uvicorn worker processes")
+        print(f"  server: sc-server --workers {processes}")
     with tempfile.TemporaryDirectory() as media, running_server(database_url, Path(media), processes) as url:
         token = login(url)
         single_query_times(url, token, repeats=3)  # warm caches

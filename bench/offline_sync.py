@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/offline_sync.py [--ops 10000] [--workers 8] [--server-processes 2]
 
-Starts a real backend (SQLite; uvicorn with 2 worker processes, as the backend is stateless
-between requests) on a free port, queues the operations
+Starts a real backend (SQLite; `sc-server --workers 2`, as the backend is stateless between
+requests) on a free port, queues the operations
 offline (2,000 incidents × create, priority, comment, status, description), then drains
 the outbox to the server and checks every incident arrived exactly once.
 Targets (issue 3): 10,000 operations synced in < 60 s; local saves < 5 ms at p99.
@@ -23,21 +23,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SERVER = r"""
-import os, sys, uvicorn
-tmp, port, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-os.environ.update(SC_DATABASE_URL=f"sqlite:///{tmp}/server.sqlite3", SC_MEDIA_DIR=f"{tmp}/media",
-                  SC_SECRET_KEY="b" * 48, SC_RUN_INGEST="false", SC_RUN_RECORDER="false")
-from backend.app import create_app
-from backend.auth.service import create_user
-app = create_app()
-with app.state.sessionmaker() as db:
-    create_user(db, username="dispatcher", role="dispatcher", password="bench-password-1")
-    db.commit()
-app.state.engine.dispose()
-uvicorn.run("backend.app:create_app", factory=True, host="127.0.0.1", port=port, log_level="warning",
-            access_log=False, workers=workers)
-"""
+def start_server(tmp: str, port: int, processes: int) -> subprocess.Popen:
+    """sc-server --workers N on a fresh SQLite database with the bench's dispatcher, as a deployment runs it."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SC_DATABASE_URL=f"sqlite:///{tmp}/server.sqlite3",
+               SC_MEDIA_DIR=f"{tmp}/media", SC_SECRET_KEY="b" * 48, SC_RUN_INGEST="false",
+               SC_RUN_RECORDER="false", SC_DEMO="false")
+    cli = [sys.executable, "-m", "backend.cli"]
+    for args, stdin in ((["migrate"], b""),
+                        (["create-user", "dispatcher", "--role", "dispatcher", "--password-stdin"], b"bench-password-1\n")):
+        done = subprocess.run([*cli, *args], cwd=ROOT, env=env, input=stdin, capture_output=True)
+        if done.returncode:
+            raise SystemExit(f"sc-server {args[0]} failed:\n{done.stderr.decode(errors='replace')[-2000:]}")
+    return subprocess.Popen([*cli, "--host", "127.0.0.1", "--port", str(port), "--workers", str(processes)],
+                            cwd=ROOT, env=env)
 
 
 def free_port() -> int:
@@ -77,7 +75,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--ops", type=int, default=10_000)
     ap.add_argument("--workers", type=int, default=8, help="connections the sync uses")
-    ap.add_argument("--server-processes", type=int, default=2, help="uvicorn worker processes")
+    ap.add_argument("--server-processes", type=int, default=2, help="server processes (sc-server --workers N)")
     args = ap.parse_args()
 
     from app.offline.outbox import Outbox
@@ -88,8 +86,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sc-bench-") as tmp:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([sys.executable, "-c", SERVER, tmp, str(port), str(args.server_processes)], cwd=ROOT,
-                                  env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        server = start_server(tmp, port, args.server_processes)
         try:
             client = ApiClient(url)
             deadline = time.monotonic() + 30
