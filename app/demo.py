@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -59,6 +60,10 @@ def read_demo_credentials(path: Path) -> dict[str, str]:
     return creds
 
 
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sc-demo", description=__doc__)
     parser.add_argument("--port", type=int, default=8765)
@@ -67,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds between simulated citizen complaints")
     parser.add_argument("--no-client", action="store_true", help="run the server and simulator only")
     args = parser.parse_args(argv)
+    # SIGTERM ends the demo like Ctrl+C: the finally below stops the server and the simulator
+    # (the desktop, once running, closes its windows on either, then returns here).
+    signal.signal(signal.SIGTERM, _interrupt)
 
     demo_dir = Path(platformdirs.user_data_dir("situation-center", appauthor=False)) / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)

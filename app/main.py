@@ -44,6 +44,41 @@ def _has_gpu() -> bool:
     return True  # Windows and macOS always have a hardware (or vendor) OpenGL/D3D path
 
 
+def quit_on_signals(app) -> None:
+    """SIGINT (Ctrl+C) and SIGTERM close the windows, so the layout is saved, and end the loop.
+
+    Qt's event loop runs in C++, and Python runs its signal handlers only when it next runs
+    Python code; the C-level handler's wake-up byte goes to a socket the loop watches, so
+    the handler runs at once even on an idle desktop.
+    """
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    rsock, wsock = socket.socketpair()
+    rsock.setblocking(False)
+    wsock.setblocking(False)
+    signal.set_wakeup_fd(wsock.fileno(), warn_on_full_buffer=False)
+    notifier = QSocketNotifier(rsock.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        try:
+            rsock.recv(512)
+        except OSError:
+            pass
+
+    def stop(signum, _frame) -> None:
+        logging.getLogger(__name__).info("%s: closing the desktop", signal.Signals(signum).name)
+        app.closeAllWindows()
+        app.quit()
+
+    notifier.activated.connect(drain)
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    app._quit_on_signals = (rsock, wsock, notifier)  # alive as long as the application
+
+
 def build_context(client, user, settings, *, app=None, online: bool = True):
     from app.context import AppContext
     from app.errors import ErrorSink
@@ -80,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication(sys.argv[:1])
     logging.getLogger(__name__).info("scene graph: %s", renderer)
+    quit_on_signals(app)
     app.setApplicationName("Situation Center")
     app.setOrganizationName("Smart Kurchatov")
     settings = AppSettings.load()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 
@@ -48,3 +49,39 @@ def test_main_window_builds_every_registered_panel_and_restores_its_layout(live_
     if "energy" in again.docks:
         assert not again.docks["energy"].isHidden()
     again.close()
+
+
+
+SIGNAL_CHILD = r"""
+import os, signal, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from app.main import quit_on_signals
+
+class Window(QWidget):
+    def closeEvent(self, event):
+        print("closed", flush=True)  # where the main window saves its layout
+        super().closeEvent(event)
+
+app = QApplication(sys.argv[:1])
+quit_on_signals(app)
+window = Window()
+window.show()
+QTimer.singleShot(300, lambda: os.kill(os.getpid(), getattr(signal, sys.argv[1])))
+QTimer.singleShot(10_000, lambda: (print("still running", flush=True), app.exit(3)))
+sys.exit(app.exec())
+"""
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_sigterm_and_ctrl_c_close_the_windows_and_end_the_loop(signame):
+    """Qt's loop runs in C++: without the wake-up socket a signal would wait for Python to run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", SIGNAL_CHILD, signame], cwd=root, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)})
+    assert done.stdout.split() == ["closed"] and done.returncode == 0, (done.stdout, done.stderr[-2000:])

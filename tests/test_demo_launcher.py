@@ -1,0 +1,75 @@
+"""sc-demo, the quick start's launcher: stopping it stops everything it started."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if text in cmdline:
+                found.append(int(pid))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to find the launched processes")
+def test_sigterm_to_sc_demo_stops_the_server_and_the_simulator(tmp_path):
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "share"),
+           "PYTHONPATH": str(ROOT)}
+    for key in ("SC_DATABASE_URL", "SC_MEDIA_DIR"):
+        env.pop(key, None)
+    demo = subprocess.Popen([sys.executable, "-m", "app.demo", "--no-client", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert demo.poll() is None, demo.stderr.read().decode(errors="replace")[-3000:]
+            try:
+                if requests.get(f"{url}/api/v1/health", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.monotonic() < deadline, "the demo backend did not come up in 120 s"
+            time.sleep(0.3)
+        deadline = time.monotonic() + 30
+        while not _processes_mentioning(f"--server {url}"):  # the simulator logs in once the backend is up
+            assert time.monotonic() < deadline, "the simulator did not start"
+            time.sleep(0.2)
+
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(30) != 0  # interrupted, not a normal end
+        deadline = time.monotonic() + 15
+        while _processes_mentioning(f"--port {port}") or _processes_mentioning(f"--server {url}"):
+            assert time.monotonic() < deadline, "the server or the simulator outlived sc-demo"
+            time.sleep(0.2)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{url}/api/v1/health", timeout=2)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+        for pid in _processes_mentioning(f"--port {port}") + _processes_mentioning(f"--server {url}"):
+            os.kill(pid, signal.SIGKILL)
