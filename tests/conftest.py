@@ -47,6 +47,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc, timeout: float = 60.0, *, output=lambda proc: "") -> None:
+    """Until GET {url}/api/v1/health answers; fails with the process's output if it exits first."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        assert proc.poll() is None, f"the server process exited: {output(proc)}"
+        try:
+            if requests.get(f"{url}/api/v1/health", timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        assert time.monotonic() < deadline, f"{url} did not answer /api/v1/health in {timeout:.0f} s"
+        time.sleep(0.2)
+
+
 # ---------------------------------------------------------------- databases
 
 @pytest.fixture(scope="session")

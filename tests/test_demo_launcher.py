@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,13 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import free_port, wait_healthy
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _processes_mentioning(text: str) -> list[int]:
@@ -36,7 +31,7 @@ def _processes_mentioning(text: str) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to find the launched processes")
 def test_sigterm_to_sc_demo_stops_the_server_and_the_simulator(tmp_path):
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "share"),
            "PYTHONPATH": str(ROOT)}
@@ -45,16 +40,7 @@ def test_sigterm_to_sc_demo_stops_the_server_and_the_simulator(tmp_path):
     demo = subprocess.Popen([sys.executable, "-m", "app.demo", "--no-client", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert demo.poll() is None, demo.stderr.read().decode(errors="replace")[-3000:]
-            try:
-                if requests.get(f"{url}/api/v1/health", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "the demo backend did not come up in 120 s"
-            time.sleep(0.3)
+        wait_healthy(url, demo, 120, output=lambda p: p.stderr.read().decode(errors="replace")[-3000:])
         deadline = time.monotonic() + 30
         while not _processes_mentioning(f"--server {url}"):  # the simulator logs in once the backend is up
             assert time.monotonic() < deadline, "the simulator did not start"

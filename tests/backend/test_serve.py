@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,16 +67,7 @@ def server(tmp_path):
                              "--database-url", db, "--workers", "2"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, proc.stdout.read()
-        try:
-            if requests.get(f"{url}/api/v1/health", timeout=1).ok:
-                break
-        except requests.RequestException:
-            pass
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.2)
+    wait_healthy(url, proc, output=lambda p: p.stdout.read())
     token = requests.post(f"{url}/api/v1/auth/token",
                           data={"username": "ops", "password": "ops-password-1"}).json()["access_token"]
     yield proc, port, token
