@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,25 +21,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-def start_server(tmp: str, port: int, processes: int) -> subprocess.Popen:
-    """sc-server --workers N on a fresh SQLite database with the bench's dispatcher, as a deployment runs it."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SC_DATABASE_URL=f"sqlite:///{tmp}/server.sqlite3",
-               SC_MEDIA_DIR=f"{tmp}/media", SC_SECRET_KEY="b" * 48, SC_RUN_INGEST="false",
-               SC_RUN_RECORDER="false", SC_DEMO="false")
-    cli = [sys.executable, "-m", "backend.cli"]
-    for args, stdin in ((["migrate"], b""),
-                        (["create-user", "dispatcher", "--role", "dispatcher", "--password-stdin"], b"bench-password-1\n")):
-        done = subprocess.run([*cli, *args], cwd=ROOT, env=env, input=stdin, capture_output=True)
-        if done.returncode:
-            raise SystemExit(f"sc-server {args[0]} failed:\n{done.stderr.decode(errors='replace')[-2000:]}")
-    return subprocess.Popen([*cli, "--host", "127.0.0.1", "--port", str(port), "--workers", str(processes)],
-                            cwd=ROOT, env=env)
+from bench.incidents import BENCH_PASSWORD as PASSWORD  # noqa: E402
+from bench.incidents import BENCH_USER as USER  # noqa: E402
+from bench.incidents import running_server  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def prepare_database(tmp: str) -> str:
+    """A migrated SQLite database with the bench's dispatcher; returns its URL."""
+    from backend.auth.service import create_user
+    from backend.db import make_engine, make_sessionmaker, migrate
+
+    url = f"sqlite:///{tmp}/server.sqlite3"
+    engine = make_engine(url)
+    migrate(engine)
+    with make_sessionmaker(engine)() as s:
+        create_user(s, username=USER, role="dispatcher", password=PASSWORD)
+        s.commit()
+    engine.dispose()
+    return url
 
 
 def pct(values: list[float], p: float) -> float:
@@ -55,7 +52,7 @@ def local_saves(path: Path, synchronous: str, n: int) -> list[float]:
     from app.offline.store import OfflineStore
 
     store = OfflineStore(path, synchronous=synchronous)
-    outbox = Outbox(store, user="dispatcher")
+    outbox = Outbox(store, user=USER)
     times = []
     for i in range(n // 3):
         t = time.perf_counter()
@@ -84,23 +81,13 @@ def main() -> int:
     from backend_client.client import ApiClient
 
     with tempfile.TemporaryDirectory(prefix="sc-bench-") as tmp:
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server = start_server(tmp, port, args.server_processes)
-        try:
+        # sc-server --workers N, as a deployment runs it (the incident bench's launcher)
+        with running_server(prepare_database(tmp), Path(tmp) / "media", args.server_processes) as url:
             client = ApiClient(url)
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    client.login("dispatcher", "bench-password-1")
-                    break
-                except Exception:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
+            client.login(USER, PASSWORD)
 
             store = OfflineStore(Path(tmp) / "desk" / "store.sqlite3")
-            outbox = Outbox(store, user="dispatcher")
+            outbox = Outbox(store, user=USER)
             per_incident = 5
             n_incidents = args.ops // per_incident
             saves: list[float] = []
@@ -151,9 +138,6 @@ def main() -> int:
                   f"{'yes' if pct(normal, 0.99) < 0.005 else 'NO'} (NORMAL)")
             store.close()
             return 0 if ok else 1
-        finally:
-            server.terminate()
-            server.wait(10)
 
 
 if __name__ == "__main__":

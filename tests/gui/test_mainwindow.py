@@ -51,7 +51,6 @@ def test_main_window_builds_every_registered_panel_and_restores_its_layout(live_
     again.close()
 
 
-
 SIGNAL_CHILD = r"""
 import os, signal, sys
 from PySide6.QtCore import QTimer
