@@ -120,6 +120,20 @@ def test_garbage_bytes_say_not_a_video_stream(qtbot, tile, garbage_server, schem
     assert "Not a video stream" in tile.status_text()
 
 
+def test_a_status_code_in_the_url_is_not_the_servers_answer():
+    """The garbage test once read "refused access (403)": the server's port was 40393."""
+    import av
+
+    from widgets.video.stream import classify
+
+    url = "http://127.0.0.1:40393/cam/404"
+    assert classify(av.error.InvalidDataError(1094995529, "Invalid data found when processing input", url)) == "invalid_data"
+    assert classify(av.error.HTTPForbiddenError(1, "Server returned 403 Forbidden (access denied)", url)) == "forbidden"
+    assert classify(av.error.HTTPNotFoundError(1, "Server returned 404 Not Found", url)) == "not_found"
+    assert classify(av.error.HTTPUnauthorizedError(1, "Server returned 401 Unauthorized", url)) == "unauthorized"
+    assert classify(OSError(5, "Server returned 403 Forbidden (access denied)")) == "forbidden"  # untyped
+
+
 def test_credentials_never_shown_or_logged(qtbot, tile, caplog):
     import logging
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 import socket
 import threading
 import time
@@ -45,13 +46,17 @@ class ReaderSignals(QObject):
 
 def classify(exc: BaseException) -> str:
     """A stable code for what went wrong, which the tile turns into a sentence."""
-    text = str(exc).lower()
+    text = str(exc)
+    if getattr(exc, "filename", None):  # the URL: its port or path may hold "403" or "not found"
+        text = text.replace(str(exc.filename), "")
+    text = text.lower()
+    codes = set(re.findall(r"\b(40[134])\b", text))  # "Server returned 403 Forbidden", RTSP's too
     err = getattr(exc, "errno", None)
-    if isinstance(exc, av.error.HTTPUnauthorizedError) or "401" in text:
+    if isinstance(exc, av.error.HTTPUnauthorizedError) or "401" in codes:
         return "unauthorized"
-    if isinstance(exc, (av.error.HTTPNotFoundError,)) or "404" in text or "not found" in text and "server returned" in text:
+    if isinstance(exc, (av.error.HTTPNotFoundError,)) or "404" in codes or "not found" in text and "server returned" in text:
         return "not_found"
-    if isinstance(exc, av.error.HTTPForbiddenError) or "403" in text:
+    if isinstance(exc, av.error.HTTPForbiddenError) or "403" in codes:
         return "forbidden"
     if isinstance(exc, ConnectionRefusedError) or err in (errno.ECONNREFUSED,) or "connection refused" in text:
         return "refused"
