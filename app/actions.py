@@ -1,4 +1,4 @@
-"""Menu and toolbar actions with their shortcuts, declared in one place."""
+"""The shell's own menu actions with their shortcuts; features declare theirs in their FeatureSpec."""
 
 from __future__ import annotations
 
@@ -17,15 +17,6 @@ class ActionSpec:
 
 
 ACTIONS = [
-    ActionSpec("new_incident", QT_TRANSLATE_NOOP("Actions", "New incident"), "Ctrl+N"),
-    ActionSpec("refresh", QT_TRANSLATE_NOOP("Actions", "Refresh"), "F5"),
-    ActionSpec("find", QT_TRANSLATE_NOOP("Actions", "Find incident"), "Ctrl+F"),
-    ActionSpec("acknowledge", QT_TRANSLATE_NOOP("Actions", "Acknowledge"), "Ctrl+K"),
-    ActionSpec("start_work", QT_TRANSLATE_NOOP("Actions", "Start work"), "Ctrl+W"),
-    ActionSpec("resolve", QT_TRANSLATE_NOOP("Actions", "Resolve"), "Ctrl+R"),
-    ActionSpec("assign", QT_TRANSLATE_NOOP("Actions", "Assign…"), "Ctrl+Shift+A"),
-    ActionSpec("comment", QT_TRANSLATE_NOOP("Actions", "Add comment…"), "Ctrl+M"),
-    ActionSpec("ack_alert", QT_TRANSLATE_NOOP("Actions", "Acknowledge alert"), "Ctrl+Space"),
     ActionSpec("settings", QT_TRANSLATE_NOOP("Actions", "Settings…"), "Ctrl+,"),
     ActionSpec("reset_layout", QT_TRANSLATE_NOOP("Actions", "Reset layout")),
     ActionSpec("fullscreen", QT_TRANSLATE_NOOP("Actions", "Full screen"), "F11", checkable=True),

@@ -1,10 +1,9 @@
-"""What every panel gets: the API, background runner, live events, cross-panel signals."""
+"""What every panel gets: the implementation of widgets.common.protocols.PanelContext."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from PySide6.QtCore import QObject, Signal
+from typing import Any, TypeVar
 
 from app.errors import ErrorSink
 from app.events import EventHub
@@ -12,19 +11,12 @@ from app.settings import AppSettings
 from app.tasks import TaskRunner
 from backend_client.client import ApiClient
 from backend_client.schemas.auth import UserOut
+from widgets.common.bus import Bus
+from widgets.common.feature import FeatureSpec
+from widgets.common.protocols import IncidentGateway
 
-
-class Bus(QObject):
-    """Signals that let panels talk without knowing each other."""
-
-    incident_selected = Signal(int)                  # select in the queue, centre on the map
-    incident_open_requested = Signal(int)            # open the incident card
-    create_incident_at = Signal(float, float, str)   # lat, lon, nearest address
-    area_filter_changed = Signal(object)             # list of [lat, lon] or None
-    camera_open_requested = Signal(int)              # show this camera on the wall
-    archive_requested = Signal(int, str)             # camera id, ISO time
-    map_items_changed = Signal(str, object)          # layer name, list of items (for the map)
-    status_message = Signal(str)
+T = TypeVar("T")
+ROLE_ORDER = ("dispatcher", "supervisor", "admin")
 
 
 @dataclass
@@ -36,8 +28,20 @@ class AppContext:
     settings: AppSettings
     bus: Bus = field(default_factory=Bus)
     user: UserOut | None = None
-    services: dict = field(default_factory=dict)  # optional shared services (e.g. the offline store)
+    incidents: IncidentGateway | None = None   # set by app.main.build_context
+    features: list[FeatureSpec] = field(default_factory=list)  # what the main window and the map compose
+    _services: dict[type, Any] = field(default_factory=dict, repr=False)
 
     def has_role(self, role: str) -> bool:
-        order = ("dispatcher", "supervisor", "admin")
-        return self.user is not None and order.index(self.user.role) >= order.index(role)
+        return self.user is not None and ROLE_ORDER.index(self.user.role) >= ROLE_ORDER.index(role)
+
+    def service(self, kind: type[T]) -> T:
+        """One shared instance per typed API class, made from the logged-in client on first use."""
+        found = self._services.get(kind)
+        if found is None:
+            found = self._services[kind] = kind(self.api)
+        return found
+
+    def provide(self, kind: type[T], instance: T) -> None:
+        """Use ``instance`` wherever a panel asks for ``kind`` (an offline cache, a test's server)."""
+        self._services[kind] = instance

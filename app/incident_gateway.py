@@ -1,7 +1,7 @@
 """The one door through which panels read and change incidents.
 
 Panels never call the incidents API themselves: they call an IncidentGateway (found in
-``ctx.services["incidents"]``) and listen to its signals. This implementation talks to the
+``ctx.incidents``) and listen to its signals. This implementation talks to the
 server; an offline-capable one may subclass or replace it with the same interface:
 
 signals
@@ -51,6 +51,7 @@ class IncidentDetails:
 class IncidentGateway(QObject):
     incidents_loaded = Signal(list)
     incident_changed = Signal(object)
+    incident_renumbered = Signal(int, int)   # local id, server id
     operation_failed = Signal(str, str)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
@@ -66,6 +67,10 @@ class IncidentGateway(QObject):
     def cached(self, incident_id: int) -> IncidentOut | None:
         """The latest copy this client has seen, without a request."""
         return self._known.get(incident_id)
+
+    def snapshot(self) -> list[IncidentOut]:
+        """Every incident this client knows now (what a panel made later starts from)."""
+        return list(self._known.values())
 
     def refresh(self, on_done: Callback = None) -> None:
         """Load every incident (newest first, up to MAX_ROWS); emits incidents_loaded."""
@@ -230,10 +235,3 @@ class IncidentGateway(QObject):
         if self._remember(inc):
             self.incident_changed.emit(inc)
 
-
-def gateway(ctx: AppContext) -> IncidentGateway:
-    """The context's incident gateway (made on first use if build_context did not make one)."""
-    gw = ctx.services.get("incidents")
-    if gw is None:
-        gw = ctx.services["incidents"] = IncidentGateway(ctx)
-    return gw

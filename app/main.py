@@ -79,15 +79,16 @@ def quit_on_signals(app) -> None:
     app._quit_on_signals = (rsock, wsock, notifier)  # alive as long as the application
 
 
-def build_context(client, user, settings, *, app=None, online: bool = True):
+def build_context(client, user, settings, *, online: bool = True):
     from app.context import AppContext
     from app.errors import ErrorSink
     from app.events import EventHub
+    from app.features import features
     from app.tasks import TaskRunner
 
     errors = ErrorSink()
     ctx = AppContext(api=client, tasks=TaskRunner(errors), events=EventHub(client), errors=errors,
-                     settings=settings, user=user)
+                     settings=settings, user=user, features=features())
     from app.offline.gateway import install as install_offline
 
     # The incident gateway (app.incident_gateway's interface), outbox first: incidents keep
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     # dialog has closed), so it can freeze nothing. Chromium's start-up is one call of
     # 0.1-0.5 s that cannot be split: it goes first, not into a visible window's event loop.
     start_web_engine()
-    ctx = build_context(client, user, settings, app=app, online=not offline)
+    ctx = build_context(client, user, settings, online=not offline)
     window = MainWindow(ctx)
     ctx.events.start()
     # Start-up objects live for the whole shift: keep full GC passes (which stop the GUI
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         window.showMaximized()  # first start on a control-room screen: all of it
     code = app.exec()
     ctx.events.stop()
-    ctx.services["offline"].shutdown()
+    ctx.incidents.shutdown()
     ctx.tasks.shutdown()
     return code
 

@@ -1,23 +1,31 @@
-"""The main window: composes the panels as docks, keeps the layout, shows the state."""
+"""The main window: composes the registered features' panels as docks, keeps the layout, shows the state."""
 
 from __future__ import annotations
 
 import logging
+import zlib
 
 from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from app.actions import build_actions
 from app.context import AppContext
-from app.panels import PANELS, PanelSpec
 from app.statusbar import ConnectionStatusBar
+from widgets.common.feature import FeatureSpec
 
 log = logging.getLogger(__name__)
-LAYOUT_VERSION = 3  # bump when the set of docks changes so old saved layouts are ignored
+AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
+         "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "top": Qt.DockWidgetArea.TopDockWidgetArea}
+
+
+def layout_version(names: list[str]) -> int:
+    """Saved layouts are keyed by the set of docks: a layout saved with other panels is not restored."""
+    return zlib.crc32(",".join(sorted(names)).encode()) & 0x7FFFFFFF
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, panels: list[PanelSpec] | None = None) -> None:
+    def __init__(self, ctx: AppContext, features: list[FeatureSpec] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.setObjectName("MainWindow")
@@ -26,25 +34,35 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.setDockOptions(QMainWindow.DockOption.AllowNestedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AnimatedDocks)
+        specs = [s for s in (ctx.features if features is None else features) if ctx.has_role(s.min_role)]
+        self.specs = {s.name: s for s in specs}
         self.actions = build_actions(self)
+        self._add_feature_actions(specs)
         self.panels: dict[str, QWidget] = {}
         self.docks: dict[str, QDockWidget] = {}
         self._build_menus()
-        self._build_panels(panels if panels is not None else PANELS)
+        self._build_panels(specs)
+        self.layout_version = layout_version(list(self.docks))
         self.setStatusBar(ConnectionStatusBar(ctx, self))
-        for service in {id(s): s for s in ctx.services.values()}.values():  # e.g. the offline banner
-            hook = getattr(service, "attach_window", None)
-            if hook:
-                hook(self)
-        self._default_state = self.saveState(LAYOUT_VERSION)
+        ctx.incidents.attach_window(self)  # the offline banner and the waiting counter
+        self._default_state = self.saveState(self.layout_version)
         self._first_show = not self.restore_layout()
 
     # ----------------------------------------------------------- composition
-    def _build_panels(self, specs: list[PanelSpec]) -> None:
+    def _add_feature_actions(self, specs: list[FeatureSpec]) -> None:
+        for spec in specs:
+            for adef in spec.actions:
+                a = QAction(QCoreApplication.translate("Actions", adef.text), self)
+                a.setObjectName(f"action_{adef.name}")
+                if adef.shortcut:
+                    a.setShortcut(QKeySequence(adef.shortcut))
+                a.setCheckable(adef.checkable)
+                a.setProperty("menu", adef.menu)
+                self.actions[adef.name] = a
+
+    def _build_panels(self, specs: list[FeatureSpec]) -> None:
         central_set = False
         for spec in specs:
-            if not self.ctx.has_role(spec.min_role):
-                continue
             try:
                 widget = spec.build(self.ctx)
             except Exception as exc:  # one broken panel must not take the console down
@@ -54,7 +72,7 @@ class MainWindow(QMainWindow):
             widget.setObjectName(f"panel_{spec.name}")
             self.panels[spec.name] = widget
             title = QCoreApplication.translate("Panels", spec.title)
-            if spec.central and not central_set:
+            if spec.placement.area == "central" and not central_set:
                 self.setCentralWidget(widget)
                 central_set = True
                 continue
@@ -64,7 +82,7 @@ class MainWindow(QMainWindow):
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-            self.addDockWidget(spec.area, dock)
+            self.addDockWidget(AREAS.get(spec.placement.area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
             self.docks[spec.name] = dock
             self.view_menu.addAction(dock.toggleViewAction())
         for widget in self.panels.values():
@@ -73,37 +91,49 @@ class MainWindow(QMainWindow):
                 hook(self)
 
     def _arrange_default(self) -> None:
-        """The first-start layout: map | queue | card on top; energy | video wall (| archive) below.
-
-        Sizes are shares of the window, so the queue keeps its columns on any screen."""
+        """The first-start layout from each feature's placement hint. Sizes are shares of the
+        window, so the queue keeps its columns on any screen."""
         d = self.docks
         h, v = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
         width, height = max(self.width(), 1200), max(self.height(), 800)
-        if "energy" in d and "video_wall" in d:
-            self.splitDockWidget(d["energy"], d["video_wall"], h)
-            self.resizeDocks([d["energy"], d["video_wall"]], [width // 2, width // 2], h)
-            if "archive" in d:
-                self.tabifyDockWidget(d["video_wall"], d["archive"])
-                d["video_wall"].raise_()
-        if "energy" in d:
-            self.resizeDocks([d["energy"]], [int(height * 0.34)], v)
-        if "map" in d:
-            self.resizeDocks([d["map"]], [int(width * 0.2)], h)
-        if "incident_card" in d:
-            self.resizeDocks([d["incident_card"]], [int(width * 0.26)], h)
+        raised = []
+        for name, dock in d.items():
+            p = self.specs[name].placement
+            if p.beside in d:
+                along = h if p.area in ("bottom", "top") else v
+                self.splitDockWidget(d[p.beside], dock, along)
+                total = width if along == h else height
+                self.resizeDocks([d[p.beside], dock], [int(total * (1 - p.share)), int(total * p.share)], along)
+            elif p.tab_with in d:
+                self.tabifyDockWidget(d[p.tab_with], dock)
+                raised.append(d[p.tab_with])
+        for name, dock in d.items():
+            p = self.specs[name].placement
+            if p.beside in d or p.tab_with in d:
+                continue
+            if p.area in ("left", "right"):
+                self.resizeDocks([dock], [int(width * p.share)], h)
+            else:
+                self.resizeDocks([dock], [int(height * p.share)], v)
+        for dock in raised:
+            dock.raise_()
 
     def _build_menus(self) -> None:
         a = self.actions
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        file_menu.addAction(a["new_incident"])
+        menus = {"file": self.menuBar().addMenu(self.tr("&File"))}
+        menus["incident"] = self.menuBar().addMenu(self.tr("&Incident"))
+        self.view_menu = menus["view"] = self.menuBar().addMenu(self.tr("&View"))
+        for action in a.values():
+            if action.property("menu") in menus:
+                menus[action.property("menu")].addAction(action)
+        file_menu = menus["file"]
         file_menu.addSeparator()
         file_menu.addAction(a["settings"])
         file_menu.addSeparator()
         file_menu.addAction(a["quit"])
-        self.incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
-        for name in ("acknowledge", "start_work", "resolve", "assign", "comment", "ack_alert", "find", "refresh"):
-            self.incident_menu.addAction(a[name])
-        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.incident_menu = menus["incident"]
+        self.incident_menu.menuAction().setVisible(not self.incident_menu.isEmpty())
+        self.view_menu.addSeparator()
         self.view_menu.addAction(a["fullscreen"])
         self.view_menu.addAction(a["reset_layout"])
         self.view_menu.addSeparator()
@@ -130,7 +160,7 @@ class MainWindow(QMainWindow):
         if s.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
         if s.window_state:
-            return self.restoreState(QByteArray.fromBase64(s.window_state.encode()), LAYOUT_VERSION)
+            return self.restoreState(QByteArray.fromBase64(s.window_state.encode()), self.layout_version)
         return False
 
     def showEvent(self, event) -> None:
@@ -142,7 +172,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._apply_default_layout)
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, LAYOUT_VERSION)
+        self.restoreState(self._default_state, self.layout_version)
         for dock in self.docks.values():
             dock.setFloating(False)
             dock.show()
@@ -150,12 +180,12 @@ class MainWindow(QMainWindow):
 
     def _apply_default_layout(self) -> None:
         self._arrange_default()
-        self._default_state = self.saveState(LAYOUT_VERSION)
+        self._default_state = self.saveState(self.layout_version)
 
     def save_layout(self) -> None:
         s = self.ctx.settings
         s.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
-        s.window_state = bytes(self.saveState(LAYOUT_VERSION).toBase64()).decode()
+        s.window_state = bytes(self.saveState(self.layout_version).toBase64()).decode()
         s.save()
 
     def closeEvent(self, event) -> None:

@@ -7,12 +7,14 @@ import logging
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 2
 APP_NAME = "situation-center"
+SECTIONS: dict[str, type] = {}  # feature name → its settings dataclass (app.features registers them)
 
 
 def config_dir() -> Path:
@@ -45,6 +47,7 @@ class AppSettings:
     extra: dict = field(default_factory=dict)  # per-panel settings, keyed by panel name
 
     path: Path | None = field(default=None, repr=False, compare=False)
+    _sections: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "AppSettings":
@@ -65,10 +68,26 @@ class AppSettings:
         obj.path = path
         return obj
 
+    def section(self, name: str) -> Any:
+        """A feature's typed settings (the dataclass its FeatureSpec declares), kept under ``extra[name]``;
+        unknown keys in the file are dropped, missing ones take the defaults."""
+        found = self._sections.get(name)
+        if found is None:
+            kind = SECTIONS.get(name)
+            if kind is None:
+                raise KeyError(f"no settings section {name!r} is registered")
+            raw = self.extra.get(name)
+            raw = raw if isinstance(raw, dict) else {}
+            known = {f.name for f in fields(kind)}
+            found = self._sections[name] = kind(**{k: v for k, v in raw.items() if k in known})
+        return found
+
     def save(self) -> None:
         if self.path is None:
             return
-        data = {k: v for k, v in asdict(self).items() if k != "path"}
+        for name, section in self._sections.items():
+            self.extra[name] = asdict(section)
+        data = {k: v for k, v in asdict(self).items() if k not in ("path", "_sections")}
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         os.replace(tmp, self.path)

@@ -510,7 +510,7 @@ def bench_post_to_visible(database_url: str, *, rows: int = 100_000, posts: int 
         settings = AppSettings(alert_sound=False)
         ctx = AppContext(api=client, tasks=TaskRunner(errors), events=EventHub(client), errors=errors,
                          settings=settings, user=user)
-        ctx.services["incidents"] = IncidentGateway(ctx)  # the plain online gateway: what this measures
+        ctx.incidents = IncidentGateway(ctx)  # the plain online gateway: what this measures
         ctx.events.start()
         t = time.perf_counter()
         panel = IncidentQueuePanel(ctx)

@@ -480,6 +480,8 @@ class OfflineIncidentGateway(IncidentGateway):
     def _on_settled(self, touched: list[int], renumbered: dict[int, int], outcomes: list) -> None:
         fresh = {k: v for k, v in renumbered.items() if k not in self._renumbered}
         self._renumbered = dict(renumbered)
+        for local_id, server_id in fresh.items():
+            self.incident_renumbered.emit(local_id, server_id)
         if fresh:
             self._emit_snapshot()  # local rows become server rows: the queue re-reads the cache
         else:
@@ -542,10 +544,7 @@ class OfflineIncidentGateway(IncidentGateway):
 
 def install(ctx: AppContext, *, online: bool = True) -> OfflineIncidentGateway:
     """Make the offline gateway the context's incident gateway (build_context calls this); once per context."""
-    existing = ctx.services.get("offline")
-    if isinstance(existing, OfflineIncidentGateway):
-        return existing  # a second one on the same store would race the first
-    gw = OfflineIncidentGateway(ctx, online=online)
-    ctx.services["incidents"] = gw
-    ctx.services["offline"] = gw
+    if isinstance(ctx.incidents, OfflineIncidentGateway):
+        return ctx.incidents  # a second one on the same store would race the first
+    gw = ctx.incidents = OfflineIncidentGateway(ctx, online=online)
     return gw

@@ -114,7 +114,7 @@ def test_priority_edit_uses_if_match_and_a_stale_card_shows_the_conflict(live_se
     ctx = make_ctx(live_server, start_events=False)  # no live updates: this card goes stale
     # The plain online gateway: its PATCH carries the card's version as If-Match. (The offline
     # gateway merges field by field instead and asks the operator only about real conflicts.)
-    ctx.services["incidents"] = IncidentGateway(ctx)
+    ctx.incidents = IncidentGateway(ctx)
     card = _card(ctx, qtbot)
     _show(ctx, card, qtbot, inc.id)
     card.show()

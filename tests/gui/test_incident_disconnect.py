@@ -9,11 +9,10 @@ from tests.gui.incident_helpers import make_incident, other_client
 
 def test_dead_server_shows_disconnected_and_the_window_keeps_running(live_server, make_ctx, qtbot):
     from app.mainwindow import MainWindow
-    from app.panels import PANELS
-
+    
     inc = make_incident(other_client(live_server), priority="high")
     ctx = make_ctx(live_server)
-    window = MainWindow(ctx, panels=[s for s in PANELS if s.name in ("incidents", "incident_card")])
+    window = MainWindow(ctx, features=[s for s in ctx.features if s.name in ("incidents", "incident_card")])
     qtbot.addWidget(window)
     window.show()
     panel, card = window.panels["incidents"], window.panels["incident_card"]
@@ -27,7 +26,7 @@ def test_dead_server_shows_disconnected_and_the_window_keeps_running(live_server
     qtbot.waitUntil(lambda: window.statusBar().state in ("disconnected", "offline"), timeout=15_000)
     assert window.statusBar().state_label.text().endswith(("Disconnected", "Offline"))
 
-    gw = ctx.services["incidents"]
+    gw = ctx.incidents
     window.actions["acknowledge"].trigger()
     # The card either says why its action failed, or the change waits in the offline outbox.
     qtbot.waitUntil(lambda: card.error.isVisible() or getattr(gw, "waiting", 0) > 0, timeout=15_000)

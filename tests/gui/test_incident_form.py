@@ -8,7 +8,7 @@ from tests.gui.incident_helpers import add_services, other_client
 def _form(ctx, qtbot):
     from widgets.incidents.form import IncidentForm
 
-    form = IncidentForm(ctx.services["incidents"])
+    form = IncidentForm(ctx.incidents)
     qtbot.addWidget(form)
     form.prefill(None, None)
     return form

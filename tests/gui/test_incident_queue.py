@@ -124,12 +124,11 @@ def test_selection_follows_the_bus_and_survives_live_updates(live_server, make_c
 
 def test_critical_incident_raises_an_alert_that_ctrl_space_acknowledges(live_server, make_ctx, qtbot):
     from app.mainwindow import MainWindow
-    from app.panels import PANELS
-
+    
     other = other_client(live_server)
     make_incident(other, priority="critical")     # already there at start: no alert for old news
     ctx = make_ctx(live_server)
-    window = MainWindow(ctx, panels=[s for s in PANELS if s.name in ("incidents", "incident_card")])
+    window = MainWindow(ctx, features=[s for s in ctx.features if s.name in ("incidents", "incident_card")])
     qtbot.addWidget(window)
     window.show()
     panel = window.panels["incidents"]

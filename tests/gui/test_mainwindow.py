@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 
 def test_main_window_builds_every_registered_panel_and_restores_its_layout(live_server, make_ctx, qtbot):
     from app.mainwindow import MainWindow
-    from app.panels import PANELS
 
     ctx = make_ctx(live_server, role="supervisor")  # a supervisor sees every panel, the archive too
     errors = []
@@ -16,10 +15,10 @@ def test_main_window_builds_every_registered_panel_and_restores_its_layout(live_
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
-    assert set(window.panels) == {spec.name for spec in PANELS}, errors
-    central = [s.name for s in PANELS if s.central]
+    assert set(window.panels) == {spec.name for spec in ctx.features}, errors
+    central = [s.name for s in ctx.features if s.placement.area == "central"]
     assert window.centralWidget() is window.panels[central[0]]
-    assert set(window.docks) == {s.name for s in PANELS if not s.central}
+    assert set(window.docks) == {s.name for s in ctx.features if s.placement.area != "central"}
 
     # First start: the control-room arrangement, applied once the window has its size —
     # energy and the video wall side by side below, the archive tabbed with the wall.

@@ -54,8 +54,7 @@ def _screenshot_look(qapp):
 def offline_window(live_server, make_ctx, qtbot, monkeypatch):
     """The main window with the queue and card, using the offline gateway; closed at the end."""
     from app.mainwindow import MainWindow
-    from app.panels import PANELS
-
+    
     monkeypatch.setattr(offline_gateway, "PROBE_MS", 300)
     add_services(live_server)
     made = []
@@ -63,7 +62,7 @@ def offline_window(live_server, make_ctx, qtbot, monkeypatch):
     def make(server=live_server):
         ctx = make_ctx(server)
         gw = offline_gateway.install(ctx)
-        window = MainWindow(ctx, panels=[p for p in PANELS if p.name in ("incidents", "incident_card")])
+        window = MainWindow(ctx, features=[p for p in ctx.features if p.name in ("incidents", "incident_card")])
         window.resize(1280, 720)
         window.show()
         made.append((window, gw))
@@ -265,7 +264,7 @@ def test_offline_start_then_server_returns_with_the_token_expired(live_server, q
     live_server.stop()
     offline_client, offline_user = credentials.offline_login(live_server.url, "dispatcher", TEST_PASSWORD)
     ctx = build_context(offline_client, offline_user, desk_settings, online=False)
-    gw = ctx.services["incidents"]
+    gw = ctx.incidents
     try:
         assert isinstance(gw, offline_gateway.OfflineIncidentGateway) and not gw.online
         saved = []

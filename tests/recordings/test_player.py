@@ -149,9 +149,9 @@ def test_export_from_the_player(qtbot, player, tmp_path):
 
 
 def test_dispatchers_do_not_get_the_panel():
-    from app.panels import PANELS
+    from app.features import features
 
-    assert next(p for p in PANELS if p.name == "archive").min_role == "supervisor"
+    assert next(p for p in features() if p.name == "archive").min_role == "supervisor"
 
 
 def iso_ts(t: float) -> str:

@@ -38,7 +38,7 @@ class IncidentCardPanel(QWidget):
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.gateway = ctx.services["incidents"]
+        self.gateway = ctx.incidents
         self.incident: IncidentOut | None = None
         self.details = None
         self.services: list = []

@@ -25,7 +25,7 @@ class IncidentQueuePanel(QWidget):
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.gateway = ctx.services["incidents"]  # app.incident_gateway.IncidentGateway or a stand-in
+        self.gateway = ctx.incidents
         self.model = IncidentTableModel(self)
         self.proxy = IncidentProxyModel(self)
         self.proxy.setSourceModel(self.model)

@@ -7,68 +7,30 @@ An item is a JSON object with an "id" and either "lat"/"lon" (points) or a GeoJS
 from __future__ import annotations
 
 import base64
+from datetime import datetime, timezone
 import json
-from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
 
-from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
-
-try:  # the wire types' own list of open statuses, when the schemas are there
-    from backend_client.schemas.incidents import OPEN_STATUSES
-except ImportError:  # pragma: no cover - the schemas land with the incidents issue
-    OPEN_STATUSES = ("new", "acknowledged", "in_progress")
+from backend_client.schemas.incidents import OPEN_STATUSES, IncidentOut
+from widgets.common.palette import PRIORITY_COLORS
 
 INCIDENTS = "incidents"
 
 
-@dataclass(frozen=True)
-class LayerDef:
-    """How the page draws a layer. style: incident | dot (canvas, for thousands) | icon | shape."""
-
-    name: str
-    title: str            # English; the panel translates it
-    style: str = "dot"
-    color: str = STATE_COLORS["info"]
-    glyph: str = ""
-    radius: int = 4
-    visible: bool = True
-    draggable: bool = False  # items can be dragged out of the map (cameras onto the video wall)
-
-    def to_page(self, title: str | None = None) -> dict:
-        d = asdict(self)
-        d["title"] = title or self.title
-        return d
-
-
-# Later issues fill these through MapPanel.set_layer_items / update_items / remove_items.
-DEFAULT_LAYERS: tuple[LayerDef, ...] = (
-    LayerDef(INCIDENTS, "Incidents", style="incident"),
-    LayerDef("cameras", "Cameras", style="icon", color="#8ab4ff", glyph="◉", draggable=True),
-    LayerDef("stops", "Smart stops", style="icon", color="#4cc38a", glyph="▣"),
-    LayerDef("buses", "Buses", style="dot", color="#3ed3ff", radius=4),
-    LayerDef("intersections", "Intersections", style="icon", color="#f5a524", glyph="✚"),
-    LayerDef("energy", "Energy sites", style="icon", color="#e5d34a", glyph="ϟ"),
-    LayerDef("excavations", "Excavation permits", style="shape", color="#d9822b"),
-    LayerDef("cleaning", "Cleaning routes", style="shape", color="#59c2a8"),
-)
-
-
-def incident_item(data: dict[str, Any]) -> dict | None:
-    """The map item of an incident JSON, or None when it has no place on the live map."""
-    if data.get("lat") is None or data.get("lon") is None or data.get("id") is None:
+def incident_item(inc: IncidentOut) -> dict | None:
+    """The map item of an incident, or None when it has no place on the live map (closed)."""
+    if inc.status not in OPEN_STATUSES:
         return None
-    if data.get("status", "new") not in OPEN_STATUSES:
-        return None
-    priority = data.get("priority") or "low"
-    number = data.get("number") or f"#{data['id']}"
-    title = " · ".join(str(x) for x in (number, data.get("address")) if x)
-    return {"id": int(data["id"]), "lat": float(data["lat"]), "lon": float(data["lon"]),
-            "priority": priority, "overdue": bool(data.get("overdue")),
-            "color": PRIORITY_COLORS.get(priority, PRIORITY_COLORS["low"]), "title": title,
-            "category": data.get("category", "")}
+    priority = inc.priority or "low"
+    due = inc.sla_due_at if inc.sla_due_at.tzinfo else inc.sla_due_at.replace(tzinfo=timezone.utc)
+    overdue = inc.overdue or due <= datetime.now(timezone.utc)
+    title = " · ".join(str(x) for x in (inc.number or f"#{inc.id}", inc.address) if x)
+    return {"id": int(inc.id), "lat": float(inc.lat), "lon": float(inc.lon), "priority": priority,
+            "overdue": overdue, "color": PRIORITY_COLORS.get(priority, PRIORITY_COLORS["low"]),
+            "title": title, "category": inc.category}
 
 
 class LayerState:

@@ -8,23 +8,25 @@ from pathlib import Path
 
 import platformdirs
 
-from PySide6.QtCore import QByteArray, QFile, QIODevice, QMimeData, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QFile, QIODevice, QMimeData, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDrag, QGuiApplication
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QVBoxLayout, QWidget
 
+from backend_client.schemas.incidents import IncidentOut
+from widgets.common.feature import LayerDef
+from widgets.common.protocols import PanelContext
 from widgets.map import geo
 from widgets.map.bridge import MapBridge
-from widgets.map.incidents import fetch_open_incidents
-from widgets.map.layers import DEFAULT_LAYERS, INCIDENTS, LayerDef, incident_item
+from widgets.map.layers import INCIDENTS, incident_item
 from widgets.map.page import BaseMap, PageSpec, cached_page, standalone_html
 from widgets.map.sender import BatchSender
 
 log = logging.getLogger(__name__)
 CAMERA_MIME = "application/x-sc-camera-id"
-REFRESH_MS = 60_000  # open incidents are re-read this often (overdue flags, missed events)
+OVERDUE_TICK_MS = 60_000  # incidents turn overdue with the clock, not with an event
 
 
 def qwebchannel_js() -> str:
@@ -69,12 +71,13 @@ class MapPanel(QWidget):
     batch_applied = Signal(int, float)  # seq, round trip in ms (Python send → page frame)
     exported = Signal(str)             # path of a finished PNG/HTML export
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("map")
         self.ctx = ctx
         self.batches = BatchSender(self)
-        self.layer_defs: dict[str, LayerDef] = {d.name: d for d in DEFAULT_LAYERS}
+        # Every registered feature's layers, in registration order.
+        self.layer_defs: dict[str, LayerDef] = {d.name: d for spec in ctx.features for d in spec.layers}
         self._registered: dict[str, dict] = {}  # added by register_layer, as the page sees them
         self.ready = False
         self.area: list[list[float]] | None = None
@@ -86,7 +89,7 @@ class MapPanel(QWidget):
         self._build_ui()
         self._connect_context()
         self._start_page()
-        self._load_incidents()
+        self.set_incidents(ctx.incidents.snapshot())
 
     # ------------------------------------------------------------------ UI
 
@@ -160,10 +163,7 @@ class MapPanel(QWidget):
         self.toolbar.addAction(self.act_html)
 
     def _layer_titles(self) -> dict[str, str]:
-        return {"incidents": self.tr("Incidents"), "cameras": self.tr("Cameras"), "stops": self.tr("Smart stops"),
-                "buses": self.tr("Buses"), "intersections": self.tr("Intersections"),
-                "energy": self.tr("Energy sites"), "excavations": self.tr("Excavation permits"),
-                "cleaning": self.tr("Cleaning routes")}
+        return {name: QCoreApplication.translate("Layers", d.title) for name, d in self.layer_defs.items()}
 
     def _page_spec(self, base: BaseMap, snapshot: dict | None = None, view: dict | None = None) -> PageSpec:
         titles = self._layer_titles()
@@ -188,11 +188,11 @@ class MapPanel(QWidget):
 
     def base_map(self) -> BaseMap:
         """The base chosen in settings; anything unusable falls back to the vector city."""
-        s = getattr(self.ctx, "settings", None)
-        kind = getattr(s, "map_base", "vector") or "vector"
-        if kind == "tiles" and getattr(s, "map_tile_url", ""):
+        s = self.ctx.settings
+        kind = s.map_base or "vector"
+        if kind == "tiles" and s.map_tile_url:
             return BaseMap("tiles", s.map_tile_url)
-        if kind == "mbtiles" and getattr(s, "map_mbtiles_path", "") and Path(s.map_mbtiles_path).is_file():
+        if kind == "mbtiles" and s.map_mbtiles_path and Path(s.map_mbtiles_path).is_file():
             from widgets.map.tiles import MBTilesServer
 
             self._tiles_server = MBTilesServer(s.map_mbtiles_path)
@@ -214,9 +214,7 @@ class MapPanel(QWidget):
 
     def _page_failed(self, exc: BaseException) -> None:
         log.error("map page could not be built: %s", exc)
-        errors = getattr(self.ctx, "errors", None)
-        if errors is not None:
-            errors.report(self.tr("Map"), exc)
+        self.ctx.errors.report(self.tr("Map"), exc)
 
     def _on_page_ready(self) -> None:
         # A (re)loaded page starts empty: the sender replays every layer, then the area.
@@ -264,16 +262,16 @@ class MapPanel(QWidget):
 
     # ---------------------------------------------------------- incidents
 
-    def set_incidents(self, incidents: list[dict]) -> None:
+    def set_incidents(self, incidents: list[IncidentOut]) -> None:
         self.set_layer_items(INCIDENTS, [it for it in map(incident_item, incidents) if it])
 
-    def apply_incident(self, data: dict) -> None:
-        """One incident's full JSON from the event stream or the API: show, move or drop it."""
-        item = incident_item(data)
+    def apply_incident(self, inc: IncidentOut) -> None:
+        """One incident created or changed, here or anywhere: show, move or drop it."""
+        item = incident_item(inc)
         if item is not None:
             self.update_items(INCIDENTS, [item])
-        elif data.get("id") is not None:
-            self.remove_items(INCIDENTS, [data["id"]])  # removing one the map never had is harmless
+        else:
+            self.remove_items(INCIDENTS, [inc.id])  # removing one the map never had is harmless
 
     def select_incident(self, incident_id: int, centre: bool = True) -> None:
         self.batches.post("op", {"op": "select", "id": int(incident_id), "centre": centre})
@@ -287,56 +285,21 @@ class MapPanel(QWidget):
     def _connect_context(self) -> None:
         bus = self.ctx.bus
         bus.incident_selected.connect(self._on_bus_incident_selected)
-        if hasattr(bus, "map_items_changed"):
-            bus.map_items_changed.connect(self.set_layer_items)
-        events = getattr(self.ctx, "events", None)
-        if events is not None:
-            events.subscribe("incident.", self._on_incident_event)
-
-    def _load_incidents(self) -> None:
-        api = getattr(self.ctx, "api", None)
-        if api is None:
-            return
-        self.ctx.tasks.run(fetch_open_incidents, api, on_done=self.set_incidents,
-                           on_error=self._incidents_failed)
-        # Overdue flags turn with the clock, and events can be missed while offline: re-read now and then.
-        self._refresh_timer = QTimer(self, interval=REFRESH_MS, timeout=self._refresh_incidents)
-        self._refresh_timer.start()
-        self._refreshing = False
-
-    def _refresh_incidents(self) -> None:
-        if self._refreshing:
-            return
-        self._refreshing = True
-
-        def done(rows: list[dict]) -> None:
-            self._refreshing = False
-            self.sync_layer_items(INCIDENTS, [it for it in map(incident_item, rows) if it])
-
-        def failed(exc: BaseException) -> None:
-            self._refreshing = False
-            log.info("map: incident refresh failed: %s", exc)  # the status bar already shows a lost server
-
-        self.ctx.tasks.run(fetch_open_incidents, self.ctx.api, on_done=done, on_error=failed)
-
-    def _incidents_failed(self, exc: BaseException) -> None:
-        errors = getattr(self.ctx, "errors", None)
-        if errors is not None:
-            errors.report(self.tr("Loading incidents for the map"), exc)
-        else:
-            log.warning("map: incidents not loaded: %s", exc)
-
-    def _on_incident_event(self, _type: str, data: object) -> None:
-        if isinstance(data, dict) and "lat" in data:
-            self.apply_incident(data)
+        bus.map_items_changed.connect(self.set_layer_items)
+        # The one door for incidents: an incident logged offline is here at once, with its local number.
+        gateway = self.ctx.incidents
+        gateway.incidents_loaded.connect(self.set_incidents)
+        gateway.incident_changed.connect(self.apply_incident)
+        gateway.incident_renumbered.connect(lambda old, _new: self.remove_items(INCIDENTS, [old]))
+        self._overdue_timer = QTimer(self, interval=OVERDUE_TICK_MS, timeout=lambda: self.sync_layer_items(
+            INCIDENTS, [it for it in map(incident_item, self.ctx.incidents.snapshot()) if it]))
+        self._overdue_timer.start()
 
     def _on_incident_clicked(self, incident_id: int) -> None:
         self._echo_selection = incident_id
         try:
             self.ctx.bus.incident_selected.emit(incident_id)
-            opener = getattr(self.ctx.bus, "incident_open_requested", None)
-            if opener is not None:
-                opener.emit(incident_id)
+            self.ctx.bus.incident_open_requested.emit(incident_id)
         finally:
             self._echo_selection = None
 
@@ -455,8 +418,8 @@ class MapPanel(QWidget):
             got_view(None)
 
     def base_map_for_export(self) -> BaseMap:
-        s = getattr(self.ctx, "settings", None)
-        if getattr(s, "map_base", "") == "tiles" and getattr(s, "map_tile_url", ""):
+        s = self.ctx.settings
+        if s.map_base == "tiles" and s.map_tile_url:
             return BaseMap("tiles", s.map_tile_url)
         return BaseMap("vector")  # a local MBTiles server is gone once the report is opened elsewhere
 
@@ -468,9 +431,7 @@ class MapPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the sender and the tile server; the panel is unusable afterwards."""
-        timer = getattr(self, "_refresh_timer", None)
-        if timer is not None:
-            timer.stop()
+        self._overdue_timer.stop()
         self.batches.shutdown()
         if self._tiles_server is not None:
             self._tiles_server.stop()

@@ -1,0 +1,10 @@
+"""The video archive, for supervisors: a tab behind the video wall."""
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from widgets.common.feature import FeatureSpec, Placement
+
+FEATURES = (
+    FeatureSpec("archive", QT_TRANSLATE_NOOP("Panels", "Video archive"), "widgets.archive.panel:ArchivePanel",
+                Placement("bottom", tab_with="video_wall"), min_role="supervisor"),
+)
