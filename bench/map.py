@@ -189,7 +189,9 @@ def main() -> int:
                 pass
 
         sender_mod.ThreadPoolExecutor = lambda **_kw: Now()
-    ctx = demo.make_context(demo.demo_incidents(200))
+    from app.standalone import standalone_context
+
+    ctx = standalone_context(demo.demo_incidents(200), extra_features=(demo.DEMO_FEATURE,))
     # Cold by default: an empty page cache, so the first show includes building the page with
     # folium. Run twice with the same SC_DESK_CACHE_DIR to measure a warm start.
     import tempfile

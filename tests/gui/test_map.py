@@ -69,13 +69,19 @@ def map_cache(monkeypatch, tmp_path_factory):
 @pytest.fixture
 def incidents():
     rows = demo.demo_incidents(40)
-    rows[0].update(status="closed")  # closed incidents are not on the live map
+    rows[0] = rows[0].model_copy(update={"status": "closed"})  # closed incidents are not on the live map
     return rows
+
+
+def map_context(incidents, settings=None):
+    from app.standalone import standalone_context
+
+    return standalone_context(incidents, settings, extra_features=(demo.DEMO_FEATURE,))
 
 
 @pytest.fixture
 def ctx(incidents):
-    c = demo.make_context(incidents)
+    c = map_context(incidents)
     yield c
     c.tasks.shutdown(wait=True)
 
@@ -114,15 +120,14 @@ def panel(make_panel, qtbot, incidents):
     return p
 
 
-def test_open_incidents_load_off_the_gui_thread_onto_the_page(panel, qtbot, ctx, incidents):
-    assert ctx.api.calls and ctx.api.calls[0][1] == "/api/v1/incidents"
+def test_open_incidents_come_from_the_gateway_onto_the_page(panel, qtbot, ctx, incidents):
     on_page = js(panel, qtbot, "JSON.stringify(Array.from(SC.layers.incidents.items.keys()))")
-    assert str(incidents[0]["id"]) not in json.loads(on_page)  # the closed one
+    assert str(incidents[0].id) not in json.loads(on_page)  # the closed one
     assert panel.batches.layer_size("incidents") == len(json.loads(on_page))
 
 
 def test_click_on_incident_selects_it_for_the_queue_and_card(panel, qtbot, ctx, incidents):
-    target = incidents[3]["id"]
+    target = incidents[3].id
     opened = []
     ctx.bus.incident_open_requested.connect(opened.append)
     with qtbot.waitSignal(ctx.bus.incident_selected, timeout=5000) as blocker:
@@ -137,11 +142,11 @@ def test_click_on_incident_selects_it_for_the_queue_and_card(panel, qtbot, ctx, 
 
 def test_queue_selection_centres_the_map_on_the_incident(panel, qtbot, ctx, incidents):
     target = incidents[5]
-    ctx.bus.incident_selected.emit(target["id"])
+    ctx.bus.incident_selected.emit(target.id)
     view = json.loads(js_until(panel, qtbot, "JSON.stringify([SC.selectedId, SC.snapshot()])",
-                               lambda r: json.loads(r)[0] == target["id"]))[1]
-    assert view["lat"] == pytest.approx(target["lat"], abs=1e-4)
-    assert view["lon"] == pytest.approx(target["lon"], abs=1e-4)
+                               lambda r: json.loads(r)[0] == target.id))[1]
+    assert view["lat"] == pytest.approx(target.lat, abs=1e-4)
+    assert view["lon"] == pytest.approx(target.lon, abs=1e-4)
     assert view["zoom"] >= 16  # close enough that the incident is out of its cluster
 
 
@@ -187,12 +192,11 @@ def test_rectangle_drawn_by_mouse_on_the_page(panel, qtbot, ctx):
 
 
 def test_incident_events_add_move_and_drop_markers(panel, qtbot, ctx, incidents):
-    moved = dict(incidents[2], lat=51.6601, lon=35.6601, priority="critical", overdue=True)
-    ctx.events.inject("incident.updated", moved)
-    new = dict(incidents[2], id=999, number="И-000999")
-    ctx.events.inject("incident.created", new)
-    ctx.events.inject("incident.updated", dict(incidents[4], status="resolved"))
-    key2, key4 = incidents[2]["id"], incidents[4]["id"]
+    moved = incidents[2].model_copy(update=dict(lat=51.6601, lon=35.6601, priority="critical", overdue=True))
+    ctx.incidents.put(moved)
+    ctx.incidents.put(incidents[2].model_copy(update=dict(id=999, number="И-000999")))
+    ctx.incidents.put(incidents[4].model_copy(update=dict(status="resolved")))
+    key2, key4 = incidents[2].id, incidents[4].id
     script = (f"JSON.stringify([SC.layers.incidents.items.has('999'), SC.layers.incidents.items.has('{key4}'),"
               f"SC.layers.incidents.items.get('{key2}').scItem])")
     has_new, has_resolved, item = json.loads(js_until(
@@ -201,19 +205,18 @@ def test_incident_events_add_move_and_drop_markers(panel, qtbot, ctx, incidents)
     assert (item["lat"], item["lon"], item["priority"], item["overdue"]) == (51.6601, 35.6601, "critical", True)
 
 
-def test_periodic_refresh_sends_only_what_changed(panel, qtbot, ctx, incidents):
+def test_a_fresh_snapshot_sends_only_what_changed(panel, qtbot, ctx, incidents):
     sent: list[str] = []
     panel.bridge.batch.connect(sent.append)
-    rows = [dict(r) for r in incidents]
-    rows[6].update(overdue=True, priority="critical")  # the clock turned
-    del rows[7]                                         # closed while we were offline
-    ctx.api.incidents = rows
-    panel._refresh_incidents()
-    gone = incidents[7]["id"]
+    rows = list(incidents)
+    rows[6] = rows[6].model_copy(update=dict(overdue=True, priority="critical"))  # the clock turned
+    del rows[7]                                                                   # closed while we were offline
+    ctx.incidents.replace(rows)
+    gone = incidents[7].id
     js_until(panel, qtbot, f"SC.layers.incidents.items.has('{gone}')", lambda has: has is False)
     ops = [op for m in sent for op in json.loads(m)["ops"]]
     updated = [it["id"] for op in ops if op["op"] == "update" for it in op["items"]]
-    assert updated == [incidents[6]["id"]]
+    assert updated == [incidents[6].id]
     assert [op["ids"] for op in ops if op["op"] == "remove"] == [[str(gone)]]
     assert not [op for op in ops if op["op"] == "move"]  # the unchanged ones did not travel
 
@@ -285,7 +288,7 @@ def test_camera_menu_opens_it_on_the_wall_and_drag_carries_its_id(panel, qtbot, 
 
 
 def test_page_reload_replays_every_layer(panel, qtbot):
-    from widgets.map.layers import LayerDef
+    from widgets.common.feature import LayerDef
 
     panel.set_layer_items("stops", demo.demo_layers()["stops"])
     panel.register_layer(LayerDef("sensors", "Sensors", style="dot"), "Датчики")
@@ -381,7 +384,7 @@ def test_mbtiles_base_is_served_locally_and_used_by_the_page(qtbot, tmp_path, in
                     db.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x + dx, (1 << z) - 1 - (y + dy), png))
 
     settings = AppSettings(map_base="mbtiles", map_mbtiles_path=str(path))
-    context = demo.make_context(incidents, settings=settings)
+    context = map_context(incidents, settings)
     guard = LocalOnly()
     try:
         p = make_panel(context, interceptor=guard)
@@ -396,7 +399,7 @@ def test_mbtiles_base_is_served_locally_and_used_by_the_page(qtbot, tmp_path, in
 
 
 def test_a_later_issue_registers_its_own_layer(panel, qtbot):
-    from widgets.map.layers import LayerDef
+    from widgets.common.feature import LayerDef
 
     panel.register_layer(LayerDef("lighting", "Street lighting", style="shape", color="#ffd24a"), "Освещение")
     panel.set_layer_items("lighting", [{"id": "L1", "title": "Линия 1", "geometry": {

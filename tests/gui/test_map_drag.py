@@ -58,7 +58,9 @@ def _probe() -> None:
             e.acceptProposedAction()
             QTimer.singleShot(100, app.quit)
 
-    ctx = demo.make_context([])
+    from app.standalone import standalone_context
+
+    ctx = standalone_context([])
     window = QWidget()
     box = QHBoxLayout(window)
     panel, wall = MapPanel(ctx), Wall()

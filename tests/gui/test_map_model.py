@@ -8,7 +8,8 @@ import urllib.request
 import pytest
 
 from widgets.map import geo
-from widgets.map.layers import DEFAULT_LAYERS, Outbox, decode_positions, encode_positions, incident_item
+from app.features import features
+from widgets.map.layers import Outbox, decode_positions, encode_positions, incident_item
 from widgets.map.page import BaseMap, PageSpec, render, standalone_html
 from widgets.map.tiles import MBTilesServer
 
@@ -104,11 +105,24 @@ def test_outbox_keeps_order_around_selection():
 
 
 def test_incident_items_keep_open_ones_with_priority_colour():
-    item = incident_item({"id": 5, "number": "И-000005", "priority": "critical", "status": "new",
-                          "lat": 51.66, "lon": 35.65, "address": "ул. Садовая, 3", "overdue": True})
+    from widgets.map.demo import demo_incidents
+
+    inc = demo_incidents(1)[0].model_copy(update=dict(priority="critical", status="new", address="ул. Садовая, 3",
+                                                      overdue=True))
+    item = incident_item(inc)
     assert item["color"] == "#e5484d" and item["overdue"] and "ул. Садовая, 3" in item["title"]
-    assert incident_item({"id": 6, "status": "closed", "lat": 51.66, "lon": 35.65}) is None
-    assert incident_item({"id": 7, "status": "new", "lat": None, "lon": None}) is None
+    assert incident_item(inc.model_copy(update=dict(status="closed"))) is None
+
+
+def test_an_open_incident_past_its_sla_shows_overdue_before_the_server_says_so():
+    from datetime import datetime, timedelta, timezone
+
+    from widgets.map.demo import demo_incidents
+
+    inc = demo_incidents(1)[0].model_copy(update=dict(
+        status="new", overdue=False, sla_due_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+    assert incident_item(inc)["overdue"]
+    assert not incident_item(inc.model_copy(update=dict(sla_due_at=inc.sla_due_at + timedelta(hours=1))))["overdue"]
 
 
 def test_nearest_address_prefers_houses_then_streets():
@@ -128,8 +142,11 @@ def test_the_vector_base_covers_the_city():
     assert {"улица Ленинградская", "проспект Коммунистический", "улица Космонавтов"} <= names
 
 
+LAYERS = [d for spec in features() for d in spec.layers]
+
+
 def _spec(**kw) -> PageSpec:
-    return PageSpec(base=BaseMap(), layers=[d.to_page() for d in DEFAULT_LAYERS], text={}, base_titles={}, **kw)
+    return PageSpec(base=BaseMap(), layers=[d.to_page() for d in LAYERS], text={}, base_titles={}, **kw)
 
 
 def test_the_page_references_no_cdn_and_no_bootstrap_or_jquery():

@@ -254,10 +254,14 @@ def test_first_start_shows_the_last_used_or_a_shared_layout(qtbot, make_ctx, see
     qtbot.addWidget(first)
     qtbot.waitUntil(lambda: first.wall.assignments()[:2] == ids[:2], timeout=LIVE_MS)
     assert first.layout_box.currentData() == shared_id
-    assert ctx.settings.extra["video_wall"]["layout"] == shared_id
+    assert ctx.settings.section("video_wall").layout == shared_id
     first.shutdown()
+    ctx.settings.save()  # the typed section goes to the file and comes back
+    from app.settings import AppSettings
 
-    ctx.settings.extra["video_wall"]["layout"] = own_id  # as if the operator chose it last shift
+    assert AppSettings.load(ctx.settings.path).section("video_wall").layout == shared_id
+
+    ctx.settings.section("video_wall").layout = own_id  # as if the operator chose it last shift
     again = VideoWallPanel(ctx)
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: again.wall.grid_kind == "1" and again.wall.assignments()[0] == ids[2], timeout=LIVE_MS)

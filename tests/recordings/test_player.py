@@ -171,7 +171,7 @@ def _first_last(qtbot, panel, camera_id):
 def test_cameras_near_an_incident_open_side_by_side(qtbot, player):
     from types import SimpleNamespace
 
-    from widgets.archive.nearby import cameras_near, open_near
+    from widgets.common.nearby import cameras_near, open_near
 
     panel, ctx, ids = player
     cams = [SimpleNamespace(id=ids["flaky"], lat=51.6600, lon=35.6500, recording=True),

@@ -71,8 +71,8 @@ class ArchivePanel(QWidget):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.api = RecordingsApi(ctx.api)
-        self.cameras_api = CamerasApi(ctx.api)
+        self.api = ctx.service(RecordingsApi)
+        self.cameras_api = ctx.service(CamerasApi)
         self.camera_ids: list[int] = []
         self.camera_names: dict[int, str] = {}
         self.timelines: dict[int, Timeline] = {}

@@ -26,7 +26,7 @@ class CityOverview(QWidget):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.api = EnergyApi(ctx.api)
+        self.api = ctx.service(EnergyApi)
         self.labels = Labels(self)
         self.alarms: list = []
         self._busy = False

@@ -37,7 +37,7 @@ class EnergyPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("energy")
         self.ctx = ctx
-        self.api = EnergyApi(ctx.api)
+        self.api = ctx.service(EnergyApi)
         self.labels = Labels(self)
         self.devices: dict[str, object] = {}
         self.device = None

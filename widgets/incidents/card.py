@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGri
                                QStackedWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from backend_client.schemas.incidents import OPEN_STATUSES, PRIORITIES, REOPEN, TRANSITIONS, IncidentOut
+from backend_client.cameras import CamerasApi
+from widgets.common.nearby import open_near
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
 from widgets.incidents import labels
 
@@ -383,14 +385,10 @@ class IncidentCardPanel(QWidget):
         incident = self.incident
         if incident is None:
             return
-        from backend_client.cameras import CamerasApi
-
-        self.ctx.tasks.run(CamerasApi(self.ctx.api).list, what="cameras near an incident",
+        self.ctx.tasks.run(self.ctx.service(CamerasApi).list, what="cameras near an incident",
                            on_done=lambda cameras: self._open_near(incident, cameras))
 
     def _open_near(self, incident: IncidentOut, cameras) -> None:
-        from widgets.archive.nearby import open_near
-
         if not open_near(self.ctx.bus, cameras, incident.lat, incident.lon, incident.created_at):
             self.ctx.bus.status_message.emit(
                 self.tr("No recording camera within 400 m of {0}").format(incident.number))

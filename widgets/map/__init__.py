@@ -7,7 +7,7 @@ with an "id" and "lat"/"lon", or a GeoJSON "geometry" for shapes; see layers.py)
     panel.set_layer_items("cameras", cameras)         # replace a layer
     panel.update_items("buses", positions)            # add/change/move by id; 5,000 at once is fine
     panel.remove_items("stops", [3, 4])
-    panel.register_layer(LayerDef("sensors", "Sensors", style="dot"), title=self.tr("Sensors"))
+    panel.register_layer(LayerDef("sensors", "Sensors", style="dot"), title=self.tr("Sensors"))  # ad hoc; features declare theirs
     ctx.bus.map_items_changed.emit("cameras", cameras)  # the same as set_layer_items, without a reference
 
 Layers made by default: incidents (filled from the API and the event stream by the panel

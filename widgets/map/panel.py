@@ -263,7 +263,8 @@ class MapPanel(QWidget):
     # ---------------------------------------------------------- incidents
 
     def set_incidents(self, incidents: list[IncidentOut]) -> None:
-        self.set_layer_items(INCIDENTS, [it for it in map(incident_item, incidents) if it])
+        """Every incident again (a refresh): only what changed reaches the page."""
+        self.sync_layer_items(INCIDENTS, [it for it in map(incident_item, incidents) if it])
 
     def apply_incident(self, inc: IncidentOut) -> None:
         """One incident created or changed, here or anywhere: show, move or drop it."""
@@ -291,8 +292,8 @@ class MapPanel(QWidget):
         gateway.incidents_loaded.connect(self.set_incidents)
         gateway.incident_changed.connect(self.apply_incident)
         gateway.incident_renumbered.connect(lambda old, _new: self.remove_items(INCIDENTS, [old]))
-        self._overdue_timer = QTimer(self, interval=OVERDUE_TICK_MS, timeout=lambda: self.sync_layer_items(
-            INCIDENTS, [it for it in map(incident_item, self.ctx.incidents.snapshot()) if it]))
+        self._overdue_timer = QTimer(self, interval=OVERDUE_TICK_MS,
+                                     timeout=lambda: self.set_incidents(self.ctx.incidents.snapshot()))
         self._overdue_timer.start()
 
     def _on_incident_clicked(self, incident_id: int) -> None:

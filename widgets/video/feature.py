@@ -1,12 +1,21 @@
 """The video wall; its cameras are a map layer that can be dragged onto a tile."""
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from widgets.common.feature import FeatureSpec, LayerDef, Placement
+
+
+@dataclass
+class VideoWallSettings:
+    layout: int | None = None  # the saved layout shown last, restored at the next start
+
 
 FEATURES = (
     FeatureSpec("video_wall", QT_TRANSLATE_NOOP("Panels", "Video wall"), "widgets.video.panel:VideoWallPanel",
                 Placement("bottom", 0.5, beside="energy"),
                 layers=(LayerDef("cameras", QT_TRANSLATE_NOOP("Layers", "Cameras"), style="icon", color="#8ab4ff",
-                                 glyph="◉", draggable=True),)),
+                                 glyph="◉", draggable=True),),
+                settings=VideoWallSettings),
 )

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from backend_client.cameras import CamerasApi
 from backend_client.errors import ApiError, ConnectionLost
 from backend_client.schemas.cameras import GRID_KINDS
+from widgets.common.protocols import PanelContext
+from widgets.video.feature import VideoWallSettings
 from widgets.video.cameras import CameraFilter, CameraListModel, CameraProber
 from widgets.video.wall import VideoWall
 
@@ -56,13 +58,11 @@ class WallWindow(QWidget):
 
 
 class VideoWallPanel(QWidget):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("videoWallPanel")
         self.ctx = ctx
-        # ctx.services["cameras"] may hold a stand-in (an offline cache, a test double) with CamerasApi's methods.
-        services = getattr(ctx, "services", None) or {}
-        self.api = services.get("cameras") or (CamerasApi(ctx.api) if getattr(ctx, "api", None) is not None else None)
+        self.api = ctx.service(CamerasApi)
         self.layouts: list = []
         self._first_layout_done = False
         self.wall = VideoWall()
@@ -81,11 +81,8 @@ class VideoWallPanel(QWidget):
             tile.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             tile.customContextMenuRequested.connect(lambda pos, t=tile: self._tile_menu(t, pos))
         self._reload_timer = QTimer(self, singleShot=True, interval=300, timeout=self.reload)
-        if ctx is not None:
-            if getattr(ctx, "events", None) is not None:
-                ctx.events.subscribe("camera.", self._on_event)
-            if getattr(ctx, "bus", None) is not None:
-                ctx.bus.camera_open_requested.connect(self.wall.show_camera)
+        ctx.events.subscribe("camera.", self._on_event)
+        ctx.bus.camera_open_requested.connect(self.wall.show_camera)
         self.prober.start()
         self.set_layouts([])
         self.reload()
@@ -179,15 +176,11 @@ class VideoWallPanel(QWidget):
         root.addWidget(split, 1)
 
     def _status(self, text: str) -> None:
-        bus = getattr(self.ctx, "bus", None)
-        if bus is not None:
-            bus.status_message.emit(text)
+        self.ctx.bus.status_message.emit(text)
 
     # ------------------------------------------------------------- data
 
     def reload(self) -> None:
-        if self.api is None:
-            return
         self.ctx.tasks.run(self.api.list, on_done=self.set_cameras, on_error=self._load_failed, what="cameras")
         self.ctx.tasks.run(self.api.layouts, on_done=self.set_layouts, on_error=self._load_failed, what="layouts")
 
@@ -218,7 +211,7 @@ class VideoWallPanel(QWidget):
         current = self.layout_box.currentData()
         self.layout_box.clear()
         self.layout_box.addItem(self.tr("— saved layouts —"), None)
-        me = getattr(getattr(self.ctx, "user", None), "id", None)
+        me = self.ctx.user.id if self.ctx.user else None
         for lay in self.layouts:
             label = lay.name if lay.owner_id == me else self.tr("{0} (shared by {1})").format(lay.name, lay.owner)
             if lay.owner_id == me and lay.shared:
@@ -229,7 +222,7 @@ class VideoWallPanel(QWidget):
             # First load: the layout used last time, else the first shared one, so the wall
             # shows the city at once instead of empty tiles.
             self._first_layout_done = True
-            wanted = self._layout(self._settings().get("layout"))
+            wanted = self._layout(self._settings().layout)
             lay = wanted or next((x for x in self.layouts if x.shared), None)
             if lay is not None:
                 self.layout_box.setCurrentIndex(self.layout_box.findData(lay.id))
@@ -240,11 +233,8 @@ class VideoWallPanel(QWidget):
 
     # ------------------------------------------------------------- layouts
 
-    def _settings(self) -> dict:
-        settings = getattr(self.ctx, "settings", None)
-        if settings is None:
-            return {}
-        return settings.extra.setdefault("video_wall", {})
+    def _settings(self) -> VideoWallSettings:
+        return self.ctx.settings.section("video_wall")
 
     def _list_menu(self, pos) -> None:
         index = self.list_view.indexAt(pos)
@@ -253,8 +243,8 @@ class VideoWallPanel(QWidget):
         camera_id = index.data(CameraListModel.IdRole)
         menu = QMenu(self)
         menu.addAction(self.tr("Show on the wall"), lambda: self.wall.show_camera(camera_id))
-        bus = getattr(self.ctx, "bus", None)
-        if bus is not None and self.ctx.has_role("supervisor"):
+        bus = self.ctx.bus
+        if self.ctx.has_role("supervisor"):
             # "Now" opens the archive 5 minutes back.
             menu.addAction(self.tr("Open the archive (5 minutes back)"),
                            lambda: bus.archive_requested.emit(camera_id, datetime.now().astimezone().isoformat()))
@@ -268,7 +258,7 @@ class VideoWallPanel(QWidget):
         if lay is None:
             return
         self.tour_btn.setChecked(False)
-        self._settings()["layout"] = lay.id  # saved with the window's settings on close
+        self._settings().layout = lay.id  # saved with the window's settings on close
         self.wall.set_assignments(lay.tiles, grid=lay.grid)
         self.grid_box.blockSignals(True)
         self.grid_box.setCurrentIndex(GRID_KINDS.index(lay.grid))
@@ -277,7 +267,7 @@ class VideoWallPanel(QWidget):
     def save_layout(self, name: str | None = None, shared: bool | None = None) -> None:
         """Save the wall as a named layout (asks for the name unless given); replaces your own of that name."""
         current = self._layout(self.layout_box.currentData())
-        me = getattr(getattr(self.ctx, "user", None), "id", None)
+        me = self.ctx.user.id if self.ctx.user else None
         if name is None:
             dlg = SaveLayoutDialog(current.name if current and current.owner_id == me else "",
                                    bool(current and current.shared), self)
@@ -288,8 +278,6 @@ class VideoWallPanel(QWidget):
         tiles = self.wall.assignments()
         while tiles and tiles[-1] is None:
             tiles.pop()
-        if self.api is None:
-            return
 
         def saved(lay) -> None:
             self._status(self.tr("Layout “{0}” saved").format(lay.name))
@@ -303,7 +291,7 @@ class VideoWallPanel(QWidget):
 
     def delete_layout(self) -> None:
         lay = self._layout(self.layout_box.currentData())
-        if lay is None or self.api is None:
+        if lay is None:
             return
         self.ctx.tasks.run(self.api.delete_layout, lay.id, what="delete layout",
                            on_done=lambda _: self.set_layouts([x for x in self.layouts if x.id != lay.id]))
@@ -329,8 +317,7 @@ class VideoWallPanel(QWidget):
             folder.mkdir(parents=True, exist_ok=True)
             safe = re.sub(r"[^\w.-]+", "_", tile.title or "camera").strip("_")
             path = folder / f"{safe}_{datetime.now():%Y%m%d_%H%M%S}.png"
-        run = self.ctx.tasks.run if getattr(self.ctx, "tasks", None) is not None else None
-        return self.wall.snapshot(tile, path, run=run)
+        return self.wall.snapshot(tile, path, run=self.ctx.tasks.run)
 
     def detach_wall(self) -> None:
         if self.window_ is not None:
@@ -370,8 +357,8 @@ class VideoWallPanel(QWidget):
                 menu.addAction(self.tr("Remove from the wall"), lambda: self.wall.assign(tile.index, None))
             else:
                 menu.addAction(self.tr("Back to the wall"), self.wall.leave_solo)
-            bus = getattr(self.ctx, "bus", None)
-            if bus is not None and self.ctx.has_role("supervisor"):
+            bus = self.ctx.bus
+            if self.ctx.has_role("supervisor"):
                 menu.addAction(self.tr("Open the archive here"),
                                lambda: bus.archive_requested.emit(tile.camera_id,
                                                                   datetime.now().astimezone().isoformat()))
