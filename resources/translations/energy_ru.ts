@@ -230,4 +230,18 @@
         <translation>за %1 сут</translation>
     </message>
 </context>
+<context>
+    <name>Layers</name>
+    <message>
+        <source>Energy sites</source>
+        <translation>Энергообъекты</translation>
+    </message>
+</context>
+<context>
+    <name>Panels</name>
+    <message>
+        <source>Energy</source>
+        <translation>Энергоресурсы</translation>
+    </message>
+</context>
 </TS>

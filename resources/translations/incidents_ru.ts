@@ -1,656 +1,706 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ru">
-  <context>
+<context>
+    <name>Actions</name>
+    <message>
+        <source>New incident</source>
+        <translation>Новое происшествие</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Принять</translation>
+    </message>
+    <message>
+        <source>Start work</source>
+        <translation>Взять в работу</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Отметить решённым</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>Назначить…</translation>
+    </message>
+    <message>
+        <source>Add comment…</source>
+        <translation>Комментарий…</translation>
+    </message>
+    <message>
+        <source>Acknowledge alert</source>
+        <translation>Подтвердить тревогу</translation>
+    </message>
+    <message>
+        <source>Find incident</source>
+        <translation>Найти происшествие</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+</context>
+<context>
     <name>CriticalAlert</name>
     <message>
-      <source>Acknowledge (Ctrl+Space)</source>
-      <translation>Подтвердить (Ctrl+Пробел)</translation>
+        <source>Acknowledge (Ctrl+Space)</source>
+        <translation>Подтвердить (Ctrl+Пробел)</translation>
     </message>
     <message>
-      <source>CRITICAL  {0} · {1} · {2}</source>
-      <translation>КРИТИЧЕСКОЕ  {0} · {1} · {2}</translation>
+        <source>CRITICAL  {0} · {1} · {2}</source>
+        <translation>КРИТИЧЕСКОЕ  {0} · {1} · {2}</translation>
     </message>
     <message>
-      <source>(+{0} more not acknowledged)</source>
-      <translation>(ещё не подтверждено: {0})</translation>
+        <source>(+{0} more not acknowledged)</source>
+        <translation>(ещё не подтверждено: {0})</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>IncidentCardPanel</name>
     <message>
-      <source>Select an incident in the queue or on the map.</source>
-      <translation>Выберите происшествие в очереди или на карте.</translation>
+        <source>Select an incident in the queue or on the map.</source>
+        <translation>Выберите происшествие в очереди или на карте.</translation>
     </message>
     <message>
-      <source>Category</source>
-      <translation>Категория</translation>
+        <source>Category</source>
+        <translation>Категория</translation>
     </message>
     <message>
-      <source>Address</source>
-      <translation>Адрес</translation>
+        <source>Address</source>
+        <translation>Адрес</translation>
     </message>
     <message>
-      <source>Coordinates</source>
-      <translation>Координаты</translation>
+        <source>Coordinates</source>
+        <translation>Координаты</translation>
     </message>
     <message>
-      <source>Source</source>
-      <translation>Источник</translation>
+        <source>Source</source>
+        <translation>Источник</translation>
     </message>
     <message>
-      <source>Assignee</source>
-      <translation>Исполнитель</translation>
+        <source>Assignee</source>
+        <translation>Исполнитель</translation>
     </message>
     <message>
-      <source>Logged</source>
-      <translation>Зарегистрировано</translation>
+        <source>Logged</source>
+        <translation>Зарегистрировано</translation>
     </message>
     <message>
-      <source>Updated</source>
-      <translation>Изменено</translation>
+        <source>Updated</source>
+        <translation>Изменено</translation>
     </message>
     <message>
-      <source>SLA due</source>
-      <translation>Срок по регламенту</translation>
+        <source>SLA due</source>
+        <translation>Срок по регламенту</translation>
     </message>
     <message>
-      <source>Duplicate of</source>
-      <translation>Дубликат</translation>
+        <source>Duplicate of</source>
+        <translation>Дубликат</translation>
     </message>
     <message>
-      <source>Description</source>
-      <translation>Описание</translation>
+        <source>Description</source>
+        <translation>Описание</translation>
     </message>
     <message>
-      <source>Assign</source>
-      <translation>Назначить</translation>
+        <source>Assign</source>
+        <translation>Назначить</translation>
     </message>
     <message>
-      <source>Assign to the chosen city service (Ctrl+Shift+A)</source>
-      <translation>Назначить выбранной городской службе (Ctrl+Shift+A)</translation>
+        <source>Assign to the chosen city service (Ctrl+Shift+A)</source>
+        <translation>Назначить выбранной городской службе (Ctrl+Shift+A)</translation>
     </message>
     <message>
-      <source>Service:</source>
-      <translation>Служба:</translation>
+        <source>Service:</source>
+        <translation>Служба:</translation>
     </message>
     <message>
-      <source>Change priority</source>
-      <translation>Изменить приоритет</translation>
+        <source>Change priority</source>
+        <translation>Изменить приоритет</translation>
     </message>
     <message>
-      <source>Saved only if nobody changed the incident meanwhile</source>
-      <translation>Сохранится, только если никто не изменил происшествие за это время</translation>
+        <source>Saved only if nobody changed the incident meanwhile</source>
+        <translation>Сохранится, только если никто не изменил происшествие за это время</translation>
     </message>
     <message>
-      <source>Priority:</source>
-      <translation>Приоритет:</translation>
+        <source>Priority:</source>
+        <translation>Приоритет:</translation>
     </message>
     <message>
-      <source>Number of the original, e.g. И-000123</source>
-      <translation>Номер исходного, напр. И-000123</translation>
+        <source>Number of the original, e.g. И-000123</source>
+        <translation>Номер исходного, напр. И-000123</translation>
     </message>
     <message>
-      <source>Mark duplicate</source>
-      <translation>Отметить дубликатом</translation>
+        <source>Mark duplicate</source>
+        <translation>Отметить дубликатом</translation>
     </message>
     <message>
-      <source>Cameras near this place at that time…</source>
-      <translation>Камеры рядом с местом в это время…</translation>
+        <source>Cameras near this place at that time…</source>
+        <translation>Камеры рядом с местом в это время…</translation>
     </message>
     <message>
-      <source>Opens the video archive of the recording cameras within 400 m, at the time the incident was registered</source>
-      <translation>Открывает видеоархив записывающих камер в радиусе 400 м на момент регистрации происшествия</translation>
+        <source>Opens the video archive of the recording cameras within 400 m, at the time the incident was registered</source>
+        <translation>Открывает видеоархив записывающих камер в радиусе 400 м на момент регистрации происшествия</translation>
     </message>
     <message>
-      <source>Comment for the shift and the services… (Ctrl+Enter sends)</source>
-      <translation>Комментарий для смены и служб… (Ctrl+Enter — отправить)</translation>
+        <source>Comment for the shift and the services… (Ctrl+Enter sends)</source>
+        <translation>Комментарий для смены и служб… (Ctrl+Enter — отправить)</translation>
     </message>
     <message>
-      <source>Add comment</source>
-      <translation>Добавить комментарий</translation>
+        <source>Add comment</source>
+        <translation>Добавить комментарий</translation>
     </message>
     <message>
-      <source>Comments</source>
-      <translation>Комментарии</translation>
+        <source>Comments</source>
+        <translation>Комментарии</translation>
     </message>
     <message>
-      <source>When</source>
-      <translation>Когда</translation>
+        <source>When</source>
+        <translation>Когда</translation>
     </message>
     <message>
-      <source>Who</source>
-      <translation>Кто</translation>
+        <source>Who</source>
+        <translation>Кто</translation>
     </message>
     <message>
-      <source>What</source>
-      <translation>Что</translation>
+        <source>What</source>
+        <translation>Что</translation>
     </message>
     <message>
-      <source>Change</source>
-      <translation>Изменение</translation>
+        <source>Change</source>
+        <translation>Изменение</translation>
     </message>
     <message>
-      <source>History</source>
-      <translation>История</translation>
+        <source>History</source>
+        <translation>История</translation>
     </message>
     <message>
-      <source>Attach photo…</source>
-      <translation>Прикрепить фото…</translation>
+        <source>Attach photo…</source>
+        <translation>Прикрепить фото…</translation>
     </message>
     <message>
-      <source>Photos</source>
-      <translation>Фото</translation>
+        <source>Photos</source>
+        <translation>Фото</translation>
     </message>
     <message>
-      <source>Loading…</source>
-      <translation>Загрузка…</translation>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
     </message>
     <message>
-      <source>not assigned</source>
-      <translation>не назначено</translation>
+        <source>not assigned</source>
+        <translation>не назначено</translation>
     </message>
     <message>
-      <source>SLA clock stopped</source>
-      <translation>Отсчёт срока остановлен</translation>
+        <source>SLA clock stopped</source>
+        <translation>Отсчёт срока остановлен</translation>
     </message>
     <message>
-      <source>Overdue by {0}</source>
-      <translation>Просрочено на {0}</translation>
+        <source>Overdue by {0}</source>
+        <translation>Просрочено на {0}</translation>
     </message>
     <message>
-      <source>{0} left</source>
-      <translation>Осталось {0}</translation>
+        <source>{0} left</source>
+        <translation>Осталось {0}</translation>
     </message>
     <message>
-      <source>No recording camera within 400 m of {0}</source>
-      <translation>Рядом с {0} (в радиусе 400 м) нет записывающих камер</translation>
+        <source>No recording camera within 400 m of {0}</source>
+        <translation>Рядом с {0} (в радиусе 400 м) нет записывающих камер</translation>
     </message>
     <message>
-      <source>— not assigned —</source>
-      <translation>— не назначено —</translation>
+        <source>— not assigned —</source>
+        <translation>— не назначено —</translation>
     </message>
     <message>
-      <source>Enter the number of the original incident, e.g. И-000123 or 123.</source>
-      <translation>Введите номер исходного происшествия, напр. И-000123 или 123.</translation>
+        <source>Enter the number of the original incident, e.g. И-000123 or 123.</source>
+        <translation>Введите номер исходного происшествия, напр. И-000123 или 123.</translation>
     </message>
     <message>
-      <source>Write the comment first.</source>
-      <translation>Сначала напишите комментарий.</translation>
+        <source>Write the comment first.</source>
+        <translation>Сначала напишите комментарий.</translation>
     </message>
     <message>
-      <source>Attach photo</source>
-      <translation>Прикрепить фото</translation>
+        <source>Attach photo</source>
+        <translation>Прикрепить фото</translation>
     </message>
     <message>
-      <source>Photos (*.jpg *.jpeg *.png *.webp)</source>
-      <translation>Фотографии (*.jpg *.jpeg *.png *.webp)</translation>
+        <source>Photos (*.jpg *.jpeg *.png *.webp)</source>
+        <translation>Фотографии (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>IncidentFilterBar</name>
     <message>
-      <source>Status</source>
-      <translation>Статус</translation>
+        <source>Status</source>
+        <translation>Статус</translation>
     </message>
     <message>
-      <source>Category</source>
-      <translation>Категория</translation>
+        <source>Category</source>
+        <translation>Категория</translation>
     </message>
     <message>
-      <source>Number, address, text…</source>
-      <translation>Номер, адрес, текст…</translation>
+        <source>Number, address, text…</source>
+        <translation>Номер, адрес, текст…</translation>
     </message>
     <message>
-      <source>Search by number, address or description (Ctrl+F)</source>
-      <translation>Поиск по номеру, адресу или описанию (Ctrl+F)</translation>
+        <source>Search by number, address or description (Ctrl+F)</source>
+        <translation>Поиск по номеру, адресу или описанию (Ctrl+F)</translation>
     </message>
     <message>
-      <source>All statuses</source>
-      <translation>Все статусы</translation>
+        <source>All statuses</source>
+        <translation>Все статусы</translation>
     </message>
     <message>
-      <source>Open incidents</source>
-      <translation>Открытые</translation>
+        <source>Open incidents</source>
+        <translation>Открытые</translation>
     </message>
     <message>
-      <source>All categories</source>
-      <translation>Все категории</translation>
+        <source>All categories</source>
+        <translation>Все категории</translation>
     </message>
     <message>
-      <source>Overdue</source>
-      <translation>Просроченные</translation>
+        <source>Overdue</source>
+        <translation>Просроченные</translation>
     </message>
     <message>
-      <source>Only incidents past their SLA due time</source>
-      <translation>Только происшествия с истёкшим сроком по регламенту</translation>
+        <source>Only incidents past their SLA due time</source>
+        <translation>Только происшествия с истёкшим сроком по регламенту</translation>
     </message>
     <message>
-      <source>Clear area</source>
-      <translation>Сбросить область</translation>
+        <source>Clear area</source>
+        <translation>Сбросить область</translation>
     </message>
     <message>
-      <source>show only this priority (several may be chosen)</source>
-      <translation>показать только этот приоритет (можно выбрать несколько)</translation>
+        <source>show only this priority (several may be chosen)</source>
+        <translation>показать только этот приоритет (можно выбрать несколько)</translation>
     </message>
     <message>
-      <source>▣ Map area</source>
-      <translation>▣ Область на карте</translation>
+        <source>▣ Map area</source>
+        <translation>▣ Область на карте</translation>
     </message>
     <message>
-      <source>{0} of {1}</source>
-      <translation>{0} из {1}</translation>
+        <source>{0} of {1}</source>
+        <translation>{0} из {1}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>IncidentForm</name>
     <message>
-      <source>New incident</source>
-      <translation>Новое происшествие</translation>
+        <source>New incident</source>
+        <translation>Новое происшествие</translation>
     </message>
     <message>
-      <source>— choose —</source>
-      <translation>— выберите —</translation>
+        <source>— choose —</source>
+        <translation>— выберите —</translation>
     </message>
     <message>
-      <source>— not assigned —</source>
-      <translation>— не назначено —</translation>
+        <source>— not assigned —</source>
+        <translation>— не назначено —</translation>
     </message>
     <message>
-      <source>Street, house</source>
-      <translation>Улица, дом</translation>
+        <source>Street, house</source>
+        <translation>Улица, дом</translation>
     </message>
     <message>
-      <source>What happened, what is needed, who called</source>
-      <translation>Что случилось, что нужно, кто сообщил</translation>
+        <source>What happened, what is needed, who called</source>
+        <translation>Что случилось, что нужно, кто сообщил</translation>
     </message>
     <message>
-      <source>Category *</source>
-      <translation>Категория *</translation>
+        <source>Category *</source>
+        <translation>Категория *</translation>
     </message>
     <message>
-      <source>Priority</source>
-      <translation>Приоритет</translation>
+        <source>Priority</source>
+        <translation>Приоритет</translation>
     </message>
     <message>
-      <source>Address</source>
-      <translation>Адрес</translation>
+        <source>Address</source>
+        <translation>Адрес</translation>
     </message>
     <message>
-      <source>Latitude *</source>
-      <translation>Широта *</translation>
+        <source>Latitude *</source>
+        <translation>Широта *</translation>
     </message>
     <message>
-      <source>Longitude *</source>
-      <translation>Долгота *</translation>
+        <source>Longitude *</source>
+        <translation>Долгота *</translation>
     </message>
     <message>
-      <source>Description *</source>
-      <translation>Описание *</translation>
+        <source>Description *</source>
+        <translation>Описание *</translation>
     </message>
     <message>
-      <source>Source</source>
-      <translation>Источник</translation>
+        <source>Source</source>
+        <translation>Источник</translation>
     </message>
     <message>
-      <source>Assign to</source>
-      <translation>Назначить службе</translation>
+        <source>Assign to</source>
+        <translation>Назначить службе</translation>
     </message>
     <message>
-      <source>Choose a category.</source>
-      <translation>Выберите категорию.</translation>
+        <source>Choose a category.</source>
+        <translation>Выберите категорию.</translation>
     </message>
     <message>
-      <source>Enter the latitude as a number, e.g. 51.6606.</source>
-      <translation>Введите широту числом, напр. 51.6606.</translation>
+        <source>Enter the latitude as a number, e.g. 51.6606.</source>
+        <translation>Введите широту числом, напр. 51.6606.</translation>
     </message>
     <message>
-      <source>Latitude must be between −90 and 90.</source>
-      <translation>Широта должна быть от −90 до 90.</translation>
+        <source>Latitude must be between −90 and 90.</source>
+        <translation>Широта должна быть от −90 до 90.</translation>
     </message>
     <message>
-      <source>Enter the longitude as a number, e.g. 35.6542.</source>
-      <translation>Введите долготу числом, напр. 35.6542.</translation>
+        <source>Enter the longitude as a number, e.g. 35.6542.</source>
+        <translation>Введите долготу числом, напр. 35.6542.</translation>
     </message>
     <message>
-      <source>Longitude must be between −180 and 180.</source>
-      <translation>Долгота должна быть от −180 до 180.</translation>
+        <source>Longitude must be between −180 and 180.</source>
+        <translation>Долгота должна быть от −180 до 180.</translation>
     </message>
     <message>
-      <source>Describe the incident.</source>
-      <translation>Опишите происшествие.</translation>
+        <source>Describe the incident.</source>
+        <translation>Опишите происшествие.</translation>
     </message>
     <message>
-      <source>The description is too long (at most 4000 characters).</source>
-      <translation>Описание слишком длинное (не более 4000 символов).</translation>
+        <source>The description is too long (at most 4000 characters).</source>
+        <translation>Описание слишком длинное (не более 4000 символов).</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>IncidentLabels</name>
     <message>
-      <source>Street lighting</source>
-      <translation>Уличное освещение</translation>
+        <source>Street lighting</source>
+        <translation>Уличное освещение</translation>
     </message>
     <message>
-      <source>Roads and sidewalks</source>
-      <translation>Дороги и тротуары</translation>
+        <source>Roads and sidewalks</source>
+        <translation>Дороги и тротуары</translation>
     </message>
     <message>
-      <source>Waste and cleaning</source>
-      <translation>Мусор и уборка</translation>
+        <source>Waste and cleaning</source>
+        <translation>Мусор и уборка</translation>
     </message>
     <message>
-      <source>Heating, water and sewerage</source>
-      <translation>Отопление, водоснабжение и канализация</translation>
+        <source>Heating, water and sewerage</source>
+        <translation>Отопление, водоснабжение и канализация</translation>
     </message>
     <message>
-      <source>Public transport</source>
-      <translation>Общественный транспорт</translation>
+        <source>Public transport</source>
+        <translation>Общественный транспорт</translation>
     </message>
     <message>
-      <source>Excavation works</source>
-      <translation>Земляные работы</translation>
+        <source>Excavation works</source>
+        <translation>Земляные работы</translation>
     </message>
     <message>
-      <source>Traffic lights and intersections</source>
-      <translation>Светофоры и перекрёстки</translation>
+        <source>Traffic lights and intersections</source>
+        <translation>Светофоры и перекрёстки</translation>
     </message>
     <message>
-      <source>Public order</source>
-      <translation>Общественный порядок</translation>
+        <source>Public order</source>
+        <translation>Общественный порядок</translation>
     </message>
     <message>
-      <source>Landscaping</source>
-      <translation>Благоустройство</translation>
+        <source>Landscaping</source>
+        <translation>Благоустройство</translation>
     </message>
     <message>
-      <source>Other</source>
-      <translation>Прочее</translation>
+        <source>Other</source>
+        <translation>Прочее</translation>
     </message>
     <message>
-      <source>New</source>
-      <translation>Новое</translation>
+        <source>New</source>
+        <translation>Новое</translation>
     </message>
     <message>
-      <source>Acknowledged</source>
-      <translation>Принято</translation>
+        <source>Acknowledged</source>
+        <translation>Принято</translation>
     </message>
     <message>
-      <source>In progress</source>
-      <translation>В работе</translation>
+        <source>In progress</source>
+        <translation>В работе</translation>
     </message>
     <message>
-      <source>Resolved</source>
-      <translation>Решено</translation>
+        <source>Resolved</source>
+        <translation>Решено</translation>
     </message>
     <message>
-      <source>Closed</source>
-      <translation>Закрыто</translation>
+        <source>Closed</source>
+        <translation>Закрыто</translation>
     </message>
     <message>
-      <source>Rejected</source>
-      <translation>Отклонено</translation>
+        <source>Rejected</source>
+        <translation>Отклонено</translation>
     </message>
     <message>
-      <source>Duplicate</source>
-      <translation>Дубликат</translation>
+        <source>Duplicate</source>
+        <translation>Дубликат</translation>
     </message>
     <message>
-      <source>Acknowledge</source>
-      <translation>Принять</translation>
+        <source>Acknowledge</source>
+        <translation>Принять</translation>
     </message>
     <message>
-      <source>Start work</source>
-      <translation>Взять в работу</translation>
+        <source>Start work</source>
+        <translation>Взять в работу</translation>
     </message>
     <message>
-      <source>Resolve</source>
-      <translation>Отметить решённым</translation>
+        <source>Resolve</source>
+        <translation>Отметить решённым</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>Закрыть</translation>
+        <source>Close</source>
+        <translation>Закрыть</translation>
     </message>
     <message>
-      <source>Reject</source>
-      <translation>Отклонить</translation>
+        <source>Reject</source>
+        <translation>Отклонить</translation>
     </message>
     <message>
-      <source>Reopen</source>
-      <translation>Открыть заново</translation>
+        <source>Reopen</source>
+        <translation>Открыть заново</translation>
     </message>
     <message>
-      <source>Critical</source>
-      <translation>Критический</translation>
+        <source>Critical</source>
+        <translation>Критический</translation>
     </message>
     <message>
-      <source>High</source>
-      <translation>Высокий</translation>
+        <source>High</source>
+        <translation>Высокий</translation>
     </message>
     <message>
-      <source>Medium</source>
-      <translation>Средний</translation>
+        <source>Medium</source>
+        <translation>Средний</translation>
     </message>
     <message>
-      <source>Low</source>
-      <translation>Низкий</translation>
+        <source>Low</source>
+        <translation>Низкий</translation>
     </message>
     <message>
-      <source>Critical</source>
-      <comment>short</comment>
-      <translation>Крит.</translation>
+        <source>Critical</source>
+        <comment>short</comment>
+        <translation>Крит.</translation>
     </message>
     <message>
-      <source>High</source>
-      <comment>short</comment>
-      <translation>Выс.</translation>
+        <source>High</source>
+        <comment>short</comment>
+        <translation>Выс.</translation>
     </message>
     <message>
-      <source>Medium</source>
-      <comment>short</comment>
-      <translation>Сред.</translation>
+        <source>Medium</source>
+        <comment>short</comment>
+        <translation>Сред.</translation>
     </message>
     <message>
-      <source>Low</source>
-      <comment>short</comment>
-      <translation>Низк.</translation>
+        <source>Low</source>
+        <comment>short</comment>
+        <translation>Низк.</translation>
     </message>
     <message>
-      <source>Citizen</source>
-      <translation>Житель</translation>
+        <source>Citizen</source>
+        <translation>Житель</translation>
     </message>
     <message>
-      <source>Operator</source>
-      <translation>Оператор</translation>
+        <source>Operator</source>
+        <translation>Оператор</translation>
     </message>
     <message>
-      <source>Sensor alarm</source>
-      <translation>Датчик</translation>
+        <source>Sensor alarm</source>
+        <translation>Датчик</translation>
     </message>
     <message>
-      <source>Camera</source>
-      <translation>Камера</translation>
+        <source>Camera</source>
+        <translation>Камера</translation>
     </message>
     <message>
-      <source>Transit</source>
-      <translation>Транспорт</translation>
+        <source>Transit</source>
+        <translation>Транспорт</translation>
     </message>
     <message>
-      <source>Traffic</source>
-      <translation>Дорожное движение</translation>
+        <source>Traffic</source>
+        <translation>Дорожное движение</translation>
     </message>
     <message>
-      <source>created</source>
-      <translation>создано</translation>
+        <source>created</source>
+        <translation>создано</translation>
     </message>
     <message>
-      <source>status</source>
-      <translation>статус</translation>
+        <source>status</source>
+        <translation>статус</translation>
     </message>
     <message>
-      <source>priority</source>
-      <translation>приоритет</translation>
+        <source>priority</source>
+        <translation>приоритет</translation>
     </message>
     <message>
-      <source>category</source>
-      <translation>категория</translation>
+        <source>category</source>
+        <translation>категория</translation>
     </message>
     <message>
-      <source>assignee</source>
-      <translation>исполнитель</translation>
+        <source>assignee</source>
+        <translation>исполнитель</translation>
     </message>
     <message>
-      <source>address</source>
-      <translation>адрес</translation>
+        <source>address</source>
+        <translation>адрес</translation>
     </message>
     <message>
-      <source>description</source>
-      <translation>описание</translation>
+        <source>description</source>
+        <translation>описание</translation>
     </message>
     <message>
-      <source>latitude</source>
-      <translation>широта</translation>
+        <source>latitude</source>
+        <translation>широта</translation>
     </message>
     <message>
-      <source>longitude</source>
-      <translation>долгота</translation>
+        <source>longitude</source>
+        <translation>долгота</translation>
     </message>
     <message>
-      <source>source</source>
-      <translation>источник</translation>
+        <source>source</source>
+        <translation>источник</translation>
     </message>
     <message>
-      <source>duplicate of</source>
-      <translation>дубликат</translation>
+        <source>duplicate of</source>
+        <translation>дубликат</translation>
     </message>
     <message>
-      <source>comment</source>
-      <translation>комментарий</translation>
+        <source>comment</source>
+        <translation>комментарий</translation>
     </message>
     <message>
-      <source>attachment</source>
-      <translation>вложение</translation>
+        <source>attachment</source>
+        <translation>вложение</translation>
     </message>
     <message>
-      <source>{0} d {1} h</source>
-      <translation>{0} д {1} ч</translation>
+        <source>{0} d {1} h</source>
+        <translation>{0} д {1} ч</translation>
     </message>
     <message>
-      <source>{0} h {1} m</source>
-      <translation>{0} ч {1} мин</translation>
+        <source>{0} h {1} m</source>
+        <translation>{0} ч {1} мин</translation>
     </message>
     <message>
-      <source>{0} m</source>
-      <translation>{0} мин</translation>
+        <source>{0} m</source>
+        <translation>{0} мин</translation>
     </message>
     <message>
-      <source>Loading incidents</source>
-      <translation>Загрузка происшествий</translation>
+        <source>Loading incidents</source>
+        <translation>Загрузка происшествий</translation>
     </message>
     <message>
-      <source>Loading the incident</source>
-      <translation>Загрузка происшествия</translation>
+        <source>Loading the incident</source>
+        <translation>Загрузка происшествия</translation>
     </message>
     <message>
-      <source>Loading city services</source>
-      <translation>Загрузка списка городских служб</translation>
+        <source>Loading city services</source>
+        <translation>Загрузка списка городских служб</translation>
     </message>
     <message>
-      <source>Downloading the attachment</source>
-      <translation>Загрузка вложения</translation>
+        <source>Downloading the attachment</source>
+        <translation>Загрузка вложения</translation>
     </message>
     <message>
-      <source>Creating the incident</source>
-      <translation>Создание происшествия</translation>
+        <source>Creating the incident</source>
+        <translation>Создание происшествия</translation>
     </message>
     <message>
-      <source>Saving the incident</source>
-      <translation>Сохранение происшествия</translation>
+        <source>Saving the incident</source>
+        <translation>Сохранение происшествия</translation>
     </message>
     <message>
-      <source>Changing the status</source>
-      <translation>Смена статуса</translation>
+        <source>Changing the status</source>
+        <translation>Смена статуса</translation>
     </message>
     <message>
-      <source>Assigning the incident</source>
-      <translation>Назначение исполнителя</translation>
+        <source>Assigning the incident</source>
+        <translation>Назначение исполнителя</translation>
     </message>
     <message>
-      <source>Marking as duplicate</source>
-      <translation>Отметка дубликата</translation>
+        <source>Marking as duplicate</source>
+        <translation>Отметка дубликата</translation>
     </message>
     <message>
-      <source>Adding the comment</source>
-      <translation>Добавление комментария</translation>
+        <source>Adding the comment</source>
+        <translation>Добавление комментария</translation>
     </message>
     <message>
-      <source>Attaching the photo</source>
-      <translation>Прикрепление фото</translation>
+        <source>Attaching the photo</source>
+        <translation>Прикрепление фото</translation>
     </message>
     <message>
-      <source>This incident is not on the server yet; wait until it is synchronised.</source>
-      <translation>Этого происшествия ещё нет на сервере; дождитесь синхронизации.</translation>
+        <source>This incident is not on the server yet; wait until it is synchronised.</source>
+        <translation>Этого происшествия ещё нет на сервере; дождитесь синхронизации.</translation>
     </message>
     <message>
-      <source>The server cannot be reached. Check the network and try again.</source>
-      <translation>Сервер недоступен. Проверьте сеть и повторите.</translation>
+        <source>The server cannot be reached. Check the network and try again.</source>
+        <translation>Сервер недоступен. Проверьте сеть и повторите.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>IncidentQueuePanel</name>
     <message>
-      <source>+ New</source>
-      <translation>+ Новое</translation>
+        <source>+ New</source>
+        <translation>+ Новое</translation>
     </message>
     <message>
-      <source>Log a new incident (Ctrl+N)</source>
-      <translation>Зарегистрировать новое происшествие (Ctrl+N)</translation>
+        <source>Log a new incident (Ctrl+N)</source>
+        <translation>Зарегистрировать новое происшествие (Ctrl+N)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>IncidentTableModel</name>
     <message>
-      <source>Priority</source>
-      <translation>Приоритет</translation>
+        <source>Priority</source>
+        <translation>Приоритет</translation>
     </message>
     <message>
-      <source>Number</source>
-      <translation>Номер</translation>
+        <source>Number</source>
+        <translation>Номер</translation>
     </message>
     <message>
-      <source>Category</source>
-      <translation>Категория</translation>
+        <source>Category</source>
+        <translation>Категория</translation>
     </message>
     <message>
-      <source>Status</source>
-      <translation>Статус</translation>
+        <source>Status</source>
+        <translation>Статус</translation>
     </message>
     <message>
-      <source>Address</source>
-      <translation>Адрес</translation>
+        <source>Address</source>
+        <translation>Адрес</translation>
     </message>
     <message>
-      <source>Age</source>
-      <translation>Давность</translation>
+        <source>Age</source>
+        <translation>Давность</translation>
     </message>
     <message>
-      <source>SLA left</source>
-      <translation>Осталось</translation>
+        <source>SLA left</source>
+        <translation>Осталось</translation>
     </message>
     <message>
-      <source>Assignee</source>
-      <translation>Исполнитель</translation>
+        <source>Assignee</source>
+        <translation>Исполнитель</translation>
     </message>
     <message>
-      <source>Source</source>
-      <translation>Источник</translation>
+        <source>Source</source>
+        <translation>Источник</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
+    <name>Panels</name>
+    <message>
+        <source>Incidents</source>
+        <translation>Происшествия</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Происшествие</translation>
+    </message>
+</context>
+<context>
     <name>_MultiChoice</name>
     <message>
-      <source>{0}: {1} selected</source>
-      <translation>{0}: выбрано {1}</translation>
+        <source>{0}: {1} selected</source>
+        <translation>{0}: выбрано {1}</translation>
     </message>
-  </context>
+</context>
 </TS>
