@@ -10,12 +10,8 @@ from PySide6.QtCore import (QAbstractTableModel, QByteArray, QMimeData, QModelIn
                             QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QColor
 
+from widgets.common.palette import STATE_COLORS
 from widgets.video.tile import CAMERA_MIME
-
-try:
-    from widgets.common.palette import STATE_COLORS
-except ImportError:  # pragma: no cover
-    STATE_COLORS = {"ok": "#4cc38a", "alarm": "#e5484d", "offline": "#8b8d98"}
 
 STATE_COLOUR = {"online": STATE_COLORS["ok"], "offline": STATE_COLORS["alarm"],
                 "unknown": STATE_COLORS["offline"], "disabled": STATE_COLORS["offline"]}

@@ -9,18 +9,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, Q
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from widgets.common.palette import STATE_COLORS
 from widgets.video.stream import Picture, StreamReader
 
 CAMERA_MIME = "application/x-sc-camera-id"
 NO_SIGNAL_AFTER = 2.0  # s without frames before the tile says so
-
-
-def _palette():
-    try:
-        from widgets.common.palette import STATE_COLORS
-        return STATE_COLORS
-    except ImportError:  # pragma: no cover
-        return {"ok": "#4cc38a", "alarm": "#e5484d", "offline": "#8b8d98", "warning": "#f5a524"}
 
 
 class FramePump(QObject):
@@ -88,7 +81,7 @@ class VideoTile(QWidget):
         self.zoom_center = QPointF(0.5, 0.5)  # in picture fractions
         self.selected = False
         self._status = "empty"
-        self._colors = _palette()
+        self._colors = STATE_COLORS
         self._layout_cache: tuple | None = None   # ((picture w, h, tile w, h, dpr), (where, bars))
         self._title_img: QImage | None = None
         self._title_for: tuple = ()
