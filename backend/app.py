@@ -1,9 +1,8 @@
-"""The FastAPI application: routers, the error shape, background services."""
+"""The FastAPI application: the registered domains' routers and background services, the error shape."""
 
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
@@ -15,49 +14,26 @@ from backend import errors
 from backend.auth.deps import UserCache
 from backend.config import Settings
 from backend.db import make_engine, make_sessionmaker, migrate
+from backend.domain import resolve
+from backend.domains import registered
 from backend_client.schemas.common import Health
 
 log = logging.getLogger(__name__)
 VERSION = "0.1.0"
 
-# "module:attribute" of each APIRouter; a domain adds its line here.
-ROUTERS = [
-    "backend.auth.router:router",
-    "backend.auth.router:users_router",
-    "backend.events.router:router",
-    "backend.audit.router:router",
-    "backend.open311.router:router",
-    "backend.incidents.router:router", "backend.incidents.router:services_router",
-    "backend.cameras.router:router",
-    "backend.recordings.router:router",
-    "backend.telemetry.router:router", "backend.telemetry.router:telemetry_router", "backend.energy.router:router",
-]
-
-# "module:factory" of in-process services; factory(app) returns an object with
-# start()/stop(), or None when settings turn it off.
-SERVICES: list[str] = [
-    "backend.events.service:pg_listener_service",
-    "backend.ingest.mqtt:mqtt_service", "backend.energy.rules:rules_service",
-    "backend.recorder.service:from_app", "backend.recordings.exports:export_service",
-]
-
-
-def _load(ref: str):
-    module, _, attr = ref.partition(":")
-    return getattr(importlib.import_module(module), attr)
-
 
 def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> FastAPI:
     settings = settings or Settings()
+    domains = registered(settings.extra_domain_modules)
     engine = make_engine(settings.resolved_database_url)
     if run_migrations:
-        migrate(engine)
+        migrate(engine, domains)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         started = []
-        for ref in SERVICES:
-            service = _load(ref)(app)
+        for factory in (f for d in domains for f in d.services):
+            service = resolve(factory)(app)
             if service is not None:
                 service.start()
                 started.append(service)
@@ -96,6 +72,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         return Health(status="ok" if db == "ok" else "degraded", version=VERSION,
                       database=db, time=datetime.now(timezone.utc).isoformat())
 
-    for ref in ROUTERS:
-        app.include_router(_load(ref))
+    for router in (r for d in domains for r in d.routers):
+        app.include_router(resolve(router))
+    app.state.domains = domains
     return app

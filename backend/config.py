@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     recorder_segment_seconds: float = 60.0
     recorder_quota_mb: int = 0        # per camera; 0 = only retention days apply
     recorder_motion: bool = True
+    # Comma-separated modules of domains beyond backend/domains.py (each with a DOMAIN), e.g. plug-ins or
+    # the fake domain of tests/backend/test_domain_registry.py.
+    extra_domains: str = ""
     # Set by `sc-server --workers N` for each worker (0…N−1); duties that must run once per
     # deployment, such as re-running interrupted exports, run only in worker 0.
     serve_worker: int = 0
@@ -57,6 +60,10 @@ class Settings(BaseSettings):
         elif len(self.secret_key) < 32:
             raise ValueError("SC_SECRET_KEY must be at least 32 characters long")
         return self
+
+    @property
+    def extra_domain_modules(self) -> list[str]:
+        return [m.strip() for m in self.extra_domains.split(",") if m.strip()]
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -120,15 +120,27 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision of every domain branch."""
+def migrate(engine: Engine, domains: list | None = None) -> None:
+    """Bring the schema to the newest revision of every domain branch.
+
+    `domains` (backend.domain.Domain, default: backend/domains.py's list) decide which models
+    Alembic sees and which out-of-tree revision folders it reads besides migrations/versions."""
+    import os
+
     from alembic import command
     from alembic.config import Config
 
+    from backend.domains import registered
+
+    domains = registered() if domains is None else domains
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    folders = [str(MIGRATIONS / "versions"), *(str(d.migrations) for d in domains if d.migrations)]
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(folders))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
+        cfg.attributes["domains"] = domains
         command.upgrade(cfg, "heads")
 
 

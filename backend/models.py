@@ -1,10 +1,17 @@
-"""Every domain's tables, imported once so Alembic and the tests see the whole schema."""
+"""Every registered domain's tables on Base.metadata, for Alembic and the tests."""
 
-from backend.audit.models import AuditEntry  # noqa: F401
-from backend.auth.models import LoginFailure, User  # noqa: F401
-from backend.cameras.models import Camera, WallLayout  # noqa: F401
-from backend.events.models import Event  # noqa: F401
-from backend.incidents.models import CityService, IdempotencyKey, Incident, IncidentAttachment, IncidentComment, IncidentHistory  # noqa: F401
-from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading, Site, TelemetryCounter  # noqa: F401
-from backend.energy.models import Alarm  # noqa: F401
-from backend.recordings.models import Bookmark, CameraEvent, EvidenceLock, RecordingExport, RecordingQuota, Segment  # noqa: F401
+from __future__ import annotations
+
+import importlib
+
+from backend.domains import registered
+
+
+def import_models(domains: list | None = None) -> None:
+    """Import each domain's models modules (default: the domains of backend/domains.py)."""
+    for domain in registered() if domains is None else domains:
+        for module in domain.models:
+            importlib.import_module(module)
+
+
+import_models()

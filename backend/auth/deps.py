@@ -11,7 +11,8 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session, make_transient_to_detached
 from starlette.concurrency import run_in_threadpool
 
-from backend.auth.models import ROLES, User
+from backend.auth.models import User
+from backend.auth.roles import ROLES, role_at_least
 from backend.auth.security import read_token
 from backend.db import SessionDep
 from backend.errors import AppError, Forbidden
@@ -89,10 +90,6 @@ async def current_user(request: Request, session: SessionDep,
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
-
-
-def role_at_least(user: User, role: str) -> bool:
-    return ROLES.index(user.role) >= ROLES.index(role)
 
 
 def require_role(role: str):

@@ -7,8 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, utcnow
 
-ROLES = ("dispatcher", "supervisor", "admin")
-
 
 class User(Base):
     __tablename__ = "users"

@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.auth.models import ROLES, LoginFailure, User
+from backend.auth.models import LoginFailure, User
+from backend.auth.roles import ROLES
 from backend.auth.security import burn_time, hash_password, verify_password
 from backend.db import utcnow
 from backend.errors import AppError, Conflict, Unprocessable

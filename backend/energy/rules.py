@@ -15,9 +15,9 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.citytime import CITY_UTC_OFFSET_MS, HOUR_MS
 from backend.energy.alarms import active_alarm, clear_alarm, raise_alarm
 from backend.energy.series import WEEK_MS, band
-from backend.telemetry.ingest import CITY_UTC_OFFSET_MS, HOUR_MS
 from backend.telemetry.models import Device, HourlyRollup, Site
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.citytime import CITY_UTC_OFFSET_MS, DAY_MS, HOUR_MS, local_day_start
 from backend.errors import BadRequest
-from backend.telemetry.ingest import CITY_UTC_OFFSET_MS, DAY_MS, HOUR_MS, local_day_start
 from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading, Site
 from backend.telemetry.service import get_device
 from backend_client.schemas.energy import Series, TotalRow, Totals

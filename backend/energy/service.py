@@ -9,9 +9,9 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.citytime import HOUR_MS, local_day_start
 from backend.energy.models import Alarm
 from backend.energy.series import WEEK_MS, sum_by_device
-from backend.telemetry.ingest import HOUR_MS, local_day_start
 from backend.telemetry.models import Device, HourlyRollup, Site
 from backend_client.schemas.energy import Overview, ResourceToday, TopConsumer
 from backend_client.schemas.telemetry import RESOURCES, UNITS

@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.auth.deps import role_at_least
 from backend.auth.models import User
+from backend.auth.roles import role_at_least
 from backend.db import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from backend.events.service import publish
@@ -220,6 +220,28 @@ def row_to_wire(row: Any, now: datetime) -> dict[str, Any]:
             "created_by": created_by, "created_at": created_at, "updated_at": updated_at, "sla_due_at": sla_due_at,
             "overdue": sla.is_overdue(status, sla_due_at, now), "version": version,
             "comment_count": comment_count, "attachment_count": attachment_count}
+
+
+def find_incidents(session: Session, *, source: str | None = None, ids: list[int] | None = None,
+                   categories: list[str] | None = None, statuses: tuple[str, ...] | list[str] | None = None,
+                   since: datetime | None = None, until: datetime | None = None,
+                   limit: int = 1000) -> list[IncidentOut]:
+    """Incidents by plain criteria, newest first: for other domains (Open311), which never query the table."""
+    q = select(Incident)
+    if source is not None:
+        q = q.where(Incident.source == source)
+    if ids:
+        q = q.where(Incident.id.in_(ids))
+    if categories:
+        q = q.where(Incident.category.in_(categories))
+    if statuses:
+        q = q.where(Incident.status.in_(statuses))
+    if since is not None:
+        q = q.where(Incident.created_at >= since)
+    if until is not None:
+        q = q.where(Incident.created_at < until)
+    now = utcnow()
+    return [to_out(i, now) for i in session.scalars(q.order_by(Incident.created_at.desc()).limit(limit))]
 
 
 def list_history(session: Session, *, incident_id: int) -> list[IncidentHistory]:

@@ -2,10 +2,12 @@
 
 from alembic import context
 
-import backend.models  # noqa: F401  (registers every table on Base.metadata)
 from backend.db import Base
+from backend.models import import_models
 
 config = context.config
+# The domains backend.db.migrate was given (SC_EXTRA_DOMAINS included); the registry's otherwise.
+import_models(config.attributes.get("domains"))
 target_metadata = Base.metadata
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.auth.service import system_user
 from backend.incidents import service as incidents
-from backend.incidents.models import Incident
-from backend_client.schemas.incidents import CATEGORY_NAMES, OPEN_STATUSES, IncidentCreate, incident_number
+from backend_client.schemas.incidents import CATEGORY_NAMES, OPEN_STATUSES, IncidentCreate, IncidentOut
 
 SYSTEM_USER = "open311"
 CLOSED_STATUSES = ("resolved", "closed", "rejected", "duplicate")
@@ -42,7 +40,7 @@ def services() -> list[dict]:
 
 
 def submit(session: Session, *, service_code: str, lat: float | None, lon: float | None, address: str,
-           description: str, contact: dict[str, str]) -> Incident:
+           description: str, contact: dict[str, str]) -> IncidentOut:
     if service_code not in CATEGORY_NAMES:
         raise Open311Error(404, f"service_code {service_code!r} is not one of: {', '.join(CATEGORY_NAMES)}")
     if lat is None or lon is None:
@@ -59,10 +57,10 @@ def submit(session: Session, *, service_code: str, lat: float | None, lon: float
     who = ", ".join(f"{k}: {v}" for k, v in contact.items() if v)
     if who:
         incidents.add_comment(session, user=user, incident_id=incident.id, text=f"Заявитель / requester — {who}")
-    return incident
+    return incidents.to_out(incident)
 
 
-def to_request(incident: Incident) -> dict:
+def to_request(incident: IncidentOut) -> dict:
     return {
         "service_request_id": str(incident.id),
         "status": "open" if incident.status in OPEN_STATUSES else "closed",
@@ -71,7 +69,7 @@ def to_request(incident: Incident) -> dict:
         "service_code": incident.category,
         "description": incident.description,
         "agency_responsible": incident.assignee or "",
-        "service_notice": f"Номер обращения {incident_number(incident.id)}",
+        "service_notice": f"Номер обращения {incident.number}",
         "requested_datetime": incident.created_at.isoformat(),
         "updated_datetime": incident.updated_at.isoformat(),
         "expected_datetime": incident.sla_due_at.isoformat(),
@@ -82,20 +80,15 @@ def to_request(incident: Incident) -> dict:
 
 
 def find(session: Session, *, ids: list[int] | None, service_code: str | None, status: str | None,
-         start: datetime | None, end: datetime | None, limit: int = 1000) -> list[Incident]:
-    q = select(Incident).where(Incident.source == "citizen")
-    if ids:
-        q = q.where(Incident.id.in_(ids))
-    if service_code:
-        q = q.where(Incident.category.in_(service_code.split(",")))
+         start: datetime | None, end: datetime | None, limit: int = 1000) -> list[IncidentOut]:
     if status == "open":
-        q = q.where(Incident.status.in_(OPEN_STATUSES))
+        statuses: tuple[str, ...] | None = OPEN_STATUSES
     elif status == "closed":
-        q = q.where(Incident.status.in_(CLOSED_STATUSES))
+        statuses = CLOSED_STATUSES
     elif status:
         raise Open311Error(400, "status must be 'open' or 'closed'")
-    if start:
-        q = q.where(Incident.created_at >= start)
-    if end:
-        q = q.where(Incident.created_at < end)
-    return list(session.scalars(q.order_by(Incident.created_at.desc()).limit(limit)))
+    else:
+        statuses = None
+    return incidents.find_incidents(session, source="citizen", ids=ids,
+                                    categories=service_code.split(",") if service_code else None,
+                                    statuses=statuses, since=start, until=end, limit=limit)

@@ -331,7 +331,7 @@ def _options(settings) -> RecorderOptions:
 
 
 def from_app(app) -> Recorder | None:
-    """SERVICES factory: the recorder inside the API server, unless settings turn it off."""
+    """Service factory (recordings domain): the recorder inside the API server, unless settings turn it off."""
     settings = app.state.settings
     if not settings.run_recorder:
         return None

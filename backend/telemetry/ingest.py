@@ -20,21 +20,14 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.citytime import CITY_UTC_OFFSET_MS, DAY_MS, HOUR_MS, local_day_start
 from backend.events.service import publish
 from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading, TelemetryCounter
 
 log = logging.getLogger(__name__)
 
-HOUR_MS = 3_600_000
-DAY_MS = 24 * HOUR_MS
-# Kurchatov keeps Moscow time (UTC+3, no DST): daily rollups are the city's local days.
-CITY_UTC_OFFSET_MS = 3 * HOUR_MS
 MIN_TS_MS = 946_684_800_000  # 2000-01-01: anything earlier is a device without a clock
 REASONS = ("malformed", "unknown_device", "non_numeric", "future_timestamp", "bad_timestamp")
-
-
-def local_day_start(ts_ms: int) -> int:
-    return (ts_ms + CITY_UTC_OFFSET_MS) // DAY_MS * DAY_MS - CITY_UTC_OFFSET_MS
 
 
 class Rejected(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 
-from backend.telemetry.ingest import DAY_MS, HOUR_MS, local_day_start
+from backend.citytime import DAY_MS, HOUR_MS, local_day_start
 
 NOW = int(time.time() * 1000)
 

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from backend.telemetry.ingest import DAY_MS, HOUR_MS, local_day_start, write_readings
+from backend.citytime import DAY_MS, HOUR_MS, local_day_start
+from backend.telemetry.ingest import write_readings
 from tests.backend.test_telemetry import add_meter
 
 Q = 900_000  # 15 minutes

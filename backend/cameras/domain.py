@@ -1,0 +1,9 @@
+"""Cameras and the video wall's layouts."""
+
+from backend.domain import Domain
+
+DOMAIN = Domain(
+    name="cameras",
+    routers=("backend.cameras.router:router",),
+    models=("backend.cameras.models",),
+)

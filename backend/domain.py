@@ -1,0 +1,63 @@
+"""What a backend domain brings, declared once in its package's `domain.py` as `DOMAIN = Domain(...)`.
+
+`backend/domains.py` lists the domains' modules; the app, Alembic's model import and
+`sc-server seed-demo` read everything else from these declarations.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from backend.config import Settings
+
+
+class Service(Protocol):
+    """A background duty run beside the API (ingest, rules, recorder, ...)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass
+class DemoSeed:
+    """What a domain's demo seeding step gets; steps run in registry order and leave what exists alone."""
+
+    maker: sessionmaker[Session]
+    settings: Settings
+    # {username: password} of the demo users made in this run (the auth step fills it).
+    created_users: dict[str, str] = field(default_factory=dict)
+
+
+# "module:attribute" (imported when used, so listing a domain costs nothing) or the object itself.
+Ref = str | Callable[..., Any] | Any
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    # APIRouters, included in this order.
+    routers: tuple[Ref, ...] = ()
+    # Factories: factory(app) returns an object with start()/stop(), or None when settings turn it off.
+    services: tuple[Ref, ...] = ()
+    # Modules whose import puts the domain's tables on backend.db.Base.metadata (for Alembic and tests).
+    models: tuple[str, ...] = ()
+    # A folder of Alembic revisions outside backend/migrations/versions, for a domain that lives
+    # outside this repository's backend (the domain's branch starts at "0001_core" all the same).
+    migrations: Path | None = None
+    # seed(demo: DemoSeed) -> None: the domain's demo reference data, made through its services.
+    seed_demo: Ref | None = None
+
+
+def resolve(ref: Ref) -> Any:
+    if not isinstance(ref, str):
+        return ref
+    module, _, attr = ref.partition(":")
+    return getattr(importlib.import_module(module), attr)

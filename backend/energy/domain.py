@@ -1,0 +1,10 @@
+"""Energy of the municipal buildings: charts, totals and the alarm rules."""
+
+from backend.domain import Domain
+
+DOMAIN = Domain(
+    name="energy",
+    routers=("backend.energy.router:router",),
+    services=("backend.energy.rules:rules_service",),
+    models=("backend.energy.models",),
+)
