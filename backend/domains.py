@@ -19,6 +19,7 @@ DOMAINS = [
     "backend.telemetry.domain",
     "backend.energy.domain",
     "backend.works.domain",
+    "backend.cleaning.domain",
 ]
 
 
