@@ -37,7 +37,7 @@ class Timeline(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.showGrid(x=True, y=False, alpha=0.15)
         self.setMouseEnabled(x=True, y=False)
-        self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.6, brushes=[])
+        self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.6, brushes=[], pen=pg.mkPen(None))
         self.addItem(self.bars)
         self.now_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(STATE_COLORS["warning"], width=1))
         self.addItem(self.now_line)
@@ -59,7 +59,7 @@ class Timeline(pg.PlotWidget):
         self.machine_axis.names = names
         self.machine_axis.setTicks([[(i, n) for i, n in enumerate(names)]])
         self.bars.setOpts(x0=np.array(x0), width=np.array(width), y=np.array(y, dtype=float), height=0.6,
-                          brushes=brushes, pens=[pg.mkPen(None)] * len(x0))
+                          brushes=brushes)
         self.count = len(x0)
         self.setYRange(-0.6, max(len(names), 1) - 0.4, padding=0)
         now = datetime.now(CITY_TZ)
