@@ -7,4 +7,5 @@ DOMAIN = Domain(
     routers=("backend.energy.router:router",),
     services=("backend.energy.rules:rules_service",),
     models=("backend.energy.models",),
+    seed_demo="backend.energy.demo:seed_demo",
 )

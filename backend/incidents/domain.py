@@ -6,4 +6,5 @@ DOMAIN = Domain(
     name="incidents",
     routers=("backend.incidents.router:router", "backend.incidents.router:services_router"),
     models=("backend.incidents.models",),
+    seed_demo="backend.incidents.demo:seed_demo",
 )
