@@ -64,14 +64,21 @@ def load_fixes(session: Session, start_ms: int, end_ms: int) -> dict[str, tuple[
 
 def matched_passes(net: matching.Network, fixes: dict[str, tuple[np.ndarray, ...]],
                    kinds: list[str]) -> dict[int, list[matching.Pass]]:
-    """{section index: passes by machines doing that section's kind of work}."""
+    """{section index: passes along its line by machines doing that section's kind of work}."""
     by_section: dict[int, list[matching.Pass]] = defaultdict(list)
+    on_line: dict[int, list[int]] = defaultdict(list)
+    for i, line in enumerate(net.section_line):
+        on_line[int(line)].append(i)
     for vehicle, (ts, x, y, work) in fixes.items():
         m = matching.match(net, x, y, ts)
-        # Whether each fix's work suits the section it was matched to.
-        ok = np.array([m[i] >= 0 and work[i] in WORK_FOR_KIND[kinds[m[i]]] for i in range(len(m))], dtype=bool)
-        for p in matching.passes(net, vehicle, x, y, ts, ok, m):
-            by_section[p.section].append(p)
+        for kind in set(kinds):
+            ok = (m >= 0) & np.isin(work, WORK_FOR_KIND[kind])
+            if not ok.any():
+                continue
+            for p in matching.passes(net, vehicle, x, y, ts, ok, m):
+                for i in on_line[p.line]:
+                    if kinds[i] == kind:
+                        by_section[i].append(p)
     return by_section
 
 
@@ -96,7 +103,7 @@ def compute(session: Session, *, day: date, now: datetime | None = None) -> Cove
         for w in schedule.windows_on(schedule.parse_rules(section.schedule), day):
             w_ms = (int(w[0].timestamp() * 1000), int(w[1].timestamp() * 1000))
             runs = [p for p in by_section.get(i, []) if w_ms[0] <= p.ts < w_ms[1]]
-            share, reached, vehicle = matching.covered(float(net.lengths[i]), runs, DONE_SHARE)
+            share, reached, vehicle = matching.covered(float(net.lengths[net.section_line[i]]), runs, DONE_SHARE)
             state = state_of(share, w, now)
             rows.append(SectionCoverage(
                 section_id=section.id, code=section.code, name=section.name, kind=section.kind,

@@ -103,16 +103,21 @@ def answer(session: Session, lat: float, lon: float, now: datetime) -> str | Non
     if len(hits) == 0:
         return None
     nearest = min(hits, key=lambda i: shapely.distance(net.lines[i], shapely.Point(x, y)))
-    section = sections[int(nearest)]
+    on_street = [sections[i] for i in net.sections_on(int(nearest))]
+    section = on_street[0]
+    ids = {s.id for s in on_street}
     day = now.astimezone(schedule.CITY_TZ).date()
-    rows = [r for r in coverage.compute(session, day=day, now=now).sections if r.section_id == section.id]
+    rows = [r for r in coverage.compute(session, day=day, now=now).sections if r.section_id in ids]
     if not rows:
-        nxt = schedule.next_windows(schedule.parse_rules(section.schedule), now, 1)
+        rules = [r for s in on_street for r in schedule.parse_rules(s.schedule)]
+        nxt = schedule.next_windows(rules, now, 1)
         when = f"; next {nxt[0][0].astimezone(schedule.CITY_TZ):%d.%m %H:%M}–{_hm(nxt[0][1])}" if nxt else ""
         return f"Street cleaning, {section.name}: not scheduled today{when}."
     parts = []
     for r in rows:
         window = f"{_hm(r.window_start)}–{_hm(r.window_end)}"
+        if len(ids) > 1:
+            window = f"{r.kind.replace('_', ' ')} {window}"
         if r.state == "done":
             parts.append(f"cleaned at {_hm(r.done_at)} by {r.vehicle}")
         elif r.state == "not_due":

@@ -5,7 +5,9 @@ Each fix's candidates are the sections within 35 m (an STRtree query for all fix
 is likelier on a nearer section (Gaussian, σ 6 m); a machine stays on its section or turns onto one
 that touches it, and jumping to an unconnected section costs a lot unless the data had a gap. So a
 machine on one of two parallel streets 20 m apart stays on it although single noisy fixes (±10 m)
-lie nearer the other.
+lie nearer the other. A pass covers the line between consecutive fixes on it; a silence of up to
+three minutes is bridged when the distance along the line could have been driven in it (trackers
+drop out, brushes do not).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ CANDIDATE_M = 35.0
 SIGMA_M = 6.0
 CONNECT_M = 15.0          # sections whose ends come this close are joined (crossings, a street's parts)
 GAP_MS = 60_000           # a longer silence breaks the track
+BRIDGE_MS = 180_000       # a machine heard again on the same line after a silence drove what lies between
+BRIDGE_MPS = 8.0          # ... if it would not have had to go faster than this along the line
 BIN_M = 5.0               # coverage is counted in 5 m bins along each section
 SINGLE_FIX_M = 5.0        # a lone fix covers this much either side
 OFF_ROAD = -1
@@ -30,19 +34,32 @@ LOG_STAY, LOG_TURN, LOG_OFF_SWITCH, LOG_JUMP, LOG_JUMP_AFTER_GAP = 0.0, -2.0, -6
 
 @dataclass
 class Network:
-    """Sections in metres with an STRtree and which sections touch which."""
+    """The distinct street lines of the sections, in metres, with an STRtree and which lines touch which.
 
-    ids: list[int]
-    lines: np.ndarray          # shapely LineStrings in metres
-    lengths: np.ndarray
+    Sections of different kinds often share a line (sweeping by day, washing by night): a machine is
+    matched to the line, and the line's sections of its kind of work get the pass."""
+
+    ids: list[int]             # section ids
+    section_line: np.ndarray   # section index → line index
+    lines: np.ndarray          # shapely LineStrings in metres, one per distinct geometry
+    lengths: np.ndarray        # per line
     tree: shapely.STRtree
-    touches: list[set[int]]
+    touches: list[set[int]]    # per line
 
     @classmethod
     def build(cls, ids: list[int], geometries: list[dict]) -> "Network":
-        lines = np.array([geo.metric(g) for g in geometries], dtype=object)
-        tree = shapely.STRtree(lines) if len(lines) else shapely.STRtree([])
-        touches: list[set[int]] = [set() for _ in ids]
+        distinct: dict[bytes, int] = {}
+        lines_list, section_line = [], []
+        for g in geometries:
+            line = geo.metric(g)
+            key = shapely.to_wkb(shapely.normalize(line))
+            if key not in distinct:
+                distinct[key] = len(lines_list)
+                lines_list.append(line)
+            section_line.append(distinct[key])
+        lines = np.array(lines_list, dtype=object)
+        tree = shapely.STRtree(lines)
+        touches: list[set[int]] = [set() for _ in lines_list]
         if len(lines):
             ends = shapely.points(np.array([c for line in lines for c in (line.coords[0], line.coords[-1])]))
             owner = np.repeat(np.arange(len(lines)), 2)
@@ -52,15 +69,18 @@ class Network:
                 if a != b:
                     touches[a].add(b)
                     touches[b].add(a)
-        return cls(ids=list(ids), lines=lines, lengths=np.array([ln.length for ln in lines]), tree=tree,
-                   touches=touches)
+        return cls(ids=list(ids), section_line=np.array(section_line, dtype=np.int64), lines=lines,
+                   lengths=np.array([ln.length for ln in lines]), tree=tree, touches=touches)
+
+    def sections_on(self, line: int) -> list[int]:
+        return [int(i) for i in np.nonzero(self.section_line == line)[0]]
 
 
 def match(net: Network, x: np.ndarray, y: np.ndarray, ts: np.ndarray) -> np.ndarray:
-    """The section index (into net.ids) each fix of one machine's track was on, or −1 (ts ascending)."""
+    """The line index (into net.lines) each fix of one machine's track was on, or −1 (ts ascending)."""
     n = len(x)
     out = np.full(n, OFF_ROAD, dtype=np.int64)
-    if n == 0 or len(net.ids) == 0:
+    if n == 0 or len(net.lines) == 0:
         return out
     pts = shapely.points(x, y)
     f_idx, s_idx = net.tree.query(pts, predicate="dwithin", distance=CANDIDATE_M)
@@ -113,10 +133,10 @@ def match(net: Network, x: np.ndarray, y: np.ndarray, ts: np.ndarray) -> np.ndar
 
 @dataclass
 class Pass:
-    """Where along a section a machine's matched run went: bins covered, in time order."""
+    """Where along a line a machine's matched run went, in metres from its start."""
 
     vehicle: str
-    section: int
+    line: int
     ts: int
     lo: float
     hi: float
@@ -136,10 +156,11 @@ def passes(net: Network, vehicle: str, x: np.ndarray, y: np.ndarray, ts: np.ndar
     for j in range(len(idx)):
         s, p = int(secs[j]), float(pos[j])
         lo, hi = p - SINGLE_FIX_M, p + SINGLE_FIX_M
-        if j + 1 < len(idx) and idx[j + 1] == idx[j] + 1 and int(secs[j + 1]) == s \
-                and ts[idx[j + 1]] - ts[idx[j]] <= GAP_MS:
+        if j + 1 < len(idx) and idx[j + 1] == idx[j] + 1 and int(secs[j + 1]) == s:
             q = float(pos[j + 1])
-            lo, hi = min(lo, q - SINGLE_FIX_M), max(hi, q + SINGLE_FIX_M)
+            dt = ts[idx[j + 1]] - ts[idx[j]]
+            if dt <= GAP_MS or (dt <= BRIDGE_MS and abs(q - p) <= BRIDGE_MPS * dt / 1000):
+                lo, hi = min(lo, q - SINGLE_FIX_M), max(hi, q + SINGLE_FIX_M)
         out.append(Pass(vehicle, s, int(ts[idx[j]]), lo, hi))
     return out
 

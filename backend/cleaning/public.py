@@ -28,7 +28,8 @@ def nearest(request: Request, session: SessionDep, lat: Annotated[float, Query(g
         return []
     pt = shapely.Point(*geo.to_metres(lon, lat))
     hits = net.tree.query(pt, predicate="dwithin", distance=NEAR_M)
-    found = sorted((float(shapely.distance(net.lines[i], pt)), int(i)) for i in hits)[:10]
+    found = sorted((float(shapely.distance(net.lines[line], pt)), i) for line in hits
+                   for i in net.sections_on(int(line)))[:10]
     now = utcnow()
     return [PublicSection(id=sections[i].id, name=sections[i].name, kind=sections[i].kind, distance_m=round(d, 1),
                           next_windows=[Window(start=a, end=b) for a, b in
