@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTreeView, QVBoxLayout, QWidget
 
@@ -18,24 +18,44 @@ STATE_COLOR = {"done": STATE_COLORS["ok"], "partly": STATE_COLORS["warning"], "m
                "not_due": STATE_COLORS["info"], "": STATE_COLORS["offline"]}
 TRACK_POINTS = 240   # per machine on the map (about 40 min at one fix every 10 s)
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1
+SERVICE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("CleaningLabels", text)
 
 
+STATE_TITLES = {
+    "done": QT_TRANSLATE_NOOP("CleaningLabels", "Done"),
+    "partly": QT_TRANSLATE_NOOP("CleaningLabels", "Partly done"),
+    "missed": QT_TRANSLATE_NOOP("CleaningLabels", "Missed"),
+    "not_due": QT_TRANSLATE_NOOP("CleaningLabels", "Not yet due"),
+    "": QT_TRANSLATE_NOOP("CleaningLabels", "Not scheduled today"),
+}
+KIND_TITLES = {
+    "sweeping": QT_TRANSLATE_NOOP("CleaningLabels", "Sweeping"),
+    "washing": QT_TRANSLATE_NOOP("CleaningLabels", "Washing"),
+    "snow_clearing": QT_TRANSLATE_NOOP("CleaningLabels", "Snow clearing"),
+    "waste_collection": QT_TRANSLATE_NOOP("CleaningLabels", "Waste collection"),
+}
+WORK_TITLES = {
+    "sweeping": QT_TRANSLATE_NOOP("CleaningLabels", "sweeping"),
+    "washing": QT_TRANSLATE_NOOP("CleaningLabels", "washing"),
+    "plowing": QT_TRANSLATE_NOOP("CleaningLabels", "plowing"),
+    "none": QT_TRANSLATE_NOOP("CleaningLabels", "idle"),
+}
+
+
 def state_title(state: str) -> str:
-    return {"done": tr("Done"), "partly": tr("Partly done"), "missed": tr("Missed"), "not_due": tr("Not yet due"),
-            "": tr("Not scheduled today")}.get(state, state)
+    return tr(STATE_TITLES[state]) if state in STATE_TITLES else state
 
 
 def kind_title(kind: str) -> str:
-    return {"sweeping": tr("Sweeping"), "washing": tr("Washing"), "snow_clearing": tr("Snow clearing"),
-            "waste_collection": tr("Waste collection")}.get(kind, kind)
+    return tr(KIND_TITLES[kind]) if kind in KIND_TITLES else kind
 
 
 def work_title(work: str) -> str:
-    return {"sweeping": tr("sweeping"), "washing": tr("washing"), "plowing": tr("plowing"), "none": tr("idle")}.get(work, work)
+    return tr(WORK_TITLES[work]) if work in WORK_TITLES else work
 
 
 def _hm(value: datetime | None) -> str:
@@ -66,6 +86,7 @@ class CleaningPanel(QWidget):
         self.vehicles: dict[str, dict] = {}
         self.tracks: dict[str, list[list[float]]] = {}
         self.day = datetime.now(CITY_TZ).date()
+        self.service_names: dict[str, str] = {}
 
         chips = QHBoxLayout()
         self.chips = {s: Chip(STATE_COLOR[s]) for s in ("done", "partly", "missed", "not_due")}
@@ -79,6 +100,9 @@ class CleaningPanel(QWidget):
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.reload)
         chips.addWidget(self.refresh_button)
+        for s, chip in self.chips.items():
+            chip.show_count(state_title(s), "…")
+        self.machines_chip.show_count(self.tr("machines working"), "…")
 
         self.model = QStandardItemModel(self)
         self.model.setHorizontalHeaderLabels([self.tr("Service / section"), self.tr("Work"), self.tr("Window"),
@@ -90,7 +114,7 @@ class CleaningPanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSortingEnabled(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, w in enumerate((0, 110, 95, 110, 55, 60, 80)):
+        for col, w in enumerate((0, 110, 95, 100, 55, 70, 80)):
             if w:
                 self.tree.setColumnWidth(col, w)
         self.tree.header().setStretchLastSection(False)
@@ -121,7 +145,13 @@ class CleaningPanel(QWidget):
         self._timeline_timer = QTimer(self, interval=60_000, timeout=self._load_timeline)
         self._timeline_timer.start()
         ctx.events.subscribe("cleaning.", self._on_event)
+        ctx.incidents.load_services(self._services_loaded)
         self.reload()
+
+    def _services_loaded(self, services) -> None:
+        self.service_names = {s.code: s.name for s in services}
+        if self.rows:
+            self._fill_tree()
 
     # ------------------------------------------------------------------ loading
     def reload(self) -> None:
@@ -156,19 +186,20 @@ class CleaningPanel(QWidget):
         working = sum(1 for v in self.vehicles.values() if v["work"] != "none")
         self.machines_chip.show_count(self.tr("machines working"), f"{working}/{len(self.vehicles)}")
         self.day_label.setText(f"{self.day:%d.%m.%Y}")
-        expanded = {self.model.item(i).text() for i in range(self.model.rowCount())
-                    if self.tree.isExpanded(self.model.index(i, 0))}
+        collapsed = {self.model.item(i).data(SERVICE_ROLE) for i in range(self.model.rowCount())
+                     if not self.tree.isExpanded(self.model.index(i, 0))}
         self.model.removeRows(0, self.model.rowCount())
         by_service: dict[str, list[SectionCoverage]] = {}
         for r in sorted(self.rows.values(), key=lambda r: (r.service, r.window_start, r.code)):
             by_service.setdefault(r.service, []).append(r)
         for service, rows in by_service.items():
             done = sum(1 for r in rows if r.state == "done")
-            head = [QStandardItem(service), QStandardItem(""), QStandardItem(""),
+            head = [QStandardItem(self.service_names.get(service, service)), QStandardItem(""), QStandardItem(""),
                     QStandardItem(self.tr("%1 of %2 done").replace("%1", str(done)).replace("%2", str(len(rows)))),
                     QStandardItem(""), QStandardItem(""), QStandardItem("")]
             for it in head:
                 it.setEditable(False)
+            head[0].setData(service, SERVICE_ROLE)
             for r in rows:
                 cells = [QStandardItem(f"{r.code} · {r.name}"), QStandardItem(kind_title(r.kind)),
                          QStandardItem(f"{_hm(r.window_start)}–{_hm(r.window_end)}"),
@@ -180,7 +211,7 @@ class CleaningPanel(QWidget):
                 cells[3].setForeground(QColor(STATE_COLOR[r.state]))
                 head[0].appendRow(cells)
             self.model.appendRow(head)
-            if service in expanded or not expanded:
+            if service not in collapsed:
                 self.tree.expand(head[0].index())
 
     def _row_chosen(self, current, _previous) -> None:

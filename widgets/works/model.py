@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from backend_client.schemas.works import PermitOut
@@ -20,21 +20,47 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("WorksLabels", text)
 
 
+STATUS_TITLES = {
+    "applied": QT_TRANSLATE_NOOP("WorksLabels", "Applied"),
+    "granted": QT_TRANSLATE_NOOP("WorksLabels", "Granted"),
+    "suspended": QT_TRANSLATE_NOOP("WorksLabels", "Suspended"),
+    "closed": QT_TRANSLATE_NOOP("WorksLabels", "Closed"),
+    "expired": QT_TRANSLATE_NOOP("WorksLabels", "Expired"),
+}
+PURPOSE_TITLES = {
+    "heating_main": QT_TRANSLATE_NOOP("WorksLabels", "Heating main"),
+    "water": QT_TRANSLATE_NOOP("WorksLabels", "Water main"),
+    "sewerage": QT_TRANSLATE_NOOP("WorksLabels", "Sewerage"),
+    "cable": QT_TRANSLATE_NOOP("WorksLabels", "Cable"),
+    "gas": QT_TRANSLATE_NOOP("WorksLabels", "Gas main"),
+    "road": QT_TRANSLATE_NOOP("WorksLabels", "Road"),
+    "landscaping": QT_TRANSLATE_NOOP("WorksLabels", "Landscaping"),
+    "other": QT_TRANSLATE_NOOP("WorksLabels", "Other"),
+}
+VERDICT_TITLES = {
+    "legal": QT_TRANSLATE_NOOP("WorksLabels", "Legal"),
+    "outside_hours": QT_TRANSLATE_NOOP("WorksLabels", "Outside the allowed hours"),
+    "licence_expired": QT_TRANSLATE_NOOP("WorksLabels", "Contractor's licence expired"),
+    "expired": QT_TRANSLATE_NOOP("WorksLabels", "Permit expired"),
+    "suspended": QT_TRANSLATE_NOOP("WorksLabels", "Permit suspended"),
+    "no_permit": QT_TRANSLATE_NOOP("WorksLabels", "No permit here"),
+}
+HEADERS = (QT_TRANSLATE_NOOP("WorksLabels", "Permit"), QT_TRANSLATE_NOOP("WorksLabels", "Status"),
+           QT_TRANSLATE_NOOP("WorksLabels", "Works"), QT_TRANSLATE_NOOP("WorksLabels", "Contractor"),
+           QT_TRANSLATE_NOOP("WorksLabels", "Address"), QT_TRANSLATE_NOOP("WorksLabels", "Valid to"),
+           QT_TRANSLATE_NOOP("WorksLabels", "Restore by"))
+
+
 def status_title(code: str) -> str:
-    return {"applied": tr("Applied"), "granted": tr("Granted"), "suspended": tr("Suspended"), "closed": tr("Closed"),
-            "expired": tr("Expired")}.get(code, code)
+    return tr(STATUS_TITLES[code]) if code in STATUS_TITLES else code
 
 
 def purpose_title(code: str) -> str:
-    return {"heating_main": tr("Heating main"), "water": tr("Water main"), "sewerage": tr("Sewerage"),
-            "cable": tr("Cable"), "gas": tr("Gas main"), "road": tr("Road"), "landscaping": tr("Landscaping"),
-            "other": tr("Other")}.get(code, code)
+    return tr(PURPOSE_TITLES[code]) if code in PURPOSE_TITLES else code
 
 
 def verdict_title(code: str) -> str:
-    return {"legal": tr("Legal"), "outside_hours": tr("Outside the allowed hours"),
-            "licence_expired": tr("Contractor's licence expired"), "expired": tr("Permit expired"),
-            "suspended": tr("Permit suspended"), "no_permit": tr("No permit here")}.get(code, code)
+    return tr(VERDICT_TITLES[code]) if code in VERDICT_TITLES else code
 
 
 class PermitModel(QAbstractTableModel):
@@ -57,8 +83,7 @@ class PermitModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (tr("Permit"), tr("Status"), tr("Works"), tr("Contractor"), tr("Address"), tr("Valid to"),
-                    tr("Restore by"))[section]
+            return tr(HEADERS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
