@@ -1,6 +1,6 @@
 """Is this dig legal here and now: the verdict from an STRtree of the permits' areas.
 
-The tree is rebuilt when the registry changes (seen from the permits' count and latest update, one
+The tree is rebuilt when the registry changes (seen from the permits' top id and latest update, one
 indexed query per check, so several server instances stay right); a check queries the tree for
 areas holding the point and for those within 100 m, never scanning the permits.
 """
@@ -62,9 +62,12 @@ _cache: dict[str, PermitIndex] = {}
 
 
 def _stamp(session: Session) -> tuple:
-    count, latest, top = session.execute(
-        select(func.count(Permit.id), func.max(Permit.updated_at), func.max(Permit.id))).one()
-    return (count, latest, top)
+    # Two index lookups (no count: permits are never deleted, only closed): a new permit raises the
+    # top id, an edit or import the latest update.
+    # Each max() in its own subquery: SQLite answers a lone min/max from the index, not two at once.
+    latest, top = session.execute(select(select(func.max(Permit.updated_at)).scalar_subquery(),
+                                         select(func.max(Permit.id)).scalar_subquery())).one()
+    return (latest, top)
 
 
 def index(session: Session) -> PermitIndex:
