@@ -180,9 +180,10 @@ def bench_coverage(machines: int, km: float) -> None:
         sec["id"] = ids[sec["id"]]
         sec["windows"] = windows_on(parse_rules(sec["schedule"]), day)
     share = {"sweeping": 0.5, "washing": 0.25, "waste_collection": 0.25}
-    fleet = [(k, {"sweeping": "sweeping", "washing": "washing", "waste_collection": "none"}[k],
-              max(1, round(machines * f)), {"sweeping": 1.5, "washing": 3.0, "waste_collection": 2.0}[k])
-             for k, f in share.items()]
+    counts = {k: max(1, int(machines * f)) for k, f in share.items()}
+    counts["sweeping"] += machines - sum(counts.values())
+    fleet = [(k, {"sweeping": "sweeping", "washing": "washing", "waste_collection": "none"}[k], counts[k],
+              {"sweeping": 1.5, "washing": 3.0, "waste_collection": 2.0}[k]) for k in share]
     t0 = time.perf_counter()
     city = CleaningCity(grid, seed=42, every_s=10.0, fleet=fleet)
     start = datetime.combine(day, datetime.min.time(), CITY_TZ)

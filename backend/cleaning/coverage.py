@@ -44,41 +44,66 @@ def day_bounds(day: date) -> tuple[int, int]:
     return int(start.timestamp() * 1000), int((start + timedelta(days=1)).timestamp() * 1000)
 
 
+PARKED_MPS = 0.3   # a machine reporting less than this is standing
+# Waste trucks report no work of their own ("none"): what counts is passing at collecting pace.
+MAX_WORKING_MPS = {"waste_collection": 3.0}
+
+
 def load_fixes(session: Session, start_ms: int, end_ms: int) -> dict[str, tuple[np.ndarray, ...]]:
-    """{vehicle: (ts, x, y, work)} of the fixes in [start, end), in time order, in local metres."""
-    rows = session.execute(select(Fix.vehicle_id, Fix.ts, Fix.lon, Fix.lat, Fix.work)
-                           .where(Fix.ts >= start_ms, Fix.ts < end_ms)).all()
-    by: dict[str, list] = defaultdict(list)
-    for v, ts, lon, lat, work in rows:
-        by[v].append((ts, lon, lat, work))
+    """{vehicle: (ts, x, y, work, speed)} of the fixes in [start, end), in time order, in local metres.
+
+    A machine standing still for many reports (parked, idle) keeps only the first and last of
+    them: they cover nothing, and matching them costs most of a day's time."""
+    rows = session.execute(select(Fix.vehicle_id, Fix.ts, Fix.lon, Fix.lat, Fix.work, Fix.speed)
+                           .where(Fix.ts >= start_ms, Fix.ts < end_ms).order_by(Fix.vehicle_id, Fix.ts)).all()
     out = {}
-    for v, items in by.items():
-        items.sort(key=lambda r: r[0])
-        ts = np.array([r[0] for r in items], dtype=np.int64)
-        lon = np.array([r[1] for r in items], dtype=float)
-        lat = np.array([r[2] for r in items], dtype=float)
-        out[v] = (ts, (lon - geo.LON0) * geo.M_PER_DEG_LON, (lat - geo.LAT0) * geo.M_PER_DEG_LAT,
-                  np.array([r[3] for r in items], dtype=object))
+    if not rows:
+        return out
+    cols = list(zip(*rows))
+    vehicles = np.array(cols[0], dtype=object)
+    ts = np.array(cols[1], dtype=np.int64)
+    lon, lat = np.array(cols[2], dtype=float), np.array(cols[3], dtype=float)
+    work, speed = np.array(cols[4], dtype=object), np.array(cols[5], dtype=float)
+    bounds = np.nonzero(vehicles[1:] != vehicles[:-1])[0] + 1
+    for a, b in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(rows)]])):
+        still = speed[a:b] < PARKED_MPS
+        inner = still.copy()
+        inner[1:] &= still[:-1]
+        inner[:-1] &= still[1:]
+        inner[0] = inner[-1] = False
+        keep = np.arange(a, b)[~inner]
+        out[vehicles[a]] = (ts[keep], (lon[keep] - geo.LON0) * geo.M_PER_DEG_LON,
+                            (lat[keep] - geo.LAT0) * geo.M_PER_DEG_LAT, work[keep], speed[keep])
     return out
 
 
 def matched_passes(net: matching.Network, fixes: dict[str, tuple[np.ndarray, ...]],
-                   kinds: list[str]) -> dict[int, list[matching.Pass]]:
-    """{section index: passes along its line by machines doing that section's kind of work}."""
-    by_section: dict[int, list[matching.Pass]] = defaultdict(list)
+                   kinds: list[str]) -> dict[int, list[matching.Passes]]:
+    """{section index: what machines doing that section's kind of work drove along its line}."""
+    by_section: dict[int, list[matching.Passes]] = defaultdict(list)
     on_line: dict[int, list[int]] = defaultdict(list)
     for i, line in enumerate(net.section_line):
         on_line[int(line)].append(i)
-    for vehicle, (ts, x, y, work) in fixes.items():
+    for vehicle, (ts, x, y, work, speed) in fixes.items():
         m = matching.match(net, x, y, ts)
+        pos = matching.positions(net, x, y, m)
         for kind in set(kinds):
             ok = (m >= 0) & np.isin(work, WORK_FOR_KIND[kind])
+            if kind in MAX_WORKING_MPS:
+                ok &= speed <= MAX_WORKING_MPS[kind]
             if not ok.any():
                 continue
-            for p in matching.passes(net, vehicle, x, y, ts, ok, m):
-                for i in on_line[p.line]:
+            p = matching.passes(vehicle, ts, ok, m, pos, net)
+            order = np.argsort(p.line, kind="stable")
+            lines = p.line[order]
+            cuts = np.nonzero(np.diff(lines))[0] + 1
+            for chunk in np.split(order, cuts):
+                if not len(chunk):
+                    continue
+                part = p.take(chunk)
+                for i in on_line[int(part.line[0])]:
                     if kinds[i] == kind:
-                        by_section[i].append(p)
+                        by_section[i].append(part)
     return by_section
 
 
@@ -102,7 +127,7 @@ def compute(session: Session, *, day: date, now: datetime | None = None) -> Cove
     for i, section in enumerate(sections):
         for w in schedule.windows_on(schedule.parse_rules(section.schedule), day):
             w_ms = (int(w[0].timestamp() * 1000), int(w[1].timestamp() * 1000))
-            runs = [p for p in by_section.get(i, []) if w_ms[0] <= p.ts < w_ms[1]]
+            runs = [p.take((p.ts >= w_ms[0]) & (p.ts < w_ms[1])) for p in by_section.get(i, [])]
             share, reached, vehicle = matching.covered(float(net.lengths[net.section_line[i]]), runs, DONE_SHARE)
             state = state_of(share, w, now)
             rows.append(SectionCoverage(

@@ -132,55 +132,102 @@ def match(net: Network, x: np.ndarray, y: np.ndarray, ts: np.ndarray) -> np.ndar
 
 
 @dataclass
-class Pass:
-    """Where along a line a machine's matched run went, in metres from its start."""
+class Passes:
+    """Stretches of lines a machine drove while working: per stretch its line, time and [lo, hi] in
+    metres from the line's start (arrays, one element per stretch)."""
 
     vehicle: str
-    line: int
-    ts: int
-    lo: float
-    hi: float
+    line: np.ndarray
+    ts: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+    def take(self, mask: np.ndarray) -> "Passes":
+        return Passes(self.vehicle, self.line[mask], self.ts[mask], self.lo[mask], self.hi[mask])
 
 
-def passes(net: Network, vehicle: str, x: np.ndarray, y: np.ndarray, ts: np.ndarray, work_ok: np.ndarray,
-           matched: np.ndarray) -> list[Pass]:
-    """Stretches of sections driven while doing useful work: consecutive fixes on the same section
-    cover what lies between them; a lone fix covers a few metres around it."""
-    out: list[Pass] = []
+def positions(net: Network, x: np.ndarray, y: np.ndarray, matched: np.ndarray) -> np.ndarray:
+    """Metres along its matched line of each fix (NaN when off the streets)."""
+    pos = np.full(len(x), np.nan)
+    on = matched >= 0
+    if on.any():
+        pos[on] = shapely.line_locate_point(net.lines[matched[on]], shapely.points(x[on], y[on]))
+    return pos
+
+
+def passes(vehicle: str, ts: np.ndarray, work_ok: np.ndarray, matched: np.ndarray, pos: np.ndarray,
+           net: Network | None = None) -> Passes:
+    """What a machine's working fixes cover: each a few metres around it, and two consecutive fixes on
+    the same line what lies between them. Across a silence (up to BRIDGE_MS, at a drivable pace)
+    the stretch counts when the machine was working on either side of it: a tracker that drops out
+    at the end of a job and is heard again parked at the line's end did clean the rest. With `net`,
+    a silence across a turn onto a touching line counts the same way, each line from the corner."""
     on = (matched >= 0) & work_ok
-    if not on.any():
-        return out
-    idx = np.nonzero(on)[0]
-    secs = matched[idx]
-    pos = shapely.line_locate_point(net.lines[secs], shapely.points(x[idx], y[idx]))
-    for j in range(len(idx)):
-        s, p = int(secs[j]), float(pos[j])
-        lo, hi = p - SINGLE_FIX_M, p + SINGLE_FIX_M
-        if j + 1 < len(idx) and idx[j + 1] == idx[j] + 1 and int(secs[j + 1]) == s:
-            q = float(pos[j + 1])
-            dt = ts[idx[j + 1]] - ts[idx[j]]
-            if dt <= GAP_MS or (dt <= BRIDGE_MS and abs(q - p) <= BRIDGE_MPS * dt / 1000):
-                lo, hi = min(lo, q - SINGLE_FIX_M), max(hi, q + SINGLE_FIX_M)
-        out.append(Pass(vehicle, s, int(ts[idx[j]]), lo, hi))
-    return out
+    single = np.nonzero(on)[0]
+    if len(ts) > 1:
+        same = (matched[:-1] == matched[1:]) & (matched[:-1] >= 0)
+        dt = np.diff(ts)
+        along = np.abs(np.diff(pos))
+        # Noise moves a fix along the line too: a pace check with 20 m of slack.
+        drivable = along <= BRIDGE_MPS * dt / 1000.0 + 20.0
+        steady = same & on[:-1] & on[1:] & (dt <= GAP_MS) & drivable
+        bridged = same & (on[:-1] | on[1:]) & (dt > GAP_MS) & (dt <= BRIDGE_MS) & drivable
+        pair = np.nonzero(steady | bridged)[0]
+    else:
+        pair = np.zeros(0, dtype=np.int64)
+    p, q = pos[pair], pos[pair + 1]
+    when = np.where(on[pair], ts[pair], ts[pair + 1])
+    line = [matched[single], matched[pair]]
+    stamp = [ts[single], when]
+    lo = [pos[single] - SINGLE_FIX_M, np.minimum(p, q) - SINGLE_FIX_M]
+    hi = [pos[single] + SINGLE_FIX_M, np.maximum(p, q) + SINGLE_FIX_M]
+    if net is not None and len(ts) > 1:
+        turns = np.nonzero((matched[:-1] >= 0) & (matched[1:] >= 0) & (matched[:-1] != matched[1:])
+                           & (on[:-1] | on[1:]) & (np.diff(ts) <= BRIDGE_MS))[0]
+        for i in turns:
+            a, b = int(matched[i]), int(matched[i + 1])
+            if b not in net.touches[a]:
+                continue
+            la, lb = net.lines[a], net.lines[b]
+            # The corner: the end of each line nearer the other.
+            end_a = 0.0 if shapely.distance(shapely.Point(la.coords[0]), lb) <= \
+                shapely.distance(shapely.Point(la.coords[-1]), lb) else la.length
+            end_b = 0.0 if shapely.distance(shapely.Point(lb.coords[0]), la) <= \
+                shapely.distance(shapely.Point(lb.coords[-1]), la) else lb.length
+            pa, pb = float(pos[i]), float(pos[i + 1])
+            if abs(end_a - pa) + abs(pb - end_b) > BRIDGE_MPS * (ts[i + 1] - ts[i]) / 1000.0 + 20.0:
+                continue
+            for which, ok, ln, x0, x1, t in ((0, on[i], a, pa, end_a, ts[i]), (1, on[i + 1], b, end_b, pb, ts[i + 1])):
+                if ok:
+                    line.append(np.array([ln]))
+                    stamp.append(np.array([t]))
+                    lo.append(np.array([min(x0, x1) - SINGLE_FIX_M]))
+                    hi.append(np.array([max(x0, x1) + SINGLE_FIX_M]))
+    return Passes(vehicle, line=np.concatenate(line), ts=np.concatenate(stamp), lo=np.concatenate(lo),
+                  hi=np.concatenate(hi))
 
 
-def covered(length: float, runs: list[Pass], threshold: float) -> tuple[float, int | None, str | None]:
+def covered(length: float, runs: list[Passes], threshold: float) -> tuple[float, int | None, str | None]:
     """(share of the length covered, when the share reached threshold, the machine that did most)."""
     bins = max(1, int(np.ceil(length / BIN_M)))
-    hit = np.zeros(bins, dtype=bool)
-    by_vehicle: dict[str, int] = {}
-    reached = None
-    for run in sorted(runs, key=lambda r: r.ts):
-        a = max(0, int(run.lo // BIN_M))
-        b = min(bins, int(np.ceil(run.hi / BIN_M)))
-        if b <= a:
+    earliest = np.full(bins, np.iinfo(np.int64).max, dtype=np.int64)
+    by_vehicle: dict[str, float] = {}
+    for run in runs:
+        if not len(run.ts):
             continue
-        new = int((~hit[a:b]).sum())
-        hit[a:b] = True
-        by_vehicle[run.vehicle] = by_vehicle.get(run.vehicle, 0) + new
-        if reached is None and hit.sum() >= threshold * bins:
-            reached = run.ts
+        a = np.clip((run.lo // BIN_M).astype(np.int64), 0, bins)
+        b = np.clip(np.ceil(run.hi / BIN_M).astype(np.int64), 0, bins)
+        n = np.maximum(b - a, 0)
+        if not n.sum():
+            continue
+        # Every bin each stretch touches, with the stretch's time: the earliest time per bin.
+        starts = np.repeat(a, n)
+        offsets = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        np.minimum.at(earliest, starts + offsets, np.repeat(run.ts, n))
+        by_vehicle[run.vehicle] = by_vehicle.get(run.vehicle, 0.0) + float(n.sum())
+    hit = earliest < np.iinfo(np.int64).max
     share = float(hit.sum()) / bins
+    need = int(np.ceil(threshold * bins))
+    reached = int(np.sort(earliest[hit])[need - 1]) if hit.sum() >= need and need > 0 else None
     vehicle = max(by_vehicle, key=by_vehicle.get) if by_vehicle else None
     return share, reached, vehicle

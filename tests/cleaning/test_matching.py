@@ -54,8 +54,32 @@ def test_coverage_counts_the_length_passed_while_working():
     fixes = drive([(0, 0), (200, 0)], START, speed=4, every_s=10, noise_m=5, seed=2)
     x, y, ts = _xy(fixes)
     m = matching.match(net, x, y, ts)
-    runs = matching.passes(net, "КО-713", x, y, ts, np.ones(len(x), dtype=bool), m)
-    share, reached, vehicle = matching.covered(400.0, runs, 0.9)
+    pos = matching.positions(net, x, y, m)
+    runs = matching.passes("КО-713", ts, np.ones(len(x), dtype=bool), m, pos)
+    share, reached, vehicle = matching.covered(400.0, [runs], 0.9)
     assert 0.45 <= share <= 0.58 and reached is None and vehicle == "КО-713"
-    idle = matching.passes(net, "КО-713", x, y, ts, np.zeros(len(x), dtype=bool), m)
-    assert matching.covered(400.0, idle, 0.9)[0] == 0.0
+    idle = matching.passes("КО-713", ts, np.zeros(len(x), dtype=bool), m, pos)
+    assert matching.covered(400.0, [idle], 0.9)[0] == 0.0
+    # The whole line driven: done, and when the share reached 90 %.
+    fixes = drive([(0, 0), (400, 0)], START, speed=4, every_s=10, noise_m=5, seed=2)
+    x, y, ts = _xy(fixes)
+    m = matching.match(net, x, y, ts)
+    share, reached, _ = matching.covered(400.0, [matching.passes("КО-713", ts, np.ones(len(x), dtype=bool), m,
+                                                                 matching.positions(net, x, y, m))], 0.9)
+    assert share >= 0.95 and ts[len(ts) * 8 // 10] <= reached <= ts[-1]
+
+
+def test_a_silence_while_working_is_bridged_only_at_a_drivable_pace():
+    net = matching.Network.build([1], [lonlat_line((0, 0), (600, 0))])
+    fixes = drive([(0, 0), (600, 0)], START, speed=3, every_s=10, noise_m=3, seed=4, gaps=[(60, 170)])
+    x, y, ts = _xy(fixes)
+    m = matching.match(net, x, y, ts)
+    ok = np.ones(len(x), dtype=bool)
+    share = matching.covered(600.0, [matching.passes("A", ts, ok, m, matching.positions(net, x, y, m))], 0.9)[0]
+    assert share >= 0.95  # 110 s of silence at 3 m/s: bridged
+    # The same places with the silence cut to 20 s: 360 m in 20 s is no machine's pace, so not bridged.
+    fast_ts = ts.copy()
+    k = np.searchsorted(ts, ts[0] + 170_000)
+    fast_ts[k:] -= 100_000
+    share2 = matching.covered(600.0, [matching.passes("A", fast_ts, ok, m, matching.positions(net, x, y, m))], 0.9)[0]
+    assert share2 < 0.85
