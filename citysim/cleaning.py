@@ -9,7 +9,8 @@ machine that sits idle at the depot all day.
 
 `CleaningCity(sections)` plans and generates fixes (for benches: any stretch of the day, as fast as
 numpy goes); `CleaningSimulator(server, mqtt_url, user, password)` fetches the sections and their
-windows over HTTP and publishes the fixes in real time (or `speed` times faster).
+windows over HTTP and publishes the fixes in real time (or `speed` times faster); without a broker
+(`mqtt_url` empty or down) the fixes go over `POST /api/v1/cleaning/fixes` instead.
 """
 
 from __future__ import annotations
@@ -234,11 +235,14 @@ class CleaningSimulator:
         self._client = None
 
     def start(self) -> "CleaningSimulator":
-        from citysim.mqtt import mqtt_client
+        from citysim.mqtt import broker_up, mqtt_client
 
-        self._client, (host, port) = mqtt_client(self.mqtt_url, f"citysim-fleet-{random.randrange(1 << 30):x}")
-        self._client.connect_async(host, port, keepalive=30)
-        self._client.loop_start()
+        if self.mqtt_url and broker_up(self.mqtt_url):
+            self._client, (host, port) = mqtt_client(self.mqtt_url, f"citysim-fleet-{random.randrange(1 << 30):x}")
+            self._client.connect_async(host, port, keepalive=30)
+            self._client.loop_start()
+        else:
+            log.info("no MQTT broker: the cleaning machines report over POST /api/v1/cleaning/fixes")
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="cleaning-simulator", daemon=True)
         self._thread.start()
@@ -253,17 +257,23 @@ class CleaningSimulator:
             self._client.disconnect()
         self._http.close()
 
-    def _get(self, path: str, **params):
+    def _call(self, method: str, path: str, **kw):
         if "Authorization" not in self._http.headers:
             r = self._http.post(f"{self.server}/api/v1/auth/token", timeout=self.timeout,
                                 data={"username": self.username, "password": self._password})
             r.raise_for_status()
             self._http.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
-        r = self._http.get(f"{self.server}{path}", params=params, timeout=self.timeout)
-        if r.status_code == 401:
+        r = self._http.request(method, f"{self.server}{path}", timeout=self.timeout, **kw)
+        if r.status_code == 401:  # the token expired: log in again next time
             self._http.headers.pop("Authorization", None)
         r.raise_for_status()
         return r.json()
+
+    def _get(self, path: str, **params):
+        return self._call("GET", path, params=params)
+
+    def _post(self, fixes: list[dict]) -> None:
+        self._call("POST", "/api/v1/cleaning/fixes", json=fixes)
 
     def plan(self, day: date) -> CleaningCity:
         """The day's sections and windows from the product's API, planned into the fleet's routes."""
@@ -286,10 +296,15 @@ class CleaningSimulator:
                     self.city, self._day = self.plan(day), day
                     start = datetime.combine(day, datetime.min.time(), CITY_TZ)
                     last = max(last, start)
-                for f in self.city.fixes_between(last, now):
-                    vid = f.pop("vehicle")
-                    self._client.publish(f"city/fleet/{vid}", json.dumps(f), qos=0)
-                    self.published += 1
+                fixes = self.city.fixes_between(last, now)
+                if self._client is None:
+                    if fixes:
+                        self._post(fixes)
+                else:
+                    for f in fixes:
+                        vid = f.pop("vehicle")
+                        self._client.publish(f"city/fleet/{vid}", json.dumps(f), qos=0)
+                self.published += len(fixes)
                 last = now
             except requests.RequestException as exc:
                 log.warning("cleaning simulator cannot read the sections: %s", exc)

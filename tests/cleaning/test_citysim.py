@@ -81,3 +81,21 @@ def test_the_live_simulator_reports_over_mqtt(tmp_path, mqtt_url):
         sim.stop()
         server.stop()
         b.app.state.engine.dispose()
+
+
+def test_without_a_broker_the_fleet_reports_over_http(live_server):
+    with live_server.backend.sessionmaker() as s:
+        seed_sections(s)
+        s.commit()
+    sim = CleaningSimulator(live_server.url, "", "dispatcher", TEST_PASSWORD, speed=5.0)
+    try:
+        sim.start()
+        deadline = time.monotonic() + 30
+        vehicles = []
+        while time.monotonic() < deadline and len(vehicles) < 15:
+            time.sleep(0.5)
+            with live_server.backend.sessionmaker() as s:
+                vehicles = service.list_vehicles(s)
+        assert len(vehicles) == 15 and sim.published >= 15
+    finally:
+        sim.stop()
