@@ -185,6 +185,10 @@
         <translation>Расстояние</translation>
     </message>
     <message>
+        <source>Record a violation</source>
+        <translation>Зафиксировать нарушение</translation>
+    </message>
+    <message>
         <source>Enter a latitude and a longitude</source>
         <translation>Введите широту и долготу</translation>
     </message>
@@ -195,6 +199,18 @@
     <message>
         <source>%1 m</source>
         <translation>%1 м</translation>
+    </message>
+    <message>
+        <source>Incident %1: not checked yet</source>
+        <translation>Инцидент %1: ещё не проверен</translation>
+    </message>
+    <message>
+        <source>Incident %1: %2</source>
+        <translation>Инцидент %1: %2</translation>
+    </message>
+    <message>
+        <source>violation recorded</source>
+        <translation>нарушение зафиксировано</translation>
     </message>
     <message>
         <source>expiring this week</source>

@@ -66,3 +66,23 @@ def test_a_permit_changed_elsewhere_reloads_the_panel(qtbot, panel, make_ctx, li
     with qtbot.waitSignal(panel.loaded, timeout=20_000):
         sup.update(target.id, PermitPatch(status="suspended"))
     assert next(p for p in panel.permits if p.id == target.id).status == "suspended"
+
+
+def test_a_selected_excavation_incident_shows_its_verdict_and_records_a_violation(qtbot, panel, live_server):
+    from backend.works.duty import check_incidents
+    from backend_client.schemas.incidents import IncidentCreate
+
+    created = []
+    panel.ctx.incidents.create(IncidentCreate(category="excavation", priority="low", lat=51.70, lon=35.50,
+                                              address="за городом", description="Раскопка без ограждения",
+                                              source="operator"), on_done=created.append)
+    qtbot.waitUntil(lambda: bool(created), timeout=20_000)
+    check_incidents(live_server.backend.sessionmaker)
+    incident_id = created[0].id
+    qtbot.waitUntil(lambda: panel.ctx.incidents.cached(incident_id) is not None, timeout=20_000)
+    panel.ctx.bus.incident_selected.emit(incident_id)
+    qtbot.waitUntil(lambda: panel.incident_check is not None, timeout=20_000)
+    assert panel.incident_check.verdict == "no_permit" and panel.violation_button.isEnabled()
+    panel.violation_button.click()
+    qtbot.waitUntil(lambda: panel.incident_check.violation_recorded, timeout=20_000)
+    assert not panel.violation_button.isEnabled()

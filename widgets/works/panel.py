@@ -127,6 +127,9 @@ class WorksPanel(QWidget):
         self._reload_timer = QTimer(self, singleShot=True, interval=500, timeout=self.reload)
         ctx.events.subscribe("works.", self._on_event)
         ctx.bus.create_incident_at.connect(lambda lat, lon, _address: self.check_point(lat, lon))
+        ctx.bus.incident_selected.connect(self.show_incident)
+        self.incident_id: int | None = None
+        self.incident_check = None
         self.reload()
 
     # ------------------------------------------------------------------ check
@@ -170,6 +173,14 @@ class WorksPanel(QWidget):
         self.nearby.cellDoubleClicked.connect(self._nearby_chosen)
         grid.addWidget(self.nearby, 6, 0, 1, 4)
         grid.setRowStretch(6, 1)
+        # The selected excavation incident: its verdict, and recording a violation.
+        self.incident_label = QLabel("")
+        self.incident_label.setWordWrap(True)
+        self.violation_button = QPushButton(self.tr("Record a violation"))
+        self.violation_button.setEnabled(False)
+        self.violation_button.clicked.connect(self.record_violation)
+        grid.addWidget(self.incident_label, 7, 0, 1, 3)
+        grid.addWidget(self.violation_button, 7, 3)
         return box
 
     def _check_typed(self) -> None:
@@ -206,6 +217,40 @@ class WorksPanel(QWidget):
         item = self.nearby.item(row, 0)
         if item is not None:
             self.ctx.bus.map_focus_requested.emit(LAYER, item.data(Qt.ItemDataRole.UserRole))
+
+    # ------------------------------------------------------------------ incidents
+    def show_incident(self, incident_id: int) -> None:
+        """An excavation incident selected anywhere: show the verdict made when it was created or moved."""
+        incident = self.ctx.incidents.cached(incident_id)
+        if incident is None or incident.category != "excavation" or incident_id < 0:
+            self.incident_id, self.incident_check = None, None
+            self.incident_label.setText("")
+            self.violation_button.setEnabled(False)
+            return
+        self.incident_id = incident_id
+        self.check_point(incident.lat, incident.lon)
+        self.ctx.tasks.run(self.api.incident_check, incident_id, on_done=self._incident_checked,
+                           on_error=lambda _exc: self._incident_checked(None), what="works incident check")
+
+    def _incident_checked(self, result) -> None:
+        self.incident_check = result
+        number = self.ctx.incidents.cached(self.incident_id).number if self.incident_id else ""
+        if result is None:
+            self.incident_label.setText(self.tr("Incident %1: not checked yet").replace("%1", number or ""))
+            self.violation_button.setEnabled(False)
+            return
+        text = self.tr("Incident %1: %2").replace("%1", number or "").replace("%2", verdict_title(result.verdict))
+        if result.violation_recorded:
+            text += " · " + self.tr("violation recorded")
+        self.incident_label.setText(text)
+        self.violation_button.setEnabled(result.verdict != "legal" and not result.violation_recorded)
+
+    def record_violation(self) -> None:
+        if self.incident_id is None:
+            return
+        self.violation_button.setEnabled(False)
+        self.ctx.tasks.run(self.api.record_violation, self.incident_id, on_done=self._incident_checked,
+                           what="works violation")
 
     # ------------------------------------------------------------------ registry
     def reload(self) -> None:
