@@ -114,7 +114,7 @@ class CleaningPanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSortingEnabled(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, w in enumerate((0, 110, 95, 100, 55, 70, 80)):
+        for col, w in enumerate((0, 120, 95, 150, 50, 95, 75)):
             if w:
                 self.tree.setColumnWidth(col, w)
         self.tree.header().setStretchLastSection(False)

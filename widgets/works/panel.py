@@ -49,7 +49,7 @@ def _table(model) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(False)
-    for col, width in enumerate((110, 90, 110, 230, 220, 120, 90)):
+    for col, width in enumerate((110, 120, 120, 230, 200, 125, 125)):
         view.setColumnWidth(col, width)
     header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
     return view
