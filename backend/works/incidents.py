@@ -44,7 +44,8 @@ def on_incident(session: Session, data: dict, *, now: datetime | None = None) ->
     if row is not None and abs(row.lat - lat) < MOVE_TOLERANCE_DEG and abs(row.lon - lon) < MOVE_TOLERANCE_DEG:
         return None
     moved = row is not None
-    at = now or utcnow()
+    # A new report is judged at the time it was made (a backlog read later stays fair); a move, now.
+    at = now or (None if moved else _created_at(data)) or utcnow()
     result = checker.check(session, lat=lat, lon=lon, at=at)
     if row is None:
         row = IncidentCheck(incident_id=incident_id, violation_recorded=False)
@@ -64,6 +65,13 @@ def on_incident(session: Session, data: dict, *, now: datetime | None = None) ->
                                   expected_version=incident.version)
     publish(session, "works.incident_checked", check_out(row).model_dump(mode="json"))
     return row
+
+
+def _created_at(data: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(data["created_at"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return None
 
 
 def get_check(session: Session, *, incident_id: int) -> IncidentCheck:

@@ -95,3 +95,20 @@ def test_overdue_restoration_opens_one_incident_and_ended_permits_expire(api, ba
     assert [p["number"] for p in summary["restoration_overdue"]] == ["R-1"]
     assert summary["by_status"]["expired"] == 1 and summary["by_status"]["closed"] == 1
     assert [p["number"] for p in summary["expiring_this_week"]] == ["R-1"]
+
+
+def test_a_report_read_later_is_judged_at_the_time_it_was_made(api, backend):
+    from backend.works.incidents import on_incident
+
+    sup, disp = api("supervisor"), api("dispatcher")
+    ended = permit("ENDED", geometry=box(0, 0, 30, 10), valid_from=(NOW - timedelta(days=2)).isoformat(),
+                   valid_to=(NOW - timedelta(hours=2)).isoformat(), hours_from="00:00", hours_to="24:00")
+    assert sup.post("/api/v1/works/permits", json=ended).status_code == 201
+    incident = _incident(disp, 10, 5)
+    with backend.sessionmaker() as s:
+        row = on_incident(s, {**incident, "created_at": (NOW - timedelta(hours=3)).isoformat()})
+        s.commit()
+        assert row.verdict == "legal"  # three hours ago the permit was still valid
+        moved = on_incident(s, {**incident, "lat": incident["lat"] + 2e-5})
+        s.commit()
+        assert moved.verdict == "expired"  # moved now: judged now
