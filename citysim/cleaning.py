@@ -309,3 +309,32 @@ class CleaningSimulator:
             except requests.RequestException as exc:
                 log.warning("cleaning simulator cannot read the sections: %s", exc)
             self._stop.wait(max(0.5, self.every_s / self.speed / 2))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m citysim.cleaning --server URL --user NAME [--mqtt-url URL] [--speed N]` (password in SC_SIM_PASSWORD)."""
+    import argparse
+    import os
+    import signal
+
+    parser = argparse.ArgumentParser(prog="python -m citysim.cleaning")
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--user", default="dispatcher")
+    parser.add_argument("--mqtt-url", default=os.environ.get("SC_MQTT_URL", ""))
+    parser.add_argument("--speed", type=float, default=1.0, help="the city's clock runs this many times faster")
+    args = parser.parse_args(argv)
+    password = os.environ.get("SC_SIM_PASSWORD", "")
+    if not password:
+        parser.error("set SC_SIM_PASSWORD to the simulator user's password")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s sim.%(name)s: %(message)s")
+    sim = CleaningSimulator(args.server, args.mqtt_url, args.user, password, speed=args.speed).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
