@@ -11,6 +11,8 @@ FEATURE_MODULES = [
     "widgets.map.feature",
     "widgets.video.feature",
     "widgets.energy.feature",
+    "widgets.works.feature",
+    "widgets.cleaning.feature",
     "widgets.archive.feature",
 ]
 

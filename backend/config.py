@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # Set by `sc-server --workers N` for each worker (0…N−1); duties that must run once per
     # deployment, such as re-running interrupted exports, run only in worker 0.
     serve_worker: int = 0
+    # --- city works (works, cleaning domains) ---
+    works_duty: bool = True           # check excavation incidents, expire permits, overdue restorations
+    cleaning_duty: bool = True        # fleet GPS over MQTT, coverage, missed-section incidents
+    public_checks_per_minute: int = 30  # per client address, /public/works/check and /public/cleaning/schedule
+    # --- end city works ---
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":

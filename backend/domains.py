@@ -18,6 +18,8 @@ DOMAINS = [
     "backend.recordings.domain",
     "backend.telemetry.domain",
     "backend.energy.domain",
+    "backend.works.domain",
+    "backend.cleaning.domain",
 ]
 
 

@@ -1,0 +1,12 @@
+"""Excavation permits: the registry, "is this dig legal here and now?", excavation incidents'
+verdicts, overdue restorations, and the public check and WZDx feed."""
+
+from backend.domain import Domain
+
+DOMAIN = Domain(
+    name="works",
+    routers=("backend.works.router:router", "backend.works.public:router"),
+    services=("backend.works.duty:works_service",),
+    models=("backend.works.models",),
+    seed_demo="backend.works.demo:seed",
+)
