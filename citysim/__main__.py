@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s sim.%(name)s: %(message)s")
 
     from citysim.cameras import StreamSimulator
+    from citysim.cleaning import CleaningSimulator
     from citysim.complaints import ComplaintSimulator
     from citysim.meters import HttpMeterFeed, MeterFeed
     from citysim.mqtt import broker_up
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         parts.append(HttpMeterFeed(args.server, args.user, password))
     if not args.no_cameras:
         parts.append(StreamSimulator())
+    # The city's systems, one line each; each talks to the product over HTTP or MQTT only.
+    parts.append(CleaningSimulator(args.server, args.mqtt_url, args.user, password))
     for p in parts:
         try:
             p.start()
