@@ -24,6 +24,12 @@ CAMERA_TIMEOUT = 20.0
 
 class Checks:
     def __init__(self, out=None) -> None:
+        if out is None and sys.stdout is None:
+            # A Windows GUI executable started without redirection has no stdout: the report
+            # goes to a file next to the logs (the exit status is the same).
+            from app.settings import data_dir
+
+            out = open(data_dir() / "self-test.txt", "w", encoding="utf-8")  # noqa: SIM115 - lives with the process
         self.out = out or sys.stdout
         self.failed = 0
         self.names: list[str] = []
@@ -167,7 +173,7 @@ def run(args) -> int:
         ctx.incidents.shutdown()
         ctx.tasks.shutdown()
     print(f"{'PASS' if not checks.failed else 'FAIL'}  self-test: {len(checks.names) - checks.failed} of "
-          f"{len(checks.names)} checks passed", flush=True)
+          f"{len(checks.names)} checks passed", file=checks.out, flush=True)
     return min(checks.failed, 100)
 
 

@@ -94,8 +94,10 @@ class ApiClient:
         last: Exception | None = None
         for _ in range(attempts):
             try:
+                # verify per request: on the session, REQUESTS_CA_BUNDLE in the environment would win.
                 r = self._http.request(method, self.url(path), params=params, json=json, data=data,
-                                       files=files, headers=hdrs, timeout=timeout or self.timeout)
+                                       files=files, headers=hdrs, timeout=timeout or self.timeout,
+                                       verify=self.verify)
                 break
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last = exc

@@ -92,6 +92,18 @@ def desk_depends(folder: Path) -> list[str]:
     return packages + DESK_EXTRA_DEPENDS
 
 
+def _link_tree(src: Path, dest: Path) -> None:
+    """The bundle into the package root by hard links where the file system allows (hundreds of
+    MB need not be copied to be archived), by copies elsewhere."""
+    def link_or_copy(a: str, b: str) -> None:
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+
+    shutil.copytree(src, dest, symlinks=True, copy_function=link_or_copy)
+
+
 def _write(path: Path, text: str, mode: int = 0o644) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -114,7 +126,7 @@ def _installed_size(root: Path) -> int:
 def _build(root: Path, out: Path, name: str, version: str, architecture: str) -> Path:
     deb = out / f"{name}_{version}_{architecture}.deb"
     # zstd (dpkg >= 1.21.18, Debian 12, Ubuntu 21.10): nearly xz's size at a fraction of its time.
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zzstd", "-z9", "--build", str(root), str(deb)],
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zzstd", "-z6", "--build", str(root), str(deb)],
                    check=True, stdout=subprocess.DEVNULL)
     return deb
 
@@ -124,7 +136,7 @@ def desk_deb(folder: Path, out: Path, version: str) -> Path:
     architecture = arch()
     with tempfile.TemporaryDirectory(prefix="sc-deb-") as tmp:
         root = Path(tmp) / "root"
-        shutil.copytree(folder, root / DESK_PREFIX, symlinks=True)
+        _link_tree(folder, root / DESK_PREFIX)
         _write(root / "usr/bin/sc-desk", f'#!/bin/sh\nexec /{DESK_PREFIX}/sc-desk "$@"\n', 0o755)
         (root / "usr/share/applications").mkdir(parents=True)
         shutil.copy(HERE / "sc-desk.desktop", root / "usr/share/applications/situation-center.desktop")
