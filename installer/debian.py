@@ -89,6 +89,9 @@ def desk_depends(folder: Path) -> list[str]:
         # A library the bundle needs that neither it nor any package here provides: the bundle
         # would not start on a clean machine either. Say which, rather than ship a broken .deb.
         raise SystemExit(f"no Debian package provides {', '.join(missing)} (needed by the bundle)")
+    # The bundle's own binaries (Python, the bootloader) were linked against this machine's glibc.
+    glibc = os.confstr("CS_GNU_LIBC_VERSION").split()[-1]
+    packages = [f"libc6 (>= {glibc})" if p == "libc6" else p for p in packages]
     return packages + DESK_EXTRA_DEPENDS
 
 
