@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             client = user = None
     if client is None:
         dlg = LoginDialog(boot_tasks, server_url=settings.server_url, username=args.user or settings.last_username,
+                          servers=settings.server_urls,
                           offline_login=credentials.offline_login)
         if dlg.exec() != LoginDialog.DialogCode.Accepted:
             return 1

@@ -58,7 +58,7 @@ class AppSettings:
     window_state: str = ""            # base64 of QMainWindow.saveState()
     queue_columns: list[str] = field(default_factory=list)
     # Site settings (v3): what a deployment sets without editing code, usually in site_file().
-    server_urls: list[str] = field(default_factory=list)  # other servers the login dialog offers
+    server_urls: list[str] = field(default_factory=list)  # other servers the login dialog offers (e.g. a reserve)
     renderer: str = "auto"            # auto | software | opengl (SC_DESK_RENDERER still wins)
     proxy_url: str = ""               # http(s)://host:port for the API and map tiles; "" = none
     ca_cert_path: str = ""            # PEM file of the CA that signed the HTTPS server's certificate

@@ -187,3 +187,20 @@ def test_selftest_goes_through_the_site_proxy(live_server, tmp_path):
         assert "/api/v1/auth/token" in ForwardingProxy.seen and "/api/v1/health" in ForwardingProxy.seen
     finally:
         proxy.shutdown()
+
+
+def test_login_dialog_offers_the_sites_servers(qtbot):
+    from app.errors import ErrorSink
+    from app.login import LoginDialog
+    from app.tasks import TaskRunner
+
+    tasks = TaskRunner(ErrorSink())
+    try:
+        dlg = LoginDialog(tasks, server_url="https://sc.city:8765",
+                          servers=["https://sc-reserve.city:8765", "https://sc.city:8765"])
+        qtbot.addWidget(dlg)
+        model = dlg.server.completer().model()
+        offered = [model.index(i, 0).data() for i in range(model.rowCount())]
+        assert offered == ["https://sc.city:8765", "https://sc-reserve.city:8765"]
+    finally:
+        tasks.shutdown()
