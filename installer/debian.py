@@ -197,7 +197,13 @@ def server_deb(wheel: Path, out: Path, version: str) -> Path:
         prefix.mkdir(parents=True)
         shutil.copy(wheel, prefix / wheel.name)
         _write(prefix / "requirements.txt", server_requirements())
-        _write(root / "usr/bin/sc-server", f'#!/bin/sh\nexec /{SERVER_PREFIX}/venv/bin/sc-server "$@"\n', 0o755)
+        # The command an administrator types gets the service's settings too (when allowed to read them).
+        _write(root / "usr/bin/sc-server",
+               "#!/bin/sh\n"
+               'if [ -z "$SC_DATABASE_URL" ] && [ -r /etc/situation-center/server.env ]; then\n'
+               "  set -a; . /etc/situation-center/server.env; set +a\n"
+               "fi\n"
+               f'exec /{SERVER_PREFIX}/venv/bin/sc-server "$@"\n', 0o755)
         _write(root / "lib/systemd/system/sc-server.service", (HERE / "server" / "sc-server.service").read_text())
         for unit in ("sc-server-backup.service", "sc-server-backup.timer"):
             _write(root / "usr/share/doc/situation-center-server/examples" / unit, (HERE / "server" / unit).read_text())

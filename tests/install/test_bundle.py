@@ -142,3 +142,31 @@ def test_server_deb_holds_service_settings_and_timer(tmp_path):
     # The maintainer scripts are valid shell.
     for script in ("postinst", "prerm", "postrm"):
         subprocess.run(["sh", "-n", str(meta / script)], check=True)
+
+
+def test_server_launcher_reads_the_service_settings(tmp_path):
+    """/usr/bin/sc-server loads server.env (when it may read it) so that `sc-server check` run by
+    an administrator checks the deployment the service runs, not a default SQLite file."""
+    from installer.build import version
+    from installer.debian import server_deb, server_wheel
+
+    deb = server_deb(server_wheel(tmp_path), tmp_path, version())
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    launcher = (root / "usr/bin/sc-server").read_text()
+    env_file = root / "etc/situation-center/server.env"
+    fake = tmp_path / "venv" / "bin"
+    fake.mkdir(parents=True)
+    (fake / "sc-server").write_text('#!/bin/sh\necho "$SC_DATABASE_URL|$SC_MEDIA_DIR|$*"\n')
+    (fake / "sc-server").chmod(0o755)
+    script = tmp_path / "sc-server"
+    script.write_text(launcher.replace("/etc/situation-center/server.env", str(env_file))
+                      .replace("/opt/situation-center/server/venv", str(tmp_path / "venv")))
+    script.chmod(0o755)
+    env = {"PATH": "/usr/bin:/bin"}
+    out = subprocess.run([str(script), "check"], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == "sqlite:////var/lib/situation-center/situation-center.sqlite3|" \
+                          "/var/lib/situation-center/media|check"
+    env["SC_DATABASE_URL"] = "postgresql+psycopg://elsewhere/db"  # an explicit setting wins
+    out = subprocess.run([str(script), "check"], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.startswith("postgresql+psycopg://elsewhere/db||check")
