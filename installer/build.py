@@ -27,6 +27,7 @@ DIST = ROOT / "dist"
 SPEC = ROOT / "installer" / "sc-desk.spec"
 # Sources frozen into the desktop bundle (the backend is not in it).
 BUNDLE_INPUTS = ("app", "widgets", "backend_client", "resources", "installer/sc-desk.spec",
+                 "installer/version_resource.py",
                  "installer/sc_desk_entry.py", "requirements.lock", "pyproject.toml")
 DESK_PACKAGE = "situation-center-desk"
 SERVER_PACKAGE = "situation-center-server"

@@ -170,3 +170,4 @@ def test_server_launcher_reads_the_service_settings(tmp_path):
     env["SC_DATABASE_URL"] = "postgresql+psycopg://elsewhere/db"  # an explicit setting wins
     out = subprocess.run([str(script), "check"], capture_output=True, text=True, env=env, check=True).stdout
     assert out.startswith("postgresql+psycopg://elsewhere/db||check")
+
