@@ -118,9 +118,14 @@ def check(settings, *, out=None, min_free_bytes: int = MIN_FREE_BYTES) -> int:
             _report("PASS", name, detail, out)
 
     url = settings.resolved_database_url
-    engine = _engine(url)
+    try:
+        engine = _engine(url)
+    except Exception as exc:  # a malformed URL or a driver that is not installed: said by the database check
+        engine, bad_url = None, exc
 
     def database() -> str:
+        if engine is None:
+            raise OpsError(f"SC_DATABASE_URL cannot be used: {bad_url}")
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":
                 version = conn.execute(text("SHOW server_version")).scalar_one()
@@ -129,6 +134,8 @@ def check(settings, *, out=None, min_free_bytes: int = MIN_FREE_BYTES) -> int:
         return f"{engine.dialect.name} {version} at {make_url(url).render_as_string(hide_password=True)}"
 
     def migrated() -> str:
+        if engine is None:
+            raise OpsError("no database to look at")
         have, want = current_heads(engine), expected_heads()
         if have != want:
             missing = ", ".join(sorted(want - have)) or "-"
@@ -147,7 +154,7 @@ def check(settings, *, out=None, min_free_bytes: int = MIN_FREE_BYTES) -> int:
     def secret() -> str:
         if os.environ.get("SC_SECRET_KEY"):
             return "SC_SECRET_KEY is set"
-        if engine.dialect.name == "postgresql":
+        if url.startswith("postgresql"):
             raise OpsError("SC_SECRET_KEY is not set")  # Settings refuses this too; said here for `check`
         from backend.config import data_dir
 
@@ -179,7 +186,7 @@ def check(settings, *, out=None, min_free_bytes: int = MIN_FREE_BYTES) -> int:
 
     def disk() -> str:
         places = {"media": Path(settings.media_dir) if settings.media_dir else settings.resolved_media_dir}
-        if engine.dialect.name == "sqlite" and make_url(url).database:
+        if url.startswith("sqlite") and make_url(url).database:
             places["database"] = Path(make_url(url).database).resolve().parent
         parts, low = [], []
         for what, path in places.items():
@@ -199,7 +206,8 @@ def check(settings, *, out=None, min_free_bytes: int = MIN_FREE_BYTES) -> int:
     run("secret key", secret)
     run("mqtt", mqtt)
     run("disk space", disk)
-    engine.dispose()
+    if engine is not None:
+        engine.dispose()
     _report("PASS" if not failed else "FAIL", "check", f"{6 - failed} of 6 passed", out)
     return min(failed, 100)
 
@@ -367,8 +375,11 @@ def restore(settings, src: Path, *, out=None) -> dict:
 
 def main(cmd: str, args) -> int:
     """The sc-server subcommands of this module; settings problems are reported, not raised."""
+    import logging
+
     from backend.config import Settings
 
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the report is the output, not alembic's steps
     kw = {"database_url": args.database_url} if getattr(args, "database_url", None) else {}
     try:
         settings = Settings(**kw)
@@ -376,7 +387,9 @@ def main(cmd: str, args) -> int:
         if cmd != "check":
             print(f"sc-server: {exc}", file=sys.stderr)
             return 2
-        _report("FAIL", "settings", str(exc).splitlines()[-1] if str(exc) else repr(exc))
+        errors = exc.errors() if hasattr(exc, "errors") else []  # pydantic: one message per setting
+        why = "; ".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in errors) or str(exc)
+        _report("FAIL", "settings", why)
         _report("FAIL", "check", "the settings do not load; nothing else was checked")
         return 1
     try:

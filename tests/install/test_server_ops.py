@@ -203,3 +203,16 @@ def test_restore_refuses_another_kind_of_database(server_venv, tmp_path):
     env = server_env(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path / "media")
     out = sc_server(server_venv, env, "restore", str(src))
     assert out.returncode == 1 and "same kind of database" in out.stderr
+
+
+def test_check_on_an_unreachable_or_unsafe_postgresql(server_venv, tmp_path):
+    url = f"postgresql+psycopg://sc@127.0.0.1:{free_port()}/situation_center"
+    down = sc_server(server_venv, server_env(tmp_path, url, tmp_path / "media"), "check", "--min-free-gb", "0.1")
+    status = {line.split(":")[0].split(None, 1)[1]: line.split()[0] for line in down.stdout.splitlines()}
+    assert status["database"] == "FAIL" and status["migrations"] == "FAIL", down.stdout
+    assert status["media directory"] == "PASS" and down.returncode == 2
+    env = server_env(tmp_path, url, tmp_path / "media")
+    del env["SC_SECRET_KEY"]
+    unsafe = sc_server(server_venv, env, "check")
+    assert unsafe.returncode == 1
+    assert unsafe.stdout.startswith("FAIL  settings:") and "SC_SECRET_KEY" in unsafe.stdout, unsafe.stdout
