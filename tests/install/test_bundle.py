@@ -97,6 +97,10 @@ def test_deb_metadata_menu_entry_and_icon(desk_deb, tmp_path):
     # PyInstaller carries most libraries (NSS, xkbcommon, …); the system keeps libc, GL/EGL and X/Wayland.
     for package in ("libc6", "libegl1", "libgl1", "libxcb1", "libfontconfig1"):
         assert package in depends, depends
+    # apt resolves the declared Depends (a dry run: this shared machine is not changed).
+    apt = need_tool("apt-get", "apt")
+    dry = subprocess.run([apt, "install", "-s", "-q", str(desk_deb)], capture_output=True, text=True, timeout=300)
+    assert dry.returncode == 0 and "Inst situation-center-desk" in dry.stdout, dry.stdout + dry.stderr
     # Nothing runs at install time, so nothing can be downloaded then.
     meta = tmp_path / "DEBIAN"
     subprocess.run(["dpkg-deb", "-e", str(desk_deb), str(meta)], check=True)
