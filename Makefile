@@ -4,14 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test bench translations clean lint
+.PHONY: venv lock run test bench translations clean lint dist
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The venv holds exactly the locked versions (requirements.lock, with hashes); a dependency
+# added to pyproject.toml stops here with "run make lock" rather than installing unresolved.
+$(STAMP): pyproject.toml requirements.lock
+	$(PY) tools/lock.py check
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(MAKE) --no-print-directory translations
 	touch $(STAMP)
 
@@ -24,6 +28,14 @@ run: venv
 test: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+# Resolve pyproject.toml's ranges again (after adding or changing a dependency); commit the result.
+lock:
+	$(PY) tools/lock.py compile
+
+# The desktop bundle (dist/sc-desk/), its .deb and the server's wheel and .deb; see README "Install".
+dist: venv
+	$(BIN)/python -m installer.build all
+
 lint: venv
 	$(BIN)/lint-imports
 
@@ -31,4 +43,4 @@ bench: venv
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -17,7 +17,8 @@ class LoginDialog(QDialog):
     logged_in = Signal(object, object)  # ApiClient, UserOut
 
     def __init__(self, tasks: TaskRunner, *, server_url: str, username: str = "",
-                 offline_login: Callable[[str, str, str], object] | None = None, parent=None) -> None:
+                 offline_login: Callable[[str, str, str], object] | None = None, servers: list[str] | tuple = (),
+                 parent=None) -> None:
         super().__init__(parent)
         self.tasks = tasks
         self.offline_login = offline_login
@@ -26,6 +27,13 @@ class LoginDialog(QDialog):
         title = QLabel(self.tr("Smart Kurchatov situation center"))
         title.setProperty("role", "title")
         self.server = QLineEdit(server_url)
+        if servers:  # the site's other servers (settings.server_urls), offered as the field is edited
+            from PySide6.QtWidgets import QCompleter
+
+            choices = list(dict.fromkeys([server_url, *servers]))
+            completer = QCompleter(choices, self.server)
+            completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+            self.server.setCompleter(completer)
         self.username = QLineEdit(username)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

@@ -103,8 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", help="log in as this user")
     parser.add_argument("--password-file", help="read the password from this file (demo launcher)")
     parser.add_argument("--language", choices=["system", "ru", "en"])
+    parser.add_argument("--self-test", action="store_true", help="check this installation headless and exit "
+                        "(with --server, --user, --password-file; see app/selftest.py)")
+    parser.add_argument("--camera-url", help="with --self-test: also decode one frame of this stream")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.self_test:
+        from app.selftest import run
+
+        return run(args)
+    from app import site
+
+    site.prepare()  # log files, proxy, CA certificate and renderer from the (site's) settings
 
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
@@ -148,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             client = user = None
     if client is None:
         dlg = LoginDialog(boot_tasks, server_url=settings.server_url, username=args.user or settings.last_username,
+                          servers=settings.server_urls,
                           offline_login=credentials.offline_login)
         if dlg.exec() != LoginDialog.DialogCode.Accepted:
             return 1

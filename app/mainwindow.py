@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
+from app import site
 from app.actions import build_actions
 from app.context import AppContext
 from app.statusbar import ConnectionStatusBar
@@ -151,7 +152,8 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About"),
-                          self.tr("Situation Center of the city of Kurchatov.\nServer: {0}").format(self.ctx.api.base_url))
+                          self.tr("Situation Center of the city of Kurchatov.\nServer: {0}\nLog: {1}").format(
+                              self.ctx.api.base_url, site.log_file() or self.tr("console only")))
 
     # ----------------------------------------------------------- layout
     def restore_layout(self) -> bool:

@@ -38,8 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("seed-demo", help="create the Kurchatov demo city and demo users")
     for extra in ("recorder",):
         sub.add_parser(extra, help=f"run only the {extra} service")
+    from backend import ops
+
+    ops.add_commands(sub)  # check, backup, restore
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.cmd in ("check", "backup", "restore"):
+        return ops.main(args.cmd, args)
 
     try:
         settings = _settings(args)

@@ -12,12 +12,28 @@ from backend_client.schemas.auth import Token, UserOut
 
 DEFAULT_TIMEOUT = (3.05, 15)  # connect, read
 
+# How every client reaches the server unless told otherwise: the site's HTTP proxy and the CA
+# certificate that signed an HTTPS server's certificate (set once at start-up by configure()).
+_transport: dict[str, Any] = {"verify": True, "proxy": ""}
+
+
+def configure(*, ca_cert: str = "", proxy: str = "") -> None:
+    """Site-wide defaults for new clients: ``ca_cert`` is a PEM file (or c_rehash'ed directory)
+    that HTTPS servers' certificates are checked against instead of the built-in bundle (requests'
+    ``verify=``), for a city server signed by the city's own CA; ``proxy`` an http(s):// proxy URL."""
+    _transport["verify"] = ca_cert or True
+    _transport["proxy"] = proxy
+
 
 class ApiClient:
     """A logged-in session with the backend; thread-safe for concurrent calls."""
 
-    def __init__(self, base_url: str, *, timeout: tuple[float, float] = DEFAULT_TIMEOUT, retries: int = 2) -> None:
+    def __init__(self, base_url: str, *, timeout: tuple[float, float] = DEFAULT_TIMEOUT, retries: int = 2,
+                 verify: bool | str | None = None, proxy: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.verify: bool | str = _transport["verify"] if verify is None else verify
+        proxy = _transport["proxy"] if proxy is None else proxy
+        self.proxies: dict[str, str] = {"http": proxy, "https": proxy} if proxy else {}
         self.timeout = timeout
         self.retries = retries
         self.token: str | None = None
@@ -31,6 +47,10 @@ class ApiClient:
         if s is None:
             s = requests.Session()
             s.headers["User-Agent"] = "sc-desk/0.1"
+            s.verify = self.verify
+            if self.proxies:
+                s.proxies.update(self.proxies)
+                s.trust_env = False  # the site's proxy, not whatever the environment says
             self._local.session = s
         return s
 
@@ -74,8 +94,10 @@ class ApiClient:
         last: Exception | None = None
         for _ in range(attempts):
             try:
+                # verify per request: on the session, REQUESTS_CA_BUNDLE in the environment would win.
                 r = self._http.request(method, self.url(path), params=params, json=json, data=data,
-                                       files=files, headers=hdrs, timeout=timeout or self.timeout)
+                                       files=files, headers=hdrs, timeout=timeout or self.timeout,
+                                       verify=self.verify)
                 break
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last = exc

@@ -60,7 +60,8 @@ class EventStream:
                     headers["Last-Event-ID"] = str(self.last_event_id)
                 self.on_state("connecting", self.client.base_url)
                 with requests.get(self.client.url("/api/v1/events"), headers=headers, stream=True,
-                                  timeout=(3.05, self.read_timeout)) as r:
+                                  timeout=(3.05, self.read_timeout), verify=self.client.verify,
+                                  proxies=self.client.proxies or None) as r:
                     self._response = r
                     if r.status_code == 401:
                         self.on_state("unauthorized", "session expired")

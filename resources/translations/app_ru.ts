@@ -168,9 +168,15 @@
     </message>
     <message>
         <source>Situation Center of the city of Kurchatov.
-Server: {0}</source>
+Server: {0}
+Log: {1}</source>
         <translation>Ситуационный центр города Курчатова.
-Сервер: {0}</translation>
+Сервер: {0}
+Журнал: {1}</translation>
+    </message>
+    <message>
+        <source>console only</source>
+        <translation>только консоль</translation>
     </message>
 </context>
 <context>
@@ -326,7 +332,7 @@ Server: {0}</source>
     </message>
     <message>
         <source>
-The incident's other waiting changes are discarded with it.</source>
+The incident&apos;s other waiting changes are discarded with it.</source>
         <translation>
 Остальные ожидающие изменения этого происшествия будут отменены вместе с ним.</translation>
     </message>

@@ -13,6 +13,7 @@ import mimetypes
 import os
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -225,7 +226,9 @@ def page_key(spec: PageSpec, qwebchannel_js: str) -> str:
                                   default=str).encode())
     h.update(qwebchannel_js.encode())
     sources = [src for _, src, _ in JS_ASSETS + CSS_ASSETS if src is not None]
-    sources += [geo.CITY_DIR / f"kurchatov_{name}.geojson" for name in geo.BASE_LAYERS] + [Path(__file__)]
+    sources += [geo.CITY_DIR / f"kurchatov_{name}.geojson" for name in geo.BASE_LAYERS]
+    # In a frozen bundle this module has no file of its own: the bundle's executable stands for it.
+    sources.append(Path(__file__) if Path(__file__).exists() else Path(sys.executable))
     for src in sources:
         st = src.stat()
         h.update(f"{src}:{st.st_size}:{st.st_mtime_ns}".encode())
