@@ -126,8 +126,9 @@ def _check_layout_name(session: Session, owner_id: int, name: str, exclude_id: i
 
 
 def _layout_event(session: Session, lay: WallLayout, what: str) -> None:
+    # A private layout's name is its owner's; a shared one is everyone's.
     publish(session, f"camera.layout_{what}", {"id": lay.id, "name": lay.name, "owner_id": lay.owner_id,
-                                                "shared": lay.shared})
+                                                "shared": lay.shared}, owner_id=None if lay.shared else lay.owner_id)
 
 
 def create_layout(session: Session, *, user: User, data: WallLayoutCreate) -> WallLayout:

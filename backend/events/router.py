@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from backend.auth.deps import CurrentUser
-from backend.events.service import events_after, last_event_id, notifier
+from backend.events.service import events_after, last_event_id, notifier, visible_to
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
@@ -27,10 +27,13 @@ async def stream(request: Request, user: CurrentUser,
                  types: Annotated[str | None, Query(description="comma-separated type prefixes")] = None):
     sessionmaker = request.app.state.sessionmaker
     prefixes = tuple(t.strip() for t in types.split(",")) if types else ()
+    # Who may see what is decided here, on the server, for live events and replayed history alike.
+    may_see = visible_to(user.role, user.id)
 
     def _read(after: int):
         with sessionmaker() as s:
-            return [(e.id, e.type, e.data) for e in events_after(s, after)]
+            rows = events_after(s, after)
+            return rows[-1].id if rows else after, len(rows), [(e.id, e.type, e.data) for e in rows if may_see(e)]
 
     def _head() -> int:
         with sessionmaker() as s:
@@ -50,13 +53,13 @@ async def stream(request: Request, user: CurrentUser,
             yield f"retry: 2000\nid: {after}\nevent: hello\ndata: {json.dumps({'user': user.username, 'last_event_id': after})}\n\n"
             while True:
                 waiter[1].clear()
-                rows = await run_in_threadpool(_read, after)
+                scanned_to, scanned, rows = await run_in_threadpool(_read, after)
                 for eid, etype, data in rows:
-                    after = eid
                     if prefixes and not etype.startswith(prefixes):
                         continue
                     yield f"id: {eid}\nevent: {etype}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
-                if rows and len(rows) >= 500:
+                after = scanned_to  # past what this user may not see, too
+                if scanned >= 500:
                     continue
                 if await request.is_disconnected():
                     return

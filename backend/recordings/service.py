@@ -116,7 +116,8 @@ def add_bookmark(session: Session, *, user: User, data: BookmarkCreate) -> Bookm
     record(session, user=user, action="recording.bookmark", target=f"camera:{data.camera_id}",
            details={"id": mark.id, "at": data.at.isoformat(), "note": data.note})
     publish(session, "recording.bookmark_added", {"id": mark.id, "camera_id": mark.camera_id,
-                                                  "at": mark.at.isoformat(), "note": mark.note})
+                                                  "at": mark.at.isoformat(), "note": mark.note},
+            min_role="supervisor")  # the archive and its notes are supervisors' business
     return mark
 
 
