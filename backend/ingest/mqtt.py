@@ -15,11 +15,14 @@ import uuid
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from backend.telemetry.ingest import TelemetryWriter, writer_for
 
 log = logging.getLogger(__name__)
 TOPIC_ROOT = "city/telemetry"
+WRITE_ATTEMPTS = 6  # about 15 s of backing off before a batch is halved to find what fails
+DB_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def parse_mqtt_url(url: str) -> tuple[str, int, str | None, str | None, bool]:
@@ -96,12 +99,28 @@ class MqttIngest:
                     batch.append(self.queue.get(timeout=max(0.0, deadline - time.monotonic())))
                 except queue.Empty:
                     break
+            self._write(batch)
+
+    def _write(self, batch: list) -> None:
+        """Store a batch; a message the database refuses costs only itself, found by halving."""
+        for attempt in range(WRITE_ATTEMPTS):
             try:
                 self.writer.ingest(batch)
-            except Exception:  # a database hiccup must not end ingestion; this batch is lost
-                log.exception("writing a telemetry batch of %d messages failed", len(batch))
-                self.writer.stats["failed_batches"] += 1
-                time.sleep(0.5)
+                return
+            except DB_UNAVAILABLE:  # the database is away or busy: wait with the messages in hand
+                log.warning("telemetry write failed (database unavailable), attempt %d", attempt + 1)
+                self.writer.stats["write_retries"] += 1
+                if self._stop.wait(min(0.5 * 2 ** attempt, 5.0)):
+                    break
+            except Exception:
+                break
+        if len(batch) == 1:
+            log.exception("a telemetry message from %r could not be stored", batch[0][0][:64])
+            self.writer.count_lost(batch, "write_failed")
+            return
+        mid = len(batch) // 2
+        self._write(batch[:mid])
+        self._write(batch[mid:])
 
     def _flush_events(self) -> None:
         try:
