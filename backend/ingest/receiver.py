@@ -86,15 +86,28 @@ class Receiver:
         self._client = make_client(url, client_id, mqtt5=True)
         self._client.on_connect = self._on_connect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
+        self._sub_mid = -1
+        self._session_present = False
         self._client.on_disconnect = lambda *a: self.state(DISCONNECTED, b"")
 
     def _on_connect(self, client, userdata, flags, reason_code, properties=None) -> None:
         if reason_code.is_failure:
             log.warning("MQTT connect refused: %s", reason_code)
             return
-        client.subscribe(self.topic, qos=1)
+        self._session_present = bool(flags.session_present)
+        _, self._sub_mid = client.subscribe(self.topic, qos=1)
         client.subscribe(DROPPED_TOPIC, qos=0)
-        self.state(CONNECTED, json.dumps({"session_present": bool(flags.session_present)}).encode())
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties=None) -> None:
+        # "Connected" only once the broker has the subscription: a reading published before that
+        # would not be ours to receive.
+        if mid != self._sub_mid:
+            return
+        if any(rc.is_failure for rc in reason_codes):
+            log.warning("MQTT subscription to %s refused: %s", self.topic, reason_codes)
+            return
+        self.state(CONNECTED, json.dumps({"session_present": self._session_present}).encode())
 
     def _on_message(self, client, userdata, msg) -> None:
         if msg.topic == DROPPED_TOPIC:
