@@ -118,7 +118,14 @@ def _after_commit(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop("sc_events_pending", None)
-    session.info.pop("sc_events", None)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    # Events of a transaction that ended without a commit (rolled back, or the session closed)
+    # must not ride along with the session's next transaction.
+    if transaction.parent is None:
+        session.info.pop("sc_events", None)
 
 
 class PgEventListener:

@@ -63,9 +63,8 @@ def _created_ids(events) -> list[int]:
     return [eid for eid, etype, _ in events if etype == "incident.created"]
 
 
-@pytest.mark.postgres
-def test_concurrent_writers_on_two_instances_lose_no_event(pg_url, tmp_path):
-    """16 writers post 300 incidents through two server instances on one PostgreSQL while a client
+def test_concurrent_writers_on_two_instances_lose_no_event(database_url, tmp_path):
+    """16 writers post 300 incidents through two server instances on one database while a client
     streams from one of them: it gets every committed event exactly once, in id order; resuming with
     Last-Event-ID from the middle gets exactly the rest. (Before the fix ids were visible at commit
     but taken at insert, and a reader that moved past an open transaction's id never saw it.)"""
@@ -74,7 +73,7 @@ def test_concurrent_writers_on_two_instances_lose_no_event(pg_url, tmp_path):
     from backend.app import create_app
     from backend.events.models import Event
 
-    first = make_backend(pg_url, tmp_path / "a")
+    first = make_backend(database_url, tmp_path / "a")
     for role in ("dispatcher", "supervisor", "admin"):
         first.add_user(role, role)
     # A second instance on the same database (make_backend would empty it: built by hand).
