@@ -13,12 +13,14 @@ import hashlib
 import json
 import logging
 import marshal
+import os
 import queue
 import socket
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -37,6 +39,14 @@ def stable_client_id(*parts: object) -> str:
     """The same id on every start of the same deployment, so the broker keeps our session between runs."""
     digest = hashlib.sha256("|".join(map(str, (socket.gethostname(), *parts))).encode()).hexdigest()[:16]
     return f"sc-ingest-{digest}"
+
+
+def _child_env() -> dict[str, str]:
+    """This process's environment, with the folder holding `backend` first on the import path."""
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
 
 
 class MqttIngest:
@@ -95,7 +105,7 @@ class MqttIngest:
         while not self._stop.is_set():
             proc = self._proc = subprocess.Popen(
                 [sys.executable, "-m", "backend.ingest.receiver", json.dumps(self._config())],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env())
             out = proc.stdout
             while True:
                 head = out.read(FRAME.size)
@@ -115,8 +125,6 @@ class MqttIngest:
                 self._stop.wait(1.0)
 
     def _feed_in_process(self) -> None:
-        self._receiver = Receiver(self.url, self.client_id, self.topic, deliver=self._enqueue, state=self._state,
-                                  session_expiry_s=self.session_expiry_s)
         self._receiver.run()
 
     # writer thread -------------------------------------------------------------
@@ -167,6 +175,9 @@ class MqttIngest:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._drain, name="sc-mqtt-writer", daemon=True)
         self._thread.start()
+        if self.in_process:
+            self._receiver = Receiver(self.url, self.client_id, self.topic, deliver=self._enqueue,
+                                      state=self._state, session_expiry_s=self.session_expiry_s)
         feed = self._feed_in_process if self.in_process else self._feed_from_process
 
         def run_feed() -> None:

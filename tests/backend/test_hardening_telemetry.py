@@ -228,3 +228,24 @@ def test_a_burst_of_5000_is_stored_whole_while_the_server_is_busy(backend, mqtt_
     finally:
         again.stop()
         busy.set()
+
+
+@pytest.mark.mqtt
+def test_the_receiver_also_runs_in_process_for_frozen_builds(backend, mqtt_url):
+    """A frozen build has no `python -m`: the same receiver runs as a thread, and stop() stores what it holds."""
+    from backend.ingest.mqtt import MqttIngest
+    from backend.telemetry.ingest import TelemetryWriter
+
+    root = f"sc-test/{uuid.uuid4().hex[:8]}"
+    uids = [f"inproc-{root[-8:]}"]
+    ids = [add_meter(backend, uids[0])]
+    svc = MqttIngest(mqtt_url, TelemetryWriter(backend.sessionmaker), topic_root=root, in_process=True,
+                     session_expiry_s=0)
+    svc.start()
+    try:
+        assert svc.connected.wait(30)
+        _publish_burst(root, 500, int(time.time() * 1000) - 3_000_000, uids)
+        assert _settle(backend, ids, 500) == 500
+    finally:
+        svc.stop()
+    assert not svc._feeder.is_alive() and not svc._thread.is_alive()
