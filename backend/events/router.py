@@ -11,19 +11,21 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from backend.auth.deps import CurrentUser
+from backend.errors import BadRequest
 from backend.events.service import events_after, last_event_id, notifier, visible_to
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
 HEARTBEAT_S = 15.0
-POLL_S = 1.0  # also picks up events written by other server instances
+POLL_S = 1.0
+MAX_EVENT_ID = 2**63 - 1  # also picks up events written by other server instances
 
 
 @router.get("/events", operation_id="events_stream",
             responses={200: {"content": {"text/event-stream": {}}}})
 async def stream(request: Request, user: CurrentUser,
                  last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
-                 last_event_id_q: Annotated[int | None, Query(alias="last_event_id", ge=0)] = None,
+                 last_event_id_q: Annotated[int | None, Query(alias="last_event_id", ge=0, le=MAX_EVENT_ID)] = None,
                  types: Annotated[str | None, Query(description="comma-separated type prefixes")] = None):
     sessionmaker = request.app.state.sessionmaker
     prefixes = tuple(t.strip() for t in types.split(",")) if types else ()
@@ -40,8 +42,10 @@ async def stream(request: Request, user: CurrentUser,
             return last_event_id(s)
 
     start: int | None = last_event_id_q
-    if last_event_id_header and last_event_id_header.strip().isdigit():
+    if last_event_id_header and last_event_id_header.strip().isascii() and last_event_id_header.strip().isdigit():
         start = int(last_event_id_header)
+        if start > MAX_EVENT_ID:  # no event has such an id; the database could not even compare it
+            raise BadRequest("Last-Event-ID is not an event id of this server", last_event_id=last_event_id_header[:40])
     if start is None:
         start = await run_in_threadpool(_head)
 

@@ -195,3 +195,11 @@ def test_stream_shows_each_user_only_what_is_theirs_to_see(live):
     assert layouts["dispatcher2"] == {"мой тайный план", "общий план"}
     assert layouts["supervisor"] == {"общий план"}
     assert "camera.created" in types["dispatcher"] and "incident.created" in types["dispatcher"]
+
+
+def test_a_last_event_id_beyond_any_id_is_400_not_500(api):
+    c = api("dispatcher")
+    for value in ("9" * 30, str(2**63)):
+        r = c.get("/api/v1/events", headers={"Last-Event-ID": value})
+        assert r.status_code == 400 and r.json()["error"]["code"]
+        assert c.get("/api/v1/events", params={"last_event_id": value}).status_code == 422
