@@ -24,6 +24,9 @@ class Camera(Base):
     retention_days: Mapped[int] = mapped_column(default=14)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Deleting a camera keeps its row (see service.delete_camera): ids are never reused and the
+    # archive, audit entries and export manifests that name it keep pointing at it.
+    deleted_at: Mapped[datetime | None]
 
 
 class WallLayout(Base):

@@ -32,7 +32,7 @@ def _for_audit(changes: dict[str, Any]) -> dict[str, Any]:
 
 def list_cameras(session: Session, *, area: str | None = None, q: str | None = None,
                  enabled: bool | None = None) -> list[Camera]:
-    stmt = select(Camera).order_by(Camera.area, Camera.name)
+    stmt = select(Camera).where(Camera.deleted_at.is_(None)).order_by(Camera.area, Camera.name)
     if area:
         stmt = stmt.where(Camera.area == area)
     if q:
@@ -42,15 +42,16 @@ def list_cameras(session: Session, *, area: str | None = None, q: str | None = N
     return list(session.scalars(stmt))
 
 
-def get_camera(session: Session, camera_id: int) -> Camera:
+def get_camera(session: Session, camera_id: int, *, include_deleted: bool = False) -> Camera:
+    """The camera; a deleted one only with include_deleted (its archive stays reviewable)."""
     cam = session.get(Camera, camera_id)
-    if cam is None:
+    if cam is None or (cam.deleted_at is not None and not include_deleted):
         raise NotFound("Camera", camera_id)
     return cam
 
 
 def _check_name_free(session: Session, name: str, exclude_id: int | None = None) -> None:
-    other = session.scalar(select(Camera).where(Camera.name == name))
+    other = session.scalar(select(Camera).where(Camera.name == name, Camera.deleted_at.is_(None)))
     if other is not None and other.id != exclude_id:
         raise Conflict(f"A camera named “{name}” already exists", field="name", id=other.id)
 
@@ -90,13 +91,31 @@ def update_camera(session: Session, *, user: User | None, camera_id: int, data: 
 
 
 def delete_camera(session: Session, *, user: User | None, camera_id: int) -> None:
+    """Take a camera out of service for good, keeping its evidence.
+
+    A soft delete rather than a DELETE: the foreign keys of segments, bookmarks, locks and exports
+    cascade, so a DELETE silently dropped the archive's index and its evidence locks, and SQLite
+    (no AUTOINCREMENT on this table) then gave the next camera the same id, so old audit entries and
+    manifests named a different camera. Rebuilding the table with AUTOINCREMENT on SQLite would
+    itself fire those cascades; keeping the row needs no rebuild and works on both databases.
+    Recordings stay until retention removes them; evidence under lock refuses the deletion."""
+    from backend.recordings.service import camera_evidence  # recordings builds on cameras, not back
+
     cam = get_camera(session, camera_id)
-    record(session, user=user, action="camera.delete", target=f"camera:{cam.id}", details={"name": cam.name})
+    evidence = camera_evidence(session, camera_id)
+    if evidence["locks"]:
+        raise Conflict(f"Camera “{cam.name}” has {evidence['locks']} evidence lock(s) on its recordings; "
+                       "release them (with a reason) before deleting the camera", id=cam.id, **evidence)
+    record(session, user=user, action="camera.delete", target=f"camera:{cam.id}",
+           details={"name": cam.name, "kept": evidence, "main_url": mask_url(cam.main_url)})
     publish(session, "camera.deleted", {"id": cam.id, "name": cam.name})
     for lay in session.scalars(select(WallLayout)):  # layouts keep their shape, the tile goes empty
         if camera_id in lay.tiles:
             lay.tiles = [None if t == camera_id else t for t in lay.tiles]
-    session.delete(cam)
+    suffix = f" (deleted #{cam.id})"
+    cam.name = cam.name[:120 - len(suffix)] + suffix  # the name is free for a new camera
+    cam.enabled = cam.recording = False  # the recorder lets go of it
+    cam.deleted_at = cam.updated_at = utcnow()
 
 
 # ------------------------------------------------------------------ wall layouts
@@ -112,7 +131,7 @@ def _check_tiles(session: Session, grid: str, tiles: list[int | None]) -> list[i
         raise Unprocessable(f"The {grid} layout has {TILE_COUNT[grid]} tiles, not {len(tiles)}", field="tiles")
     wanted = {t for t in tiles if t is not None}
     if wanted:
-        known = set(session.scalars(select(Camera.id).where(Camera.id.in_(wanted))))
+        known = set(session.scalars(select(Camera.id).where(Camera.id.in_(wanted), Camera.deleted_at.is_(None))))
         missing = sorted(wanted - known)
         if missing:
             raise Unprocessable(f"No such camera: {', '.join(map(str, missing))}", field="tiles", missing=missing)
@@ -126,8 +145,9 @@ def _check_layout_name(session: Session, owner_id: int, name: str, exclude_id: i
 
 
 def _layout_event(session: Session, lay: WallLayout, what: str) -> None:
+    # A private layout's name is its owner's; a shared one is everyone's.
     publish(session, f"camera.layout_{what}", {"id": lay.id, "name": lay.name, "owner_id": lay.owner_id,
-                                                "shared": lay.shared})
+                                                "shared": lay.shared}, owner_id=None if lay.shared else lay.owner_id)
 
 
 def create_layout(session: Session, *, user: User, data: WallLayoutCreate) -> WallLayout:

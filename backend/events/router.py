@@ -11,34 +11,41 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from backend.auth.deps import CurrentUser
-from backend.events.service import events_after, last_event_id, notifier
+from backend.errors import BadRequest
+from backend.events.service import events_after, last_event_id, notifier, visible_to
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
 HEARTBEAT_S = 15.0
-POLL_S = 1.0  # also picks up events written by other server instances
+POLL_S = 1.0
+MAX_EVENT_ID = 2**63 - 1  # also picks up events written by other server instances
 
 
 @router.get("/events", operation_id="events_stream",
             responses={200: {"content": {"text/event-stream": {}}}})
 async def stream(request: Request, user: CurrentUser,
                  last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
-                 last_event_id_q: Annotated[int | None, Query(alias="last_event_id", ge=0)] = None,
+                 last_event_id_q: Annotated[int | None, Query(alias="last_event_id", ge=0, le=MAX_EVENT_ID)] = None,
                  types: Annotated[str | None, Query(description="comma-separated type prefixes")] = None):
     sessionmaker = request.app.state.sessionmaker
     prefixes = tuple(t.strip() for t in types.split(",")) if types else ()
+    # Who may see what is decided here, on the server, for live events and replayed history alike.
+    may_see = visible_to(user.role, user.id)
 
     def _read(after: int):
         with sessionmaker() as s:
-            return [(e.id, e.type, e.data) for e in events_after(s, after)]
+            rows = events_after(s, after)
+            return rows[-1].id if rows else after, len(rows), [(e.id, e.type, e.data) for e in rows if may_see(e)]
 
     def _head() -> int:
         with sessionmaker() as s:
             return last_event_id(s)
 
     start: int | None = last_event_id_q
-    if last_event_id_header and last_event_id_header.strip().isdigit():
+    if last_event_id_header and last_event_id_header.strip().isascii() and last_event_id_header.strip().isdigit():
         start = int(last_event_id_header)
+        if start > MAX_EVENT_ID:  # no event has such an id; the database could not even compare it
+            raise BadRequest("Last-Event-ID is not an event id of this server", last_event_id=last_event_id_header[:40])
     if start is None:
         start = await run_in_threadpool(_head)
 
@@ -50,13 +57,13 @@ async def stream(request: Request, user: CurrentUser,
             yield f"retry: 2000\nid: {after}\nevent: hello\ndata: {json.dumps({'user': user.username, 'last_event_id': after})}\n\n"
             while True:
                 waiter[1].clear()
-                rows = await run_in_threadpool(_read, after)
+                scanned_to, scanned, rows = await run_in_threadpool(_read, after)
                 for eid, etype, data in rows:
-                    after = eid
                     if prefixes and not etype.startswith(prefixes):
                         continue
                     yield f"id: {eid}\nevent: {etype}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
-                if rows and len(rows) >= 500:
+                after = scanned_to  # past what this user may not see, too
+                if scanned >= 500:
                     continue
                 if await request.is_disconnected():
                     return

@@ -1,45 +1,52 @@
 """MQTT telemetry subscriber: city/telemetry/{device_id} → batched writes.
 
-paho's network thread only queues messages; one writer thread drains the queue into
-batches (up to `batch_size` messages or `batch_wait_s`) and hands them to the
-`TelemetryWriter`, so a slow database applies back-pressure to the queue, not to paho.
+The broker is read by `receiver.Receiver` in a process of its own (see receiver.py for why), which
+hands batches over a pipe; a reader thread here puts them on a bounded queue (blocking when it is
+full, which backs up the pipe and then the receiver: back-pressure, never a drop), and one writer
+thread drains the queue into batches (up to `batch_size` messages or `batch_wait_s`) for the
+`TelemetryWriter`. Mosquitto's per-client limits bound what a burst can outrun: see the README.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import marshal
+import os
 import queue
+import socket
+import subprocess
+import sys
 import threading
 import time
-import uuid
-from urllib.parse import urlparse
+from pathlib import Path
 
-import paho.mqtt.client as mqtt
+from sqlalchemy.exc import InterfaceError, OperationalError
 
+from backend.ingest.receiver import (BROKER_DROPPED, CONNECTED, DISCONNECTED, FRAME, MESSAGES, Receiver,
+                                     make_client, parse_mqtt_url)
 from backend.telemetry.ingest import TelemetryWriter, writer_for
 
+__all__ = ["MqttIngest", "make_client", "mqtt_service", "parse_mqtt_url"]
 log = logging.getLogger(__name__)
 TOPIC_ROOT = "city/telemetry"
+WRITE_ATTEMPTS = 6  # about 15 s of backing off before a batch is halved to find what fails
+DB_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
-def parse_mqtt_url(url: str) -> tuple[str, int, str | None, str | None, bool]:
-    u = urlparse(url)
-    if u.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
-        raise ValueError(f"unsupported MQTT URL {url!r}; use mqtt://host:port")
-    tls = u.scheme in ("mqtts", "ssl")
-    return u.hostname or "127.0.0.1", u.port or (8883 if tls else 1883), u.username, u.password, tls
+def stable_client_id(*parts: object) -> str:
+    """The same id on every start of the same deployment, so the broker keeps our session between runs."""
+    digest = hashlib.sha256("|".join(map(str, (socket.gethostname(), *parts))).encode()).hexdigest()[:16]
+    return f"sc-ingest-{digest}"
 
 
-def make_client(url: str, client_id: str) -> mqtt.Client:
-    host, port, user, password, tls = parse_mqtt_url(url)
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id)
-    if user:
-        client.username_pw_set(user, password)
-    if tls:
-        client.tls_set()
-    client.reconnect_delay_set(1, 30)
-    client._sc_addr = (host, port)  # where connect() goes
-    return client
+def _child_env() -> dict[str, str]:
+    """This process's environment, with the folder holding `backend` first on the import path."""
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
 
 
 class MqttIngest:
@@ -47,43 +54,83 @@ class MqttIngest:
 
     def __init__(self, url: str, writer: TelemetryWriter, *, topic_root: str = TOPIC_ROOT,
                  share_group: str | None = None, batch_size: int = 2000, batch_wait_s: float = 0.2,
-                 max_queue: int = 200_000) -> None:
+                 max_queue: int = 200_000, client_id: str | None = None, session_expiry_s: int = 3600,
+                 in_process: bool | None = None) -> None:
         self.url = url
         self.writer = writer
         self.topic_root = topic_root.rstrip("/")
         topic = f"{self.topic_root}/+"
         self.topic = f"$share/{share_group}/{topic}" if share_group else topic
+        self.client_id = client_id or stable_client_id(url, self.topic)
+        self.session_expiry_s = session_expiry_s
+        # A frozen build has no `python -m`: the receiver then runs as a thread of this process.
+        self.in_process = getattr(sys, "frozen", False) if in_process is None else in_process
         self.batch_size = batch_size
         self.batch_wait_s = batch_wait_s
         self.queue: queue.Queue = queue.Queue(maxsize=max_queue)
         self.connected = threading.Event()
-        self.dropped = 0
+        self.dropped = 0  # kept for readers of the old counter: nothing is dropped here any more
         self._stop = threading.Event()
-        self._client = make_client(url, f"sc-ingest-{uuid.uuid4().hex[:8]}")
-        self._client.on_connect = self._on_connect
-        self._client.on_message = self._on_message
-        self._client.on_disconnect = lambda *a: self.connected.clear()
+        self._fed = threading.Event()  # the feeder has ended: nothing more will be queued
+        self._proc: subprocess.Popen | None = None
+        self._receiver: Receiver | None = None
+        self._feeder: threading.Thread | None = None
         self._thread: threading.Thread | None = None
 
-    # paho's thread ------------------------------------------------------------
-    def _on_connect(self, client, userdata, flags, reason_code, properties=None) -> None:
-        if reason_code.is_failure:
-            log.warning("MQTT connect refused: %s", reason_code)
-            return
-        client.subscribe(self.topic, qos=1)
-        self.connected.set()
-        log.info("MQTT ingest subscribed to %s on %s", self.topic, self.url)
+    # receiver side -------------------------------------------------------------
+    def _config(self) -> dict:
+        return {"url": self.url, "client_id": self.client_id, "topic": self.topic,
+                "session_expiry_s": self.session_expiry_s, "max_pending": 50_000}
 
-    def _on_message(self, client, userdata, msg) -> None:
-        uid = msg.topic[len(self.topic_root) + 1:]
-        try:
-            self.queue.put_nowait((uid, msg.payload))
-        except queue.Full:  # the database is far behind; count the loss rather than block paho
-            self.dropped += 1
+    def _enqueue(self, batch: list[tuple[str, bytes]]) -> None:
+        cut = len(self.topic_root) + 1
+        for topic, payload in batch:
+            self.queue.put((topic[cut:], payload))  # blocks when full: back-pressure, not loss
+
+    def _state(self, kind: bytes, data: bytes) -> None:
+        if kind == CONNECTED:
+            self.connected.set()
+            log.info("MQTT ingest subscribed to %s on %s as %s (%s)", self.topic, self.url, self.client_id,
+                     data.decode(errors="replace"))
+        elif kind == DISCONNECTED:
+            self.connected.clear()
+        elif kind == BROKER_DROPPED:
+            try:  # broker-wide: every client's drops past Mosquitto's queue limits, since it started
+                self.writer.stats["broker_dropped_total"] = int(data)
+            except ValueError:
+                pass
+
+    def _feed_from_process(self) -> None:
+        """Run the receiver process and pass on what it sends; start it again if it dies."""
+        while not self._stop.is_set():
+            proc = self._proc = subprocess.Popen(
+                [sys.executable, "-m", "backend.ingest.receiver", json.dumps(self._config())],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env())
+            out = proc.stdout
+            while True:
+                head = out.read(FRAME.size)
+                if len(head) < FRAME.size:
+                    break
+                kind, n = FRAME.unpack(head)
+                data = out.read(n)
+                if kind == MESSAGES:
+                    self._enqueue(marshal.loads(data))
+                else:
+                    self._state(kind, data)
+            proc.wait()
+            self.connected.clear()
+            if not self._stop.is_set():
+                log.warning("the MQTT receiver process ended (code %s); starting it again", proc.returncode)
+                self.writer.stats["receiver_restarts"] += 1
+                self._stop.wait(1.0)
+
+    def _feed_in_process(self) -> None:
+        self._receiver.run()
 
     # writer thread -------------------------------------------------------------
     def _drain(self) -> None:
-        while not self._stop.is_set() or not self.queue.empty():
+        # Until the receiver has handed over everything (it flushes on stop) and all of it is stored.
+        while not (self._fed.is_set() and self.queue.empty()):
             try:
                 first = self.queue.get(timeout=self.batch_wait_s)
             except queue.Empty:
@@ -96,12 +143,28 @@ class MqttIngest:
                     batch.append(self.queue.get(timeout=max(0.0, deadline - time.monotonic())))
                 except queue.Empty:
                     break
+            self._write(batch)
+
+    def _write(self, batch: list) -> None:
+        """Store a batch; a message the database refuses costs only itself, found by halving."""
+        for attempt in range(WRITE_ATTEMPTS):
             try:
                 self.writer.ingest(batch)
-            except Exception:  # a database hiccup must not end ingestion; this batch is lost
-                log.exception("writing a telemetry batch of %d messages failed", len(batch))
-                self.writer.stats["failed_batches"] += 1
-                time.sleep(0.5)
+                return
+            except DB_UNAVAILABLE:  # the database is away or busy: wait with the messages in hand
+                log.warning("telemetry write failed (database unavailable), attempt %d", attempt + 1)
+                self.writer.stats["write_retries"] += 1
+                if self._stop.wait(min(0.5 * 2 ** attempt, 5.0)):
+                    break
+            except Exception:
+                break
+        if len(batch) == 1:
+            log.exception("a telemetry message from %r could not be stored", batch[0][0][:64])
+            self.writer.count_lost(batch, "write_failed")
+            return
+        mid = len(batch) // 2
+        self._write(batch[:mid])
+        self._write(batch[mid:])
 
     def _flush_events(self) -> None:
         try:
@@ -112,14 +175,35 @@ class MqttIngest:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._drain, name="sc-mqtt-writer", daemon=True)
         self._thread.start()
-        host, port = self._client._sc_addr
-        self._client.connect_async(host, port, keepalive=30)
-        self._client.loop_start()
+        if self.in_process:
+            self._receiver = Receiver(self.url, self.client_id, self.topic, deliver=self._enqueue,
+                                      state=self._state, session_expiry_s=self.session_expiry_s)
+        feed = self._feed_in_process if self.in_process else self._feed_from_process
+
+        def run_feed() -> None:
+            try:
+                feed()
+            finally:
+                self._fed.set()
+
+        self._feeder = threading.Thread(target=run_feed, name="sc-mqtt-feed", daemon=True)
+        self._feeder.start()
 
     def stop(self) -> None:
-        self._client.disconnect()
-        self._client.loop_stop()
+        """Stop receiving, store what was received, then stop writing."""
         self._stop.set()
+        if self._receiver is not None:
+            self._receiver.stop()
+        if self._proc is not None and self._proc.stdin is not None:
+            try:
+                self._proc.stdin.close()  # the receiver disconnects and sends what it still holds
+            except OSError:
+                pass
+        if self._feeder is not None:
+            self._feeder.join(30)
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait(5)
         if self._thread is not None:
             self._thread.join(30)
         self._flush_events()
@@ -130,4 +214,6 @@ def mqtt_service(app) -> MqttIngest | None:
     settings = app.state.settings
     if not settings.mqtt_url or not settings.run_ingest:
         return None
-    return MqttIngest(settings.mqtt_url, writer_for(app))
+    # One persistent session per deployment and worker: the same id after a restart.
+    client_id = stable_client_id(settings.mqtt_url, settings.resolved_database_url, settings.serve_worker)
+    return MqttIngest(settings.mqtt_url, writer_for(app), client_id=client_id)

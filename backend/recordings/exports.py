@@ -43,7 +43,8 @@ class ExportRunner:
                 setattr(exp, k, v)
             if values.get("status") in ("done", "failed"):
                 publish(s, "recording.export_updated", {"id": exp.id, "camera_id": exp.camera_id,
-                                                        "status": exp.status, "progress": exp.progress})
+                                                        "status": exp.status, "progress": exp.progress},
+                        min_role="supervisor")
             s.commit()
 
     def run(self, export_id: int) -> None:

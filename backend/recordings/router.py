@@ -14,6 +14,7 @@ from backend.db import SessionDep
 from backend.errors import Conflict
 from backend.recordings import service
 from backend.recordings.exports import runner_for
+from backend.recordings.serving import ByteSpan, serve_video
 from backend_client.schemas.recordings import (BookmarkCreate, BookmarkOut, ExportCreate, ExportOut, LockCreate,
                                                LockOut, PlaybackOut, PlaybackStart, QuotaSet, Timeline)
 
@@ -45,8 +46,9 @@ def segment_file(segment_id: int, request: Request, session: SessionDep, user: S
                  playback: Annotated[int | None, Query(description="id from recordings_playback_start")] = None):
     seg = service.segment_for_playback(session, user=user, segment_id=segment_id, playback_id=playback)
     path = service.segment_path(request.app.state.settings.resolved_media_dir, seg)
-    # FileResponse answers Range requests with 206 and the asked bytes.
-    return FileResponse(path, media_type="video/mp4", headers={"Cache-Control": "private, max-age=3600"})
+    # The permit is the playback's audit entry, checked just above for this user, camera and time:
+    # it covers every range of this segment.
+    return serve_video(request, path, lambda span: None, cache="private, max-age=3600")
 
 
 @router.get("/bookmarks", response_model=list[BookmarkOut], operation_id="recordings_bookmarks_list")
@@ -106,14 +108,17 @@ def get_export(export_id: int, session: SessionDep, _: Supervisor):
     return service.get_export(session, export_id)
 
 
-@router.get("/exports/{export_id}/file", operation_id="recordings_exports_file", response_class=FileResponse)
+@router.get("/exports/{export_id}/file", operation_id="recordings_exports_file", response_class=FileResponse,
+            responses={206: {"description": "a byte range of the MP4"}, 416: {"description": "range beyond the file"}})
 def export_file(export_id: int, request: Request, session: SessionDep, user: Supervisor):
     exp = service.get_export(session, export_id)
     if exp.status != "done":
         raise Conflict(f"Export {export_id} is {exp.status}, not ready yet", status=exp.status)
     path = request.app.state.settings.resolved_media_dir / exp.path
-    if "range" not in request.headers or request.headers["range"].startswith("bytes=0-"):
+
+    def audit(span: ByteSpan) -> None:  # every request that serves bytes, whatever its Range
         record(session, user=user, action="recording.export_download", target=f"camera:{exp.camera_id}",
-               details={"export_id": exp.id, "sha256": exp.sha256})
+               details={"export_id": exp.id, "sha256": exp.sha256, "bytes": span.describe()})
         session.commit()
-    return FileResponse(path, media_type="video/mp4", filename=path.name)
+
+    return serve_video(request, path, audit, filename=path.name)

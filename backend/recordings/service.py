@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from backend.audit.models import AuditEntry
@@ -50,7 +50,7 @@ def merge_ranges(segments: list[Segment]) -> list[TimeRange]:
 
 
 def timeline(session: Session, *, camera_id: int, start: datetime, end: datetime) -> Timeline:
-    get_camera(session, camera_id)
+    get_camera(session, camera_id, include_deleted=True)
     _window(start, end)
     segs = segments_in(session, camera_id, start, end)
     events = session.scalars(
@@ -63,12 +63,21 @@ def timeline(session: Session, *, camera_id: int, start: datetime, end: datetime
                     events=list(events), bookmarks=list(marks), locks=locks_of(session, camera_id, start, end))
 
 
+def camera_evidence(session: Session, camera_id: int) -> dict[str, int]:
+    """How much of the archive belongs to a camera (what deleting the camera must not lose)."""
+    def count(model) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(model.camera_id == camera_id)) or 0
+
+    return {"locks": count(EvidenceLock), "segments": count(Segment), "bookmarks": count(Bookmark),
+            "exports": count(RecordingExport)}
+
+
 # ------------------------------------------------------------------ playback
 
 def start_playback(session: Session, *, user: User, data: PlaybackStart) -> PlaybackOut:
     """Audit that `user` is about to watch these cameras in this window; the entry id is the permit."""
     _window(data.start, data.end)
-    names = [get_camera(session, cid).name for cid in data.camera_ids]
+    names = [get_camera(session, cid, include_deleted=True).name for cid in data.camera_ids]
     entry = record(session, user=user, action=PLAYBACK_ACTION,
                    target=",".join(f"camera:{c}" for c in data.camera_ids),
                    details={"camera_ids": data.camera_ids, "cameras": names, "start": data.start.isoformat(),
@@ -116,7 +125,8 @@ def add_bookmark(session: Session, *, user: User, data: BookmarkCreate) -> Bookm
     record(session, user=user, action="recording.bookmark", target=f"camera:{data.camera_id}",
            details={"id": mark.id, "at": data.at.isoformat(), "note": data.note})
     publish(session, "recording.bookmark_added", {"id": mark.id, "camera_id": mark.camera_id,
-                                                  "at": mark.at.isoformat(), "note": mark.note})
+                                                  "at": mark.at.isoformat(), "note": mark.note},
+            min_role="supervisor")  # the archive and its notes are supervisors' business
     return mark
 
 
@@ -140,7 +150,7 @@ def locks_of(session: Session, camera_id: int, start: datetime | None = None,
 
 
 def add_lock(session: Session, *, user: User, data: LockCreate) -> EvidenceLock:
-    get_camera(session, data.camera_id)
+    get_camera(session, data.camera_id, include_deleted=True)
     lock = EvidenceLock(camera_id=data.camera_id, start=data.start, end=data.end, reason=data.reason,
                         user_id=user.id, username=user.username, created_at=utcnow())
     session.add(lock)
@@ -164,7 +174,7 @@ def delete_lock(session: Session, *, user: User, lock_id: int, reason: str) -> N
 # ------------------------------------------------------------------ exports
 
 def create_export(session: Session, *, user: User, data: ExportCreate) -> RecordingExport:
-    cam = get_camera(session, data.camera_id)
+    cam = get_camera(session, data.camera_id, include_deleted=True)
     if not segments_in(session, data.camera_id, data.start, data.end):
         raise AppError(422, "nothing_recorded", "Nothing was recorded on this camera in that range",
                        camera_id=data.camera_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import reprlib
 import threading
 import time
 from collections import Counter, deque
@@ -27,7 +28,9 @@ from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading,
 log = logging.getLogger(__name__)
 
 MIN_TS_MS = 946_684_800_000  # 2000-01-01: anything earlier is a device without a clock
-REASONS = ("malformed", "unknown_device", "non_numeric", "future_timestamp", "bad_timestamp")
+REASONS = ("malformed", "too_deep", "unknown_device", "non_numeric", "out_of_range", "bad_key", "future_timestamp",
+           "bad_timestamp", "unparseable", "write_failed")
+MAX_UID = 64  # Device.uid
 
 
 class Rejected(Exception):
@@ -37,11 +40,27 @@ class Rejected(Exception):
         self.detail = detail
 
 
+class _OutOfRange(float):
+    """A number JSON allows but a double cannot hold (a 400-digit integer)."""
+
+
+OUT_OF_RANGE = _OutOfRange("nan")
+
+
 def _number(v: Any) -> float | None:
+    """The value as a finite float; None when not a number; OUT_OF_RANGE when too big for a double."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return None
-    v = float(v)
+    try:
+        v = float(v)
+    except OverflowError:
+        return OUT_OF_RANGE
     return v if math.isfinite(v) else None
+
+
+def _good_key(key: Any) -> bool:
+    # Printable text only: a NUL cannot be stored in PostgreSQL and would fail the whole batch.
+    return isinstance(key, str) and 0 < len(key) <= 32 and key.isprintable()
 
 
 def parse_payload(body: Any, *, now_ms: int, max_future_ms: int,
@@ -56,6 +75,8 @@ def parse_payload(body: Any, *, now_ms: int, max_future_ms: int,
             body = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise Rejected("malformed", "not JSON") from None
+        except RecursionError:
+            raise Rejected("too_deep", "JSON nested too deeply") from None
     items = body if isinstance(body, list) else [body]
     if not items:
         raise Rejected("malformed", "empty list")
@@ -72,7 +93,7 @@ def parse_payload(body: Any, *, now_ms: int, max_future_ms: int,
             rejected["malformed"] += 1
             continue
         ts_num = _number(ts)
-        if ts_num is None or ts_num < MIN_TS_MS:
+        if ts_num is None or ts_num is OUT_OF_RANGE or ts_num < MIN_TS_MS:
             rejected["bad_timestamp"] += len(values)
             continue
         ts = int(ts_num)
@@ -80,9 +101,15 @@ def parse_payload(body: Any, *, now_ms: int, max_future_ms: int,
             rejected["future_timestamp"] += len(values)
             continue
         for key, raw in values.items():
+            if not _good_key(key):
+                rejected["bad_key"] += 1
+                continue
             value = _number(raw)
-            if value is None or not isinstance(key, str) or not 0 < len(key) <= 32:
+            if value is None:
                 rejected["non_numeric"] += 1
+                continue
+            if value is OUT_OF_RANGE:
+                rejected["out_of_range"] += 1
                 continue
             out.append((ts, key, value))
     if not out and not rejected:
@@ -228,6 +255,16 @@ def bump_counters(session: Session, counts: dict[str, int], details: dict[str, s
         session.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=set_))
 
 
+def _good_uid(uid: Any) -> bool:
+    return isinstance(uid, str) and 0 < len(uid) <= MAX_UID and uid.isprintable()
+
+
+def _excerpt(body: Any) -> str:
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body[:200]).decode("utf-8", "replace")
+    return reprlib.repr(body)[:200]  # depth- and size-limited, unlike str() of a parsed body
+
+
 class TelemetryWriter:
     """Turns batches of (device uid, payload) into stored readings, rollups and live events."""
 
@@ -274,11 +311,13 @@ class TelemetryWriter:
         rows: dict[tuple[int, str, int], float] = {}
         parsed = 0
         with self.sm() as session:
-            ids = self._resolve(session, {uid for uid, _ in messages})
+            # A uid that cannot be a device's (too long, control characters, a NUL PostgreSQL would
+            # refuse mid-batch) is never looked up: it is an unknown device, and costs only itself.
+            ids = self._resolve(session, {uid for uid, _ in messages if _good_uid(uid)})
             for uid, body in messages:
                 if uid not in ids:
                     out.rejected["unknown_device"] += 1
-                    out.last_detail["unknown_device"] = f"device {uid!r} is not registered"
+                    out.last_detail["unknown_device"] = f"device {reprlib.repr(uid)} is not registered"
                     continue
                 before = sum(out.rejected.values())
                 try:
@@ -288,9 +327,13 @@ class TelemetryWriter:
                     out.rejected[exc.reason] += 1
                     out.last_detail[exc.reason] = f"{uid}: {exc.detail}"
                     continue
+                except Exception as exc:  # whatever else one message can do, it costs only that message
+                    out.rejected["unparseable"] += 1
+                    out.last_detail["unparseable"] = f"{uid}: {type(exc).__name__}"
+                    continue
                 if sum(out.rejected.values()) > before:
                     for reason in out.rejected:
-                        out.last_detail.setdefault(reason, f"{uid}: {str(body)[:200]}")
+                        out.last_detail.setdefault(reason, f"{uid}: {_excerpt(body)}")
                 dev = ids[uid]
                 parsed += len(values)
                 for ts, key, value in values:
@@ -315,6 +358,18 @@ class TelemetryWriter:
         self.stats.update(messages=len(messages), stored=out.stored, duplicates=out.duplicates, batches=1)
         self.stats.update({f"rejected.{r}": n for r, n in out.rejected.items()})
         return out
+
+    def count_lost(self, messages: list[tuple[str, Any]], reason: str) -> None:
+        """Messages that could not be stored at all: counted under `reason`, here and in the database."""
+        self.stats.update(messages=len(messages), batches=1)
+        self.stats[f"rejected.{reason}"] += len(messages)
+        try:
+            with self.sm() as session:
+                bump_counters(session, {f"rejected.{reason}": len(messages)},
+                              {f"rejected.{reason}": f"{reprlib.repr(messages[0][0])}: {_excerpt(messages[0][1])}"})
+                session.commit()
+        except Exception:  # the database may be the reason; the process counter above still shows it
+            log.warning("counting %d lost telemetry messages in the database failed", len(messages))
 
     def _note_latest(self, ids: dict[str, int], written: Written) -> None:
         if not written.stored:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from backend.auth.deps import Admin, CurrentUser
 from backend.db import SessionDep
+from backend.errors import Unprocessable
 from backend.telemetry import service
 from backend.telemetry.ingest import writer_for
 from backend_client.schemas.telemetry import (DeviceIn, DeviceOut, IngestResult, SiteIn, SiteOut, SiteTree,
@@ -54,9 +55,14 @@ telemetry_router = APIRouter(prefix="/api/v1/telemetry", tags=["telemetry"])
 
 @telemetry_router.post("", response_model=IngestResult, operation_id="telemetry_post")
 def post_telemetry(body: TelemetryPost, request: Request, _: CurrentUser) -> IngestResult:
-    """Readings of one device in the ThingsBoard shape; bad parts are counted, not fatal."""
+    """Readings of one device in the ThingsBoard shape; bad parts are counted, not fatal.
+    A body with nothing usable in it is 422, its reasons in the details."""
     out = writer_for(request.app).ingest([(body.device, body.payload)], coalesce=False)
-    return IngestResult(stored=out.stored, duplicates=out.duplicates, rejected=dict(out.rejected))
+    result = IngestResult(stored=out.stored, duplicates=out.duplicates, rejected=dict(out.rejected))
+    if out.rejected and not out.stored and not out.duplicates:
+        reasons = ", ".join(sorted(out.rejected))
+        raise Unprocessable(f"Nothing in this telemetry could be stored ({reasons})", **result.model_dump())
+    return result
 
 
 @telemetry_router.get("/stats", response_model=TelemetryStats, operation_id="telemetry_stats")
