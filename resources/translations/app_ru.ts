@@ -237,61 +237,6 @@ Server: {0}</source>
     </message>
   </context>
   <context>
-    <name>OfflineGateway</name>
-    <message>
-      <source>Loading incidents</source>
-      <translation>Загрузка происшествий</translation>
-    </message>
-    <message>
-      <source>Loading the incident</source>
-      <translation>Загрузка происшествия</translation>
-    </message>
-    <message>
-      <source>Loading city services</source>
-      <translation>Загрузка городских служб</translation>
-    </message>
-    <message>
-      <source>Opening the photo</source>
-      <translation>Открытие фото</translation>
-    </message>
-    <message>
-      <source>Creating the incident</source>
-      <translation>Создание происшествия</translation>
-    </message>
-    <message>
-      <source>Saving the incident</source>
-      <translation>Сохранение происшествия</translation>
-    </message>
-    <message>
-      <source>Changing the status</source>
-      <translation>Смена статуса</translation>
-    </message>
-    <message>
-      <source>Assigning the incident</source>
-      <translation>Назначение исполнителя</translation>
-    </message>
-    <message>
-      <source>Marking as duplicate</source>
-      <translation>Пометка дубликатом</translation>
-    </message>
-    <message>
-      <source>Adding the comment</source>
-      <translation>Добавление комментария</translation>
-    </message>
-    <message>
-      <source>Attaching the photo</source>
-      <translation>Прикрепление фото</translation>
-    </message>
-    <message>
-      <source>Sending offline changes</source>
-      <translation>Отправка изменений, сделанных без связи</translation>
-    </message>
-    <message>
-      <source>The session has expired: log in again to send the waiting changes.</source>
-      <translation>Сеанс истёк: войдите снова, чтобы отправить ожидающие изменения.</translation>
-    </message>
-  </context>
-  <context>
     <name>OfflineOutbox</name>
     <message>
       <source>New incident</source>

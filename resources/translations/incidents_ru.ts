@@ -328,6 +328,18 @@
   <context>
     <name>IncidentLabels</name>
     <message>
+      <source>Opening the photo</source>
+      <translation>Открытие фото</translation>
+    </message>
+    <message>
+      <source>Sending offline changes</source>
+      <translation>Отправка изменений, сделанных без связи</translation>
+    </message>
+    <message>
+      <source>The session has expired: log in again to send the waiting changes.</source>
+      <translation>Сеанс истёк: войдите снова, чтобы отправить ожидающие изменения.</translation>
+    </message>
+    <message>
       <source>Street lighting</source>
       <translation>Уличное освещение</translation>
     </message>

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.offline import gateway as offline_gateway
+from app.incidents import gateway as offline_gateway
 from backend_client.schemas.incidents import IncidentCreate
 from tests.conftest import LiveServer, free_port
 from tests.gui.incident_helpers import add_services, make_incident, other_client
@@ -266,7 +266,7 @@ def test_offline_start_then_server_returns_with_the_token_expired(live_server, q
     ctx = build_context(offline_client, offline_user, desk_settings, online=False)
     gw = ctx.incidents
     try:
-        assert isinstance(gw, offline_gateway.OfflineIncidentGateway) and not gw.online
+        assert isinstance(gw, offline_gateway.IncidentGateway) and not gw.online
         saved = []
         for i in range(2):
             gw.create(IncidentCreate(category="waste", lat=51.67, lon=35.65, address=f"ул. Мира, {i}",

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGri
                                QStackedWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from backend_client.schemas.incidents import OPEN_STATUSES, PRIORITIES, REOPEN, TRANSITIONS, IncidentOut
+from widgets.common.incident_texts import error_text
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
 from widgets.incidents import labels
 
@@ -476,7 +477,7 @@ class IncidentCardPanel(QWidget):
 
     def _show_error(self, exc) -> None:
         self._busy(False)
-        self.error.setText(labels.error_text(exc))
+        self.error.setText(error_text(exc))
         self.error.show()
 
     def request_status(self, status: str) -> None:

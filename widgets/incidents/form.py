@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
 from backend_client.schemas.incidents import CATEGORY_NAMES, PRIORITIES, SOURCES, IncidentCreate
+from widgets.common.incident_texts import error_text
 from widgets.incidents import labels
 
 # The model city's centre: a sensible start when the map gave no point.
@@ -179,7 +180,7 @@ class IncidentForm(QDialog):
         self.busy = False
         self.buttons.setEnabled(True)
         field = (getattr(exc, "details", None) or {}).get("field")
-        message = labels.error_text(exc)
+        message = error_text(exc)
         if field in self.errors:
             self._show_error(field, message)
         else:

@@ -240,6 +240,19 @@ class IncidentTableModel(QAbstractTableModel):
         self.endInsertRows()
         return True
 
+    def renumber(self, old_id: int, new_id: int) -> None:
+        """A local incident got its server id: its row keeps its place (the next upsert brings the data)."""
+        row = self.row_of.get(old_id)
+        if row is None:
+            return
+        if new_id in self.row_of:  # the server's copy is here already: one row is enough
+            self.remove(old_id)
+            return
+        del self.row_of[old_id]
+        self.row_of[new_id] = row
+        self.items[row] = self.items[row].model_copy(update={"id": new_id})
+        self.ids[row] = new_id
+
     def remove(self, incident_id: int) -> None:
         """Drop a row (e.g. a local incident the offline store discarded)."""
         if incident_id not in self.row_of:

@@ -1,38 +1,53 @@
-"""The offline-capable incident gateway: every change goes to the local outbox first.
+"""The one door for incidents, online and offline alike (widgets.common.protocols.IncidentGateway).
 
-Same interface as app.incident_gateway.IncidentGateway. A change is committed to the
-store on the one-worker disk queue, and only then reported done; a sync thread drains
-the outbox whenever the server is reachable. Reading falls back to the cache offline.
+Every change is committed to the local outbox first (on the one-worker disk queue) and only
+then reported done; a sync thread drains the outbox whenever the server is reachable.
+Online, the caller hears the server's answer if it comes within ONLINE_WAIT_MS. Reading
+falls back to the cache offline. Local incidents not yet on the server have negative ids
+and a local number; when their create reaches the server, ``incident_renumbered`` and then
+``incident_changed`` carry the server's copy.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable
-from functools import partial
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.context import AppContext
-from app.incident_gateway import Callback, IncidentDetails, IncidentGateway
+from app.errors import describe
 from app.offline.outbox import InvalidOperation, Outbox
 from app.offline.store import OfflineStore, Op, store_path
 from app.offline.sync import SyncEngine, SyncReport
 from backend_client.errors import ConnectionLost
+from backend_client.incidents import IncidentsApi
 from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, CommentOut, HistoryEntryOut,
                                               IncidentCreate, IncidentOut, IncidentPatch, IncidentQuery)
+from widgets.common.incident_texts import operation_text
 
 log = logging.getLogger(__name__)
-translate = QCoreApplication.translate
+Callback = Callable[[Any], None] | None
+MAX_ROWS = 100_000
 PROBE_MS = 5000
 ONLINE_WAIT_MS = 4000  # online, a change waits this long for the server's answer before "saved here"
 
+
+@dataclass
+class IncidentDetails:
+    incident: IncidentOut
+    comments: list[CommentOut] = field(default_factory=list)
+    history: list[HistoryEntryOut] = field(default_factory=list)
+    attachments: list[AttachmentOut] = field(default_factory=list)
 
 def to_out(view: dict) -> IncidentOut:
     """A cached view as the wire type the panels know (local ones have negative ids)."""
@@ -41,6 +56,7 @@ def to_out(view: dict) -> IncidentOut:
     except ValueError:  # e.g. a category this client does not know: show it anyway, as it is
         known = IncidentOut.model_validate({**view, "category": "other"})
         return known.model_copy(update={"category": view.get("category", "other")})
+
 
 
 class _SyncThread(QObject):
@@ -86,7 +102,11 @@ class _SyncThread(QObject):
         self._thread.join(10)
 
 
-class OfflineIncidentGateway(IncidentGateway):
+class IncidentGateway(QObject):
+    incidents_loaded = Signal(list)
+    incident_changed = Signal(object)
+    incident_renumbered = Signal(int, int)   # local id, server id
+    operation_failed = Signal(str, str)
     online_changed = Signal(bool)
     waiting_changed = Signal(int)        # operations not yet on the server
     sync_progress = Signal(int, int)     # sent, total while a pass runs; (0, 0) when idle
@@ -95,8 +115,15 @@ class OfflineIncidentGateway(IncidentGateway):
 
     def __init__(self, ctx: AppContext, store: OfflineStore | None = None, *, online: bool = True,
                  parent: QObject | None = None) -> None:
-        super().__init__(ctx, parent)
+        super().__init__(parent)
         from app.settings import data_dir
+
+        self.ctx = ctx
+        self.api = IncidentsApi(ctx.api)
+        self._known: dict[int, IncidentOut] = {}
+        self._services: list[CityServiceOut] | None = None
+        self.loading = False
+        ctx.events.subscribe("incident.", self._on_event)
 
         user = ctx.user.username if ctx.user else ""
         # FULL: a save is fsynced before it is reported (survives a power cut); NORMAL is faster
@@ -165,8 +192,7 @@ class OfflineIncidentGateway(IncidentGateway):
             return  # at most once a minute: a refused password must not loop
         self._renewed_at = now
         if relogin is None:
-            self.ctx.errors.report(translate("OfflineGateway", "Sending offline changes"), translate(
-                "OfflineGateway", "The session has expired: log in again to send the waiting changes."))
+            self.ctx.errors.report(operation_text("sync"), operation_text("session_expired"))
             return
 
         def renewed(_user) -> None:
@@ -176,7 +202,7 @@ class OfflineIncidentGateway(IncidentGateway):
 
         self.ctx.tasks.run(relogin, on_done=renewed, what="relogin",
                            on_error=lambda e: self.ctx.errors.report(
-                               translate("OfflineGateway", "Sending offline changes"), e))
+                               operation_text("sync"), e))
 
     def _on_connection(self, state: str, _detail: str) -> None:
         if state == "unauthorized":
@@ -249,7 +275,7 @@ class OfflineIncidentGateway(IncidentGateway):
             self.loading = False
             online, views = result
             if isinstance(online, ConnectionLost):  # say so, and show what this workstation has
-                self.ctx.errors.report(translate("OfflineGateway", "Loading incidents"), online)
+                self.ctx.errors.report(operation_text("load"), online)
                 online = False
             self.set_online(online)
             items = sorted((to_out(v) for v in views), key=lambda i: str(i.created_at), reverse=True)
@@ -260,7 +286,7 @@ class OfflineIncidentGateway(IncidentGateway):
 
         def failed(exc: BaseException) -> None:
             self.loading = False
-            self._fail(translate("OfflineGateway", "Loading incidents"), exc, None)
+            self._fail(operation_text("load"), exc, None)
 
         self.ctx.tasks.run(fetch, what="incidents.refresh", on_error=failed,
                            on_done=lambda fetched: self.ctx.tasks.run(store, fetched, serial=True, on_done=done,
@@ -287,7 +313,7 @@ class OfflineIncidentGateway(IncidentGateway):
                 self.store.save_details(inc_id, details)
             return self._details(inc_id)
 
-        failed = self._error_cb(translate("OfflineGateway", "Loading the incident"), on_error)
+        failed = self._error_cb(operation_text("details"), on_error)
         self.ctx.tasks.run(fetch, on_error=failed, what="incidents.details",
                            on_done=lambda fetched: self.ctx.tasks.run(store, fetched, serial=True, on_done=on_done,
                                                                       on_error=failed, what="incidents.details"))
@@ -317,7 +343,6 @@ class OfflineIncidentGateway(IncidentGateway):
         if self._services is not None:
             on_done(self._services)
             return
-        import json
 
         def fetch() -> list[CityServiceOut]:
             try:
@@ -333,43 +358,44 @@ class OfflineIncidentGateway(IncidentGateway):
             on_done(services)
 
         self.ctx.tasks.run(fetch, on_done=done, on_error=self._error_cb(
-            translate("OfflineGateway", "Loading city services"), None), what="services")
+            operation_text("services"), None), what="services")
 
     def download_attachment(self, attachment: AttachmentOut, on_done: Callable[[bytes], None],
                             on_error: Callback = None) -> None:
         if attachment.url.startswith("local:"):
             path = self.store.files_dir / attachment.url[len("local:"):]
             self.ctx.tasks.run(path.read_bytes, on_done=on_done, on_error=self._error_cb(
-                translate("OfflineGateway", "Opening the photo"), on_error), what="offline.photo")
+                operation_text("open_photo"), on_error), what="offline.photo")
             return
-        super().download_attachment(attachment, on_done, on_error)
+        self.ctx.tasks.run(self.api.download_attachment, attachment, on_done=on_done,
+                           on_error=self._error_cb(operation_text("download"), on_error), what="incidents.download")
 
     # ------------------------------------------------------------ changing: outbox first
     def create(self, data: IncidentCreate, on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Creating the incident"), self.outbox.create,
+        self._save(operation_text("create"), self.outbox.create,
                    data.model_dump(mode="json", exclude_none=True), on_done=on_done, on_error=on_error)
 
     def patch(self, incident_id: int, version: int, changes: IncidentPatch | dict, on_done: Callback = None,
               on_error: Callback = None) -> None:
         if isinstance(changes, IncidentPatch):
             changes = changes.model_dump(mode="json", exclude_unset=True)
-        self._save(translate("OfflineGateway", "Saving the incident"), partial(self.outbox.patch, version=version),
+        self._save(operation_text("patch"), partial(self.outbox.patch, version=version),
                    incident_id, changes, on_done=on_done, on_error=on_error)
 
     def change_status(self, incident_id: int, version: int | None, status: str, note: str | None = None,
                       on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Changing the status"),
+        self._save(operation_text("status"),
                    partial(self.outbox.change_status, version=version), incident_id, status, note or None,
                    on_done=on_done, on_error=on_error)
 
     def assign(self, incident_id: int, version: int | None, assignee: str | None, note: str | None = None,
                on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Assigning the incident"), partial(self.outbox.assign, version=version),
+        self._save(operation_text("assign"), partial(self.outbox.assign, version=version),
                    incident_id, assignee, note or None, on_done=on_done, on_error=on_error)
 
     def mark_duplicate(self, incident_id: int, version: int | None, duplicate_of: int, note: str | None = None,
                        on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Marking as duplicate"),
+        self._save(operation_text("duplicate"),
                    partial(self.outbox.mark_duplicate, version=version), incident_id, duplicate_of, note or None,
                    on_done=on_done, on_error=on_error)
 
@@ -378,7 +404,7 @@ class OfflineIncidentGateway(IncidentGateway):
             return CommentOut(id=-op.seq, incident_id=inc.id, author=self.outbox.user, text=op.payload["text"],
                               created_at=datetime.now(timezone.utc))
 
-        self._save(translate("OfflineGateway", "Adding the comment"), self.outbox.add_comment, incident_id, text,
+        self._save(operation_text("comment"), self.outbox.add_comment, incident_id, text,
                    on_done=on_done, on_error=on_error, result=result)
 
     def attach(self, incident_id: int, path: str | Path, on_done: Callback = None, on_error: Callback = None) -> None:
@@ -389,7 +415,7 @@ class OfflineIncidentGateway(IncidentGateway):
                                  uploaded_by=self.outbox.user, created_at=datetime.now(timezone.utc),
                                  url=f"local:{p['path']}")
 
-        self._save(translate("OfflineGateway", "Attaching the photo"), self.outbox.attach, incident_id, str(path),
+        self._save(operation_text("attach"), self.outbox.attach, incident_id, str(path),
                    on_done=on_done, on_error=on_error, result=result)
 
     def _save(self, what: str, fn: Callable, *args: Any, on_done: Callback, on_error: Callback,
@@ -417,6 +443,17 @@ class OfflineIncidentGateway(IncidentGateway):
             self._fail(what, str(exc) if isinstance(exc, InvalidOperation) else exc, on_error)
 
         self.ctx.tasks.run(fn, *args, on_done=done, on_error=failed, serial=True, what=what)
+
+    def _error_cb(self, what: str, on_error: Callback) -> Callable[[BaseException], None]:
+        return lambda exc: self._fail(what, exc, on_error)
+
+    def _fail(self, what: str, exc: BaseException | str, on_error: Callback) -> None:
+        if on_error is not None:
+            on_error(exc)
+            return
+        message = exc if isinstance(exc, str) else describe(exc)
+        self.operation_failed.emit(what, message)
+        self.ctx.errors.report(what, exc)
 
     def _deliver(self, cb: Callback, value: Any) -> None:
         if cb:
@@ -455,7 +492,7 @@ class OfflineIncidentGateway(IncidentGateway):
 
     def discard(self, op: Op) -> None:
         self.ctx.tasks.run(self.store.discard, op.seq, serial=True,
-                           on_done=lambda _: self._after_decision(op, full=True), what="offline.discard")
+                           on_done=lambda _: self._after_decision(op, full=op.kind == "create"), what="offline.discard")
 
     def resolve_conflict(self, op: Op, changes: dict, version: int) -> None:
         self.ctx.tasks.run(self.store.resolve_conflict, op.seq, changes, version, serial=True,
@@ -464,7 +501,7 @@ class OfflineIncidentGateway(IncidentGateway):
     def replace_file(self, op: Op, path: str) -> None:
         self.ctx.tasks.run(self.outbox.replace_file, op, path, serial=True,
                            on_done=lambda payload: self.retry(op, payload),
-                           on_error=lambda exc: self._fail(translate("OfflineGateway", "Attaching the photo"),
+                           on_error=lambda exc: self._fail(operation_text("attach"),
                                                            str(exc), None), what="offline.replace")
 
     def _after_decision(self, op: Op, full: bool = False) -> None:
@@ -481,11 +518,10 @@ class OfflineIncidentGateway(IncidentGateway):
         fresh = {k: v for k, v in renumbered.items() if k not in self._renumbered}
         self._renumbered = dict(renumbered)
         for local_id, server_id in fresh.items():
+            # Panels move the local row to its server id; incident_changed then brings the server's copy.
+            self._known.pop(local_id, None)
             self.incident_renumbered.emit(local_id, server_id)
-        if fresh:
-            self._emit_snapshot()  # local rows become server rows: the queue re-reads the cache
-        else:
-            self._emit_views(touched)
+        self._emit_views(touched)
         for outcome in outcomes:
             if outcome.op.seq in self._waiters and outcome.state in ("done", "failed", "conflict"):
                 self._answer(outcome.op.seq, outcome)
@@ -494,7 +530,7 @@ class OfflineIncidentGateway(IncidentGateway):
     def _on_pass(self, report: object) -> None:
         self.sync_progress.emit(0, 0)
         if isinstance(report, BaseException):
-            self._fail(translate("OfflineGateway", "Sending offline changes"), report, None)
+            self._fail(operation_text("sync"), report, None)
             return
         assert isinstance(report, SyncReport)
         if report.offline:
@@ -502,7 +538,7 @@ class OfflineIncidentGateway(IncidentGateway):
         elif report.auth_expired:
             self._renew_session()
         for message in report.problems:
-            self.operation_failed.emit(translate("OfflineGateway", "Sending offline changes"), message)
+            self.operation_failed.emit(operation_text("sync"), message)
         self._count()
 
     def _emit_views(self, ids: list[int]) -> None:
@@ -542,9 +578,9 @@ class OfflineIncidentGateway(IncidentGateway):
             self.incident_changed.emit(inc)
 
 
-def install(ctx: AppContext, *, online: bool = True) -> OfflineIncidentGateway:
-    """Make the offline gateway the context's incident gateway (build_context calls this); once per context."""
-    if isinstance(ctx.incidents, OfflineIncidentGateway):
+def install(ctx: AppContext, *, online: bool = True) -> IncidentGateway:
+    """Make this the context's incident gateway (build_context calls this); once per context."""
+    if isinstance(ctx.incidents, IncidentGateway):
         return ctx.incidents  # a second one on the same store would race the first
-    gw = ctx.incidents = OfflineIncidentGateway(ctx, online=online)
+    gw = ctx.incidents = IncidentGateway(ctx, online=online)
     return gw
