@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,9 +24,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.context import AppContext
 from app.errors import describe
+from app.offline.connection import Renewal, reachable
 from app.offline.outbox import InvalidOperation, Outbox
-from app.offline.store import OfflineStore, Op, store_path
-from app.offline.sync import SyncEngine, SyncReport
+from app.offline.schema import Op, store_path
+from app.offline.store import OfflineStore
+from app.incidents.sync_thread import SyncThread
+from app.offline.sync import SyncReport
 from backend_client.errors import ConnectionLost
 from backend_client.incidents import IncidentsApi
 from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, CommentOut, HistoryEntryOut,
@@ -57,49 +58,6 @@ def to_out(view: dict) -> IncidentOut:
         known = IncidentOut.model_validate({**view, "category": "other"})
         return known.model_copy(update={"category": view.get("category", "other")})
 
-
-
-class _SyncThread(QObject):
-    """Drains the outbox on its own (daemon) thread when kicked; reports by queued signals."""
-
-    progress = Signal(int, int)
-    settled = Signal(object, object, object)  # incident ids touched, renumbering map, outcomes
-    pass_done = Signal(object)                # SyncReport or the exception that ended the pass
-
-    def __init__(self, store: OfflineStore, client) -> None:
-        super().__init__()
-        self.engine = SyncEngine(store, client, on_progress=lambda d, t: self.progress.emit(d, t),
-                                 on_settled=lambda ids, m, outs: self.settled.emit(ids, m, outs))
-        self._wake = threading.Event()
-        self._quit = False
-        self._thread = threading.Thread(target=self._run, name="sc-offline-sync", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def kick(self) -> None:
-        self._wake.set()
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait()
-            self._wake.clear()
-            if self._quit:
-                return
-            try:
-                report: object = self.engine.drain()
-            except Exception as exc:  # reported to the operator by the gateway, never lost
-                log.exception("sync pass failed")
-                report = exc
-            if self._quit:
-                return
-            self.pass_done.emit(report)
-
-    def stop(self) -> None:
-        self._quit = True
-        self.engine.stop()
-        self._wake.set()
-        self._thread.join(10)
 
 
 class IncidentGateway(QObject):
@@ -138,8 +96,8 @@ class IncidentGateway(QObject):
         self._renumbered: dict[int, int] = {}
         self._count_seq = self._count_shown = 0
         self._waiters: dict[int, tuple] = {}
-        self._renewed_at = -1e9
-        self._sync = _SyncThread(self.store, ctx.api)
+        self._renewal = Renewal(ctx.api)
+        self._sync = SyncThread(self.store, ctx.api)
         self._sync.progress.connect(lambda d, t: self.sync_progress.emit(d, t))
         self._sync.settled.connect(self._on_settled)
         self._sync.pass_done.connect(self._on_pass)
@@ -174,7 +132,7 @@ class IncidentGateway(QObject):
 
     def attach_window(self, window) -> None:
         """Main window hook: the offline banner on top, the waiting counter in the status bar."""
-        from app.offline.banner import attach_to_window
+        from widgets.incidents.offline.banner import attach_to_window
 
         attach_to_window(self, window)
 
@@ -184,14 +142,11 @@ class IncidentGateway(QObject):
         self._sync.stop()
 
     def _renew_session(self) -> None:
-        """After an offline start the saved token may have expired: log in again with the password
-        the operator typed (kept in memory only), then restart the event stream and the sync."""
-        relogin = getattr(self.ctx.api, "relogin", None)
-        now = time.monotonic()
-        if relogin is not None and now - self._renewed_at < 60:
-            return  # at most once a minute: a refused password must not loop
-        self._renewed_at = now
-        if relogin is None:
+        """After an offline start the saved token may have expired: log in again with the login the
+        client keeps in memory, then restart the event stream and the sync."""
+        if not self._renewal.due():
+            return
+        if not self._renewal.possible:
             self.ctx.errors.report(operation_text("sync"), operation_text("session_expired"))
             return
 
@@ -200,9 +155,8 @@ class IncidentGateway(QObject):
             self.ctx.events.start()
             self.kick()
 
-        self.ctx.tasks.run(relogin, on_done=renewed, what="relogin",
-                           on_error=lambda e: self.ctx.errors.report(
-                               operation_text("sync"), e))
+        self.ctx.tasks.run(self._renewal.renew, on_done=renewed, what="relogin",
+                           on_error=lambda e: self.ctx.errors.report(operation_text("sync"), e))
 
     def _on_connection(self, state: str, _detail: str) -> None:
         if state == "unauthorized":
@@ -213,9 +167,8 @@ class IncidentGateway(QObject):
             self._probe_server()
 
     def _probe_server(self) -> None:
-        self.ctx.tasks.run(self.ctx.api.health, on_done=lambda _: self._back_online(),
-                           on_error=lambda exc: self.set_online(not isinstance(exc, ConnectionLost)),
-                           what="offline.probe")
+        self.ctx.tasks.run(reachable, self.ctx.api, what="offline.probe",
+                           on_done=lambda up: self._back_online() if up else self.set_online(False))
 
     def _back_online(self) -> None:
         was = self.online

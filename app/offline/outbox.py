@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.offline.store import OfflineStore, Op
+from app.offline.schema import Op
+from app.offline.store import OfflineStore
 from backend_client.schemas.incidents import (CATEGORY_NAMES, TRANSITIONS, Assign, CommentIn, IncidentCreate,
                                               IncidentPatch, MarkDuplicate, StatusChange)
 

@@ -19,7 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.offline.store import EDIT_KINDS, UNKNOWN_BASE, OfflineStore, Op, Outcome
+from app.offline.schema import EDIT_KINDS, UNKNOWN_BASE, Op, Outcome
+from app.offline.store import OfflineStore
 from backend_client.client import ApiClient
 from backend_client.errors import ApiError, AuthExpired, ConnectionLost
 
