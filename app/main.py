@@ -104,7 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password-file", help="read the password from this file (demo launcher)")
     parser.add_argument("--language", choices=["system", "ru", "en"])
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from app import logs
+    from app.settings import data_dir
+
+    logs.setup(data_dir() / "logs")
 
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication

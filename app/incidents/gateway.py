@@ -93,7 +93,7 @@ class IncidentGateway(QObject):
         self.waiting = 0
         self.problems: list[Op] = []
         self._shown_conflicts: set[int] = set()
-        self._renumbered: dict[int, int] = {}
+        self._renumbered: dict[int, int] = self.store.renumbered()  # known before this start: nothing to announce
         self._count_seq = self._count_shown = 0
         self._waiters: dict[int, tuple] = {}
         self._renewal = Renewal(ctx.api)
@@ -222,11 +222,12 @@ class IncidentGateway(QObject):
             if items is not None:
                 self.outbox.remember_categories(categories)
                 self.store.remember(items)
-            return online, self.store.incidents()
+            return online, self.store.incidents(), self.store.renumbered()
 
         def done(result) -> None:
             self.loading = False
-            online, views = result
+            online, views, renumbered = result
+            self._renumber_seen(renumbered)
             if isinstance(online, ConnectionLost):  # say so, and show what this workstation has
                 self.ctx.errors.report(operation_text("load"), online)
                 online = False
@@ -332,24 +333,28 @@ class IncidentGateway(QObject):
               on_error: Callback = None) -> None:
         if isinstance(changes, IncidentPatch):
             changes = changes.model_dump(mode="json", exclude_unset=True)
-        self._save(operation_text("patch"), partial(self.outbox.patch, version=version),
+        self._save(operation_text("patch"), partial(self.outbox.patch, version=version,
+                                                    seen=self._seen(incident_id, version)),
                    incident_id, changes, on_done=on_done, on_error=on_error)
 
     def change_status(self, incident_id: int, version: int | None, status: str, note: str | None = None,
                       on_done: Callback = None, on_error: Callback = None) -> None:
         self._save(operation_text("status"),
-                   partial(self.outbox.change_status, version=version), incident_id, status, note or None,
+                   partial(self.outbox.change_status, version=version, seen=self._seen(incident_id, version)),
+                   incident_id, status, note or None,
                    on_done=on_done, on_error=on_error)
 
     def assign(self, incident_id: int, version: int | None, assignee: str | None, note: str | None = None,
                on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(operation_text("assign"), partial(self.outbox.assign, version=version),
+        self._save(operation_text("assign"), partial(self.outbox.assign, version=version,
+                                                              seen=self._seen(incident_id, version)),
                    incident_id, assignee, note or None, on_done=on_done, on_error=on_error)
 
     def mark_duplicate(self, incident_id: int, version: int | None, duplicate_of: int, note: str | None = None,
                        on_done: Callback = None, on_error: Callback = None) -> None:
         self._save(operation_text("duplicate"),
-                   partial(self.outbox.mark_duplicate, version=version), incident_id, duplicate_of, note or None,
+                   partial(self.outbox.mark_duplicate, version=version, seen=self._seen(incident_id, version)),
+                   incident_id, duplicate_of, note or None,
                    on_done=on_done, on_error=on_error)
 
     def add_comment(self, incident_id: int, text: str, on_done: Callback = None, on_error: Callback = None) -> None:
@@ -370,6 +375,11 @@ class IncidentGateway(QObject):
 
         self._save(operation_text("attach"), self.outbox.attach, incident_id, str(path),
                    on_done=on_done, on_error=on_error, result=result)
+
+    def _seen(self, incident_id: int, version: int | None) -> dict | None:
+        """The fields of the incident the operator edited, when this is the version they saw."""
+        inc = self.cached(incident_id)
+        return inc.model_dump(mode="json") if inc is not None and inc.version == version else None
 
     def _save(self, what: str, fn: Callable, *args: Any, on_done: Callback, on_error: Callback,
               result: Callable[[Op, IncidentOut], Any] | None = None) -> None:
@@ -468,17 +478,21 @@ class IncidentGateway(QObject):
 
     # ------------------------------------------------------------ what the sync thread reports
     def _on_settled(self, touched: list[int], renumbered: dict[int, int], outcomes: list) -> None:
+        self._renumber_seen(renumbered)
+        self._emit_views(touched)
+        for outcome in outcomes:
+            if outcome.op.seq in self._waiters and outcome.state in ("done", "failed", "conflict"):
+                self._answer(outcome.op.seq, outcome)
+        self._count()
+
+    def _renumber_seen(self, renumbered: dict[int, int]) -> None:
+        """Local incidents the store now knows by their server ids (the sync, a refresh or an event found out)."""
         fresh = {k: v for k, v in renumbered.items() if k not in self._renumbered}
         self._renumbered = dict(renumbered)
         for local_id, server_id in fresh.items():
             # Panels move the local row to its server id; incident_changed then brings the server's copy.
             self._known.pop(local_id, None)
             self.incident_renumbered.emit(local_id, server_id)
-        self._emit_views(touched)
-        for outcome in outcomes:
-            if outcome.op.seq in self._waiters and outcome.state in ("done", "failed", "conflict"):
-                self._answer(outcome.op.seq, outcome)
-        self._count()
 
     def _on_pass(self, report: object) -> None:
         self.sync_progress.emit(0, 0)
@@ -517,8 +531,14 @@ class IncidentGateway(QObject):
         """A live change from the server: into the cache (with our pending edits on top), then to panels."""
         if not isinstance(data, dict) or "id" not in data:
             return
-        self.ctx.tasks.run(lambda: self.store.remember([data]), serial=True,
-                           on_done=lambda views: [self._event_view(v) for v in views],
+        def done(result) -> None:
+            views, renumbered = result
+            self._renumber_seen(renumbered)
+            for view in views:
+                self._event_view(view)
+
+        self.ctx.tasks.run(lambda: (self.store.remember([data]), self.store.renumbered()), serial=True,
+                           on_done=done,
                            on_error=lambda e: log.warning("ignoring %s event: %s", etype, e), what="offline.event")
 
     def _event_view(self, view: dict) -> None:

@@ -17,8 +17,10 @@ from app.offline.schema import (OP_SELECT, OPEN_STATES, UNKNOWN_BASE, Op, Outcom
 class Queue:
     # ------------------------------------------------------------ recording
     def record(self, kind: str, incident_id: int | None, payload: dict, *, user: str = "",
-               op_id: str, seen_version: int | None = None) -> tuple[Op, dict]:
-        """Commit one operation and the incident view it produces, in one transaction."""
+               op_id: str, seen_version: int | None = None, seen: dict | None = None) -> tuple[Op, dict]:
+        """Commit one operation and the incident view it produces, in one transaction.
+
+        seen_version, seen: the version (and, when known, the fields) of the incident the operator edited."""
         now = time.time()
         with self._writer() as cur:
             if kind == "create":
@@ -52,9 +54,10 @@ class Queue:
                 probe = Op(0, op_id, kind, incident_id, payload, base_version, {}, "pending")
                 base = {f: view.get(f) for f in probe.changes()}
                 if server and seen_version is not None and seen_version != base_version:
-                    # The operator edited another version than the one cached: its values are not
-                    # known here, so a 412 must go to the operator (no automatic merge).
-                    base_version, base = seen_version, {UNKNOWN_BASE: True}
+                    # The operator edited another version than the one cached: what they saw is the
+                    # base when the caller knows it; otherwise a 412 must go to the operator.
+                    base_version, base = seen_version, ({f: seen.get(f) for f in probe.changes()} if seen
+                                                        else {UNKNOWN_BASE: True})
             op = Op(0, op_id, kind, incident_id, payload, base_version, base, "pending", created_at=now, user=user)
             cur.execute("INSERT INTO ops (op_id, kind, incident_id, payload, base_version, base_json, state, "
                         "attempts, created_at, updated_at, user) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
