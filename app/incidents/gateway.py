@@ -202,7 +202,12 @@ class IncidentGateway(QObject):
 
     # ------------------------------------------------------------ reading
     def cached(self, incident_id: int) -> IncidentOut | None:
+        """The latest copy this client has seen (a local id finds its incident after the renumbering)."""
         return self._known.get(self._renumbered.get(incident_id, incident_id))
+
+    def snapshot(self) -> list[IncidentOut]:
+        """Every incident this client knows now (what a panel made later starts from)."""
+        return list(self._known.values())
 
     def refresh(self, on_done: Callback = None) -> None:
         if self.loading:
