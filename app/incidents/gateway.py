@@ -331,8 +331,7 @@ class IncidentGateway(QObject):
 
     # ------------------------------------------------------------ changing: outbox first
     def create(self, data: IncidentCreate, on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(operation_text("create"), self.outbox.create,
-                   data.model_dump(mode="json", exclude_none=True), on_done=on_done, on_error=on_error)
+        self._save(operation_text("create"), self.outbox.create, data, on_done=on_done, on_error=on_error)
 
     def patch(self, incident_id: int, version: int, changes: IncidentPatch | dict, on_done: Callback = None,
               on_error: Callback = None) -> None:

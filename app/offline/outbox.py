@@ -63,17 +63,25 @@ class Outbox:
             raise InvalidOperation(f"Unknown category {code!r}")
 
     # -------------------------------------------------- operations
-    def create(self, data: dict[str, Any]) -> tuple[Op, dict]:
-        body = dict(data)
-        body.setdefault("client_uuid", str(uuid.uuid4()))
-        body["client_uuid"] = str(body["client_uuid"])
-        category = body.get("category")
-        self._check_category(category)
-        try:  # everything but the category as the wire type says; the category as the server last said
-            checked = IncidentCreate.model_validate({**body, "category": "other"})
-        except ValidationError as exc:
-            raise InvalidOperation(_explain(exc)) from None
-        body = {**checked.model_dump(mode="json"), "category": category}
+    def create(self, data: IncidentCreate | dict[str, Any]) -> tuple[Op, dict]:
+        """A new incident; one already checked (an IncidentCreate from the form) is not checked again."""
+        if isinstance(data, IncidentCreate):
+            if data.client_uuid is None:
+                data = data.model_copy(update={"client_uuid": uuid.uuid4()})
+            body = data.model_dump(mode="json")
+            self._check_category(body["category"])
+        else:
+            body = dict(data)
+            body.setdefault("client_uuid", str(uuid.uuid4()))
+            body["client_uuid"] = str(body["client_uuid"])
+            category = body.get("category")
+            self._check_category(category)
+            try:  # everything but the category as the wire type says; the category as the server last said
+                checked = IncidentCreate.model_validate({**body, "category": "other"})
+            except ValidationError as exc:
+                raise InvalidOperation(_explain(exc)) from None
+            body = {**checked.model_dump(mode="json"), "category": category}
+        category = body["category"]
         now = datetime.now(timezone.utc)
         hours = self.categories().get(category, {}).get(body["priority"]) or DEFAULT_SLA_HOURS[body["priority"]]
         view = {**{k: v for k, v in body.items()}, "status": "new", "duplicate_of": None,

@@ -305,24 +305,24 @@
       <translation>Введите широту числом, напр. 51.6606.</translation>
     </message>
     <message>
-      <source>Latitude must be between −90 and 90.</source>
-      <translation>Широта должна быть от −90 до 90.</translation>
+      <source>Latitude must be between {0} and {1}.</source>
+      <translation>Широта должна быть от {0} до {1}.</translation>
     </message>
     <message>
       <source>Enter the longitude as a number, e.g. 35.6542.</source>
       <translation>Введите долготу числом, напр. 35.6542.</translation>
     </message>
     <message>
-      <source>Longitude must be between −180 and 180.</source>
-      <translation>Долгота должна быть от −180 до 180.</translation>
+      <source>Longitude must be between {0} and {1}.</source>
+      <translation>Долгота должна быть от {0} до {1}.</translation>
     </message>
     <message>
       <source>Describe the incident.</source>
       <translation>Опишите происшествие.</translation>
     </message>
     <message>
-      <source>The description is too long (at most 4000 characters).</source>
-      <translation>Описание слишком длинное (не более 4000 символов).</translation>
+      <source>The description is too long (at most {0} characters).</source>
+      <translation>Описание слишком длинное (не более {0} символов).</translation>
     </message>
   </context>
   <context>
