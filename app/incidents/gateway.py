@@ -132,7 +132,7 @@ class IncidentGateway(QObject):
 
     def attach_window(self, window) -> None:
         """Main window hook: the offline banner on top, the waiting counter in the status bar."""
-        from widgets.incidents.offline.banner import attach_to_window
+        from widgets.offline.banner import attach_to_window
 
         attach_to_window(self, window)
 

@@ -10,5 +10,5 @@
 ``credentials`` an offline start on a workstation used before
 
 The gateway (``app.incidents.gateway``) runs these off the GUI thread; the banner and the
-dialogs are in ``widgets.incidents.offline``.
+dialogs are in ``widgets.offline``.
 """

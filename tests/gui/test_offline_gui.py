@@ -131,7 +131,7 @@ def test_backend_dies_operator_keeps_working_server_gets_exactly_their_incidents
 
 
 def test_conflict_dialog_both_versions_operator_chooses(live_server, offline_window, qtbot, monkeypatch):
-    from widgets.incidents.offline import banner as banner_mod
+    from widgets.offline import banner as banner_mod
 
     other = other_client(live_server)
     inc = make_incident(other, description="Засор ливнёвки", category="utilities", address="ул. Мира, 2")
@@ -207,7 +207,7 @@ def test_refused_offline_change_is_kept_and_fixed_by_the_operator(live_server, o
     """A category the server no longer knows: a clear message, a kept operation, fixed from the dialog."""
     from PySide6.QtWidgets import QComboBox, QPushButton
 
-    from widgets.incidents.offline.conflict import ProblemsDialog
+    from widgets.offline.conflict import ProblemsDialog
 
     ctx, gw, window = offline_window()
     qtbot.waitUntil(lambda: gw.online and not gw.loading, timeout=10_000)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGri
 from backend_client.schemas.incidents import OPEN_STATUSES, PRIORITIES, REOPEN, TRANSITIONS, IncidentOut
 from widgets.common.incident_texts import error_text
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
-from widgets.incidents import labels
+from widgets.common import incident_labels as labels
 
 THUMB = 96
 _NUMBER = re.compile(r"\D*0*(\d{1,9})\s*$")

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from backend_client.schemas.incidents import CATEGORY_NAMES, PRIORITIES, SOURCES, IncidentCreate
 from widgets.common.incident_texts import error_text
-from widgets.incidents import labels
+from widgets.common import incident_labels as labels
 
 # The model city's centre: a sensible start when the map gave no point.
 DEFAULT_LAT, DEFAULT_LON = 51.6606, 35.6542

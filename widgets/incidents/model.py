@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from backend_client.schemas.incidents import OPEN_STATUSES, PRIORITIES, SOURCES, STATUSES, IncidentOut
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
-from widgets.incidents import labels
+from widgets.common import incident_labels as labels
 
 PRIORITY, NUMBER, CATEGORY, STATUS, ADDRESS, AGE, SLA, ASSIGNEE, SOURCE = range(9)
 COLUMN_COUNT = 9

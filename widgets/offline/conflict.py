@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
 
 from widgets.common.palette import STATE_COLORS
 from widgets.common.protocols import PendingOperation as Op
-from widgets.incidents import labels
+from widgets.common import incident_labels as labels
 
 translate = QCoreApplication.translate  # lupdate finds translate("context", "literal")
 
