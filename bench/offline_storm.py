@@ -23,6 +23,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -190,7 +191,7 @@ def child(data_dir: str, url: str, label: str, final: bool, seed: int) -> int:
                            on_error=refused("comment", uid))
         elif kind == "edit":
             seen = gw.cached(inc_id)
-            gw.patch(inc_id, seen.version if seen else 1, {"description": f"d-{text}"},
+            gw.patch(inc_id, seen.version if seen else 0, {"description": f"d-{text}"},
                      on_done=lambda _i: out("SAVED", "edit", uid, f"d-{text}"), on_error=refused("edit", uid))
         elif m["stage"] < len(STATUSES):
             status = STATUSES[m["stage"]]
@@ -231,7 +232,7 @@ def child(data_dir: str, url: str, label: str, final: bool, seed: int) -> int:
 
 
 def run_child(workdir: Path, url: str, label: str, *, kill_after: float | None, seed: int,
-              final: bool = False) -> list[list[str]]:
+              final: bool = False, on_ready=lambda: None) -> list[list[str]]:
     """One desktop process; SIGKILLed kill_after seconds after it is ready. The lines it printed."""
     args = [sys.executable, str(Path(__file__).resolve()), "--child", str(workdir / "desk"), url, label,
             "--seed", str(seed)] + (["--final"] if final else [])
@@ -239,6 +240,8 @@ def run_child(workdir: Path, url: str, label: str, *, kill_after: float | None, 
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
     first = proc.stdout.readline()
     lines = [first.decode().split()]
+    if first.strip() == b"READY":
+        on_ready()
     if kill_after is not None and first.strip() == b"READY":
         time.sleep(kill_after)
         proc.send_signal(signal.SIGKILL)
@@ -263,6 +266,7 @@ class Verdict:
     log_bytes: int = 0
     seconds: float = 0.0
     final: str = ""
+    problems: list[str] = field(default_factory=list)  # what the conflicting or failed operations were
 
     @property
     def clean(self) -> bool:
@@ -277,7 +281,7 @@ class Verdict:
                 f"stuck: {self.stuck}   conflicts or failures: {self.conflicts}   refused: {self.refused}",
                 f"outbox at the end: {self.final}",
                 f"log: {self.log_bytes:,} bytes ({self.log_bytes / max(ops, 1):.0f} per operation)",
-                f"time: {self.seconds:.0f} s"]
+                f"time: {self.seconds:.0f} s"] + [f"problem: {p}" for p in self.problems]
 
 
 def storm(workdir: Path, *, rounds: int, seed: int = 1, verbose: bool = False) -> Verdict:
@@ -293,12 +297,13 @@ def storm(workdir: Path, *, rounds: int, seed: int = 1, verbose: bool = False) -
             later = rnd.choice(("up", "down", "frozen"))
             kill_after = rnd.uniform(0.2, 3.0)
             switch_at = rnd.uniform(0.0, kill_after)
-            import threading
-
-            timer = threading.Timer(switch_at, server.set, (later,))
-            timer.start()
-            got = run_child(workdir, server.url, f"r{r}", kill_after=kill_after, seed=rnd.randrange(1 << 30))
-            timer.join()
+            timer = threading.Timer(switch_at, server.set, (later,))  # mid-round, counted from the desk's start
+            got = run_child(workdir, server.url, f"r{r}", kill_after=kill_after, seed=rnd.randrange(1 << 30),
+                            on_ready=timer.start)
+            if timer.ident is not None:
+                timer.join()
+            else:  # the desk never got ready: switch anyway
+                server.set(later)
             lines += got
             if verbose:
                 n = sum(1 for ln in got if ln[:1] == ["SAVED"])
@@ -357,6 +362,12 @@ def judge(workdir: Path, server: Server, lines: list[list[str]]) -> Verdict:
         counts = store.counts()
         v.stuck += counts.get("pending", 0) + counts.get("inflight", 0)
         v.conflicts += counts.get("conflict", 0) + counts.get("failed", 0)
+        for op in store.ops(("conflict", "failed")):
+            server = op.server or {}
+            v.problems.append(f"{op.state} {op.kind} seq={op.seq} incident={op.incident_id} payload={op.payload} "
+                              f"base={op.base} base_version={op.base_version} attempts={op.attempts} "
+                              f"server_version={server.get('version')} "
+                              f"server={ {k: server.get(k) for k in op.changes()} } error={op.error}")
         store.close()
     v.log_bytes = sum(f.stat().st_size for f in (workdir / "desk" / "logs").glob("desk.log*"))
     return v
@@ -368,11 +379,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--child", nargs=3, metavar=("DATA_DIR", "URL", "LABEL"), help=argparse.SUPPRESS)
     parser.add_argument("--final", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--keep", metavar="DIR", help="work (server database, desk store, logs) in DIR and keep it")
     args = parser.parse_args()
     if args.child:
         return child(*args.child, final=args.final, seed=args.seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        verdict = storm(Path(tmp), rounds=args.rounds, seed=args.seed, verbose=True)
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
+        verdict = storm(Path(args.keep), rounds=args.rounds, seed=args.seed, verbose=True)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            verdict = storm(Path(tmp), rounds=args.rounds, seed=args.seed, verbose=True)
     print(f"\n== offline storm: {args.rounds} rounds, seed {args.seed} ==")
     for line in verdict.lines():
         print("  " + line)

@@ -91,3 +91,30 @@ def test_pattern_b_the_server_copy_of_a_local_incident_is_the_same_row(desk):
     assert store.waiting() == 0
     [inc] = server_incidents(client)
     assert inc["priority"] == "critical" and inc["client_uuid"] == uid
+
+
+def test_an_edit_from_a_screen_behind_the_desks_own_edit_is_merged_and_someone_elses_is_a_conflict(
+        desk, live_server):
+    client, store, outbox, sync = desk
+    _, view = outbox.create(incident(description="Яма"))
+    sync.drain()
+    inc_id = store.resolve(view["id"])
+    screen = store.incident(inc_id)                            # what the card shows: version 1
+    outbox.patch(inc_id, {"description": "Яма, уточнено"})     # this desk's own edit, delivered
+    sync.drain()
+    assert store.incident(inc_id)["version"] == 2
+    outbox.patch(inc_id, {"description": "Яма у школы"}, version=screen["version"], seen=screen)
+    report = sync.drain()
+    assert report.conflicts == 0 and report.failed == 0, report.problems
+    assert server_incidents(client)[0]["description"] == "Яма у школы"
+
+    other = ApiClient(live_server.url)
+    other.login("supervisor", TEST_PASSWORD)
+    current = other.request("GET", f"/api/v1/incidents/{inc_id}")
+    other.request("PATCH", f"/api/v1/incidents/{inc_id}", json={"description": "Провал"},
+                  headers={"If-Match": f'"{current["version"]}"'})
+    store.remember([other.request("GET", f"/api/v1/incidents/{inc_id}")])  # the live event
+    screen = {**current}                                       # the card has not redrawn yet
+    outbox.patch(inc_id, {"description": "Яма у школы, 2 м"}, version=current["version"], seen=screen)
+    report = sync.drain()
+    assert report.conflicts == 1                               # someone else changed this very field

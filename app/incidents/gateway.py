@@ -495,7 +495,9 @@ class IncidentGateway(QObject):
         self._renumbered = dict(renumbered)
         for local_id, server_id in fresh.items():
             # Panels move the local row to its server id; incident_changed then brings the server's copy.
-            self._known.pop(local_id, None)
+            old = self._known.pop(local_id, None)
+            if old is not None and server_id not in self._known:  # until the server's copy is read
+                self._known[server_id] = old.model_copy(update={"id": server_id})
             self.incident_renumbered.emit(local_id, server_id)
 
     def _on_pass(self, report: object) -> None:

@@ -56,8 +56,8 @@ class Queue:
                 if server and seen_version is not None and seen_version != base_version:
                     # The operator edited another version than the one cached: what they saw is the
                     # base when the caller knows it; otherwise a 412 must go to the operator.
-                    base_version, base = seen_version, ({f: seen.get(f) for f in probe.changes()} if seen
-                                                        else {UNKNOWN_BASE: True})
+                    base_version = seen_version
+                    base = self._seen_base(cur, incident_id, probe, view, seen) if seen else {UNKNOWN_BASE: True}
             op = Op(0, op_id, kind, incident_id, payload, base_version, base, "pending", created_at=now, user=user)
             cur.execute("INSERT INTO ops (op_id, kind, incident_id, payload, base_version, base_json, state, "
                         "attempts, created_at, updated_at, user) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
@@ -69,6 +69,24 @@ class Queue:
                 view["pending_ops"] = view.get("pending_ops", 0) + 1
                 cur.execute("UPDATE incidents SET view_json = ? WHERE id = ?", (json.dumps(view), incident_id))
         return op, view
+
+    @staticmethod
+    def _seen_base(cur, incident_id: int, probe: Op, view: dict, seen: dict) -> dict:
+        """The fields as the operator saw them; where the cache differs because of this desk's own
+        earlier operation (not on the operator's screen yet), the cache's value: that is no conflict."""
+        base = {}
+        for f in probe.changes():
+            value = view.get(f)
+            if seen.get(f) != value:
+                last = None
+                for r in cur.execute(f"{OP_SELECT} WHERE incident_id = ? AND kind IN ('patch', 'status', 'assign', "
+                                     f"'duplicate') AND state != 'discarded' ORDER BY seq", (incident_id,)):
+                    changes = Op.from_row(r).changes()
+                    if f in changes:
+                        last = changes[f]
+                value = view.get(f) if last is not None and last == view.get(f) else seen.get(f)
+            base[f] = value
+        return base
 
     # ------------------------------------------------------------ reading
     def ops(self, states: Iterable[str] | None = None, *, limit: int | None = None,
