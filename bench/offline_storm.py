@@ -215,7 +215,7 @@ def child(data_dir: str, url: str, label: str, final: bool, seed: int) -> int:
 
         def check() -> None:
             settled = gw.online and gw.store.waiting() == 0
-            if settled or time.monotonic() - t0 > 120:
+            if settled or time.monotonic() - t0 > 600:
                 states = Counter(o.state for o in gw.store.ops())
                 out("FINAL", json.dumps(dict(states)))
                 app.quit()

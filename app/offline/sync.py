@@ -209,7 +209,8 @@ class SyncEngine:
                               for o in group[i:]]
             except ApiError as exc:
                 if exc.status >= 500 or exc.status == 429 or exc.code == "not_synced":
-                    result = Outcome(op, "retry", error=exc.message, exc=exc)
+                    result = Outcome(op, "inflight" if op.state == "inflight" else "retry", error=exc.message,
+                                     exc=exc)
                 else:
                     result = Outcome(op, "failed", error=exc.message, exc=exc)
             except OSError as exc:
