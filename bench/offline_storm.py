@@ -264,6 +264,7 @@ class Verdict:
     conflicts: int = 0
     refused: int = 0
     log_bytes: int = 0
+    integrity: str = ""  # PRAGMA integrity_check of the desk's store
     seconds: float = 0.0
     final: str = ""
     problems: list[str] = field(default_factory=list)  # what the conflicting or failed operations were
@@ -271,7 +272,7 @@ class Verdict:
     @property
     def clean(self) -> bool:
         return not (sum(self.missing.values()) or sum(self.doubled.values()) or self.stuck or self.conflicts
-                    or self.refused)
+                    or self.refused or self.integrity != "ok")
 
     def lines(self) -> list[str]:
         ops = sum(self.saved.values())
@@ -279,7 +280,7 @@ class Verdict:
                 f"missing: {sum(self.missing.values())} {dict(self.missing)}",
                 f"doubled: {sum(self.doubled.values())} {dict(self.doubled)}",
                 f"stuck: {self.stuck}   conflicts or failures: {self.conflicts}   refused: {self.refused}",
-                f"outbox at the end: {self.final}",
+                f"outbox at the end: {self.final}; integrity_check: {self.integrity}",
                 f"log: {self.log_bytes:,} bytes ({self.log_bytes / max(ops, 1):.0f} per operation)",
                 f"time: {self.seconds:.0f} s"] + [f"problem: {p}" for p in self.problems]
 
@@ -358,6 +359,9 @@ def judge(workdir: Path, server: Server, lines: list[list[str]]) -> Verdict:
     from app.offline.store import OfflineStore
 
     for store_file in (workdir / "desk").rglob("store.sqlite3"):
+        check = sqlite3.connect(store_file)
+        v.integrity = check.execute("PRAGMA integrity_check").fetchone()[0]
+        check.close()
         store = OfflineStore(store_file)
         counts = store.counts()
         v.stuck += counts.get("pending", 0) + counts.get("inflight", 0)

@@ -14,8 +14,6 @@ import json
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.context import AppContext
 from app.errors import describe
+from app.incidents import views
+from app.incidents.views import IncidentDetails, to_out
 from app.offline.connection import Renewal, reachable
 from app.offline.outbox import InvalidOperation, Outbox
 from app.offline.schema import Op, store_path
@@ -32,8 +32,8 @@ from app.incidents.sync_thread import SyncThread
 from app.offline.sync import SyncReport
 from backend_client.errors import ConnectionLost
 from backend_client.incidents import IncidentsApi
-from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, CommentOut, HistoryEntryOut,
-                                              IncidentCreate, IncidentOut, IncidentPatch, IncidentQuery)
+from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, IncidentCreate, IncidentOut,
+                                              IncidentPatch, IncidentQuery)
 from widgets.common.incident_texts import operation_text
 
 log = logging.getLogger(__name__)
@@ -41,23 +41,6 @@ Callback = Callable[[Any], None] | None
 MAX_ROWS = 100_000
 PROBE_MS = 5000
 ONLINE_WAIT_MS = 4000  # online, a change waits this long for the server's answer before "saved here"
-
-
-@dataclass
-class IncidentDetails:
-    incident: IncidentOut
-    comments: list[CommentOut] = field(default_factory=list)
-    history: list[HistoryEntryOut] = field(default_factory=list)
-    attachments: list[AttachmentOut] = field(default_factory=list)
-
-def to_out(view: dict) -> IncidentOut:
-    """A cached view as the wire type the panels know (local ones have negative ids)."""
-    try:
-        return IncidentOut.model_validate(view)
-    except ValueError:  # e.g. a category this client does not know: show it anyway, as it is
-        known = IncidentOut.model_validate({**view, "category": "other"})
-        return known.model_copy(update={"category": view.get("category", "other")})
-
 
 
 class IncidentGateway(QObject):
@@ -278,25 +261,7 @@ class IncidentGateway(QObject):
                                                                       on_error=failed, what="incidents.details"))
 
     def _details(self, inc_id: int) -> IncidentDetails:
-        view = self.store.incident(inc_id)
-        if view is None:
-            raise KeyError(inc_id)
-        d = self.store.details(inc_id)
-        now = datetime.now(timezone.utc)
-        comments = [CommentOut.model_validate(c) for c in d.get("comments", [])]
-        comments += [CommentOut(id=-(n + 1), incident_id=inc_id, author=c["author"], text=c["text"],
-                                created_at=datetime.fromtimestamp(c["created_at"], timezone.utc))
-                     for n, c in enumerate(d["pending_comments"])]
-        attachments = [AttachmentOut.model_validate(a) for a in d.get("attachments", [])]
-        attachments += [AttachmentOut(id=-(n + 1), incident_id=inc_id, filename=a["filename"],
-                                      content_type="image/" + (Path(a["path"]).suffix.lstrip(".") or "jpeg"),
-                                      size=(self.store.files_dir / a["path"]).stat().st_size
-                                      if (self.store.files_dir / a["path"]).exists() else 0,
-                                      sha256="", uploaded_by=self.outbox.user, created_at=now,
-                                      url=f"local:{a['path']}")
-                        for n, a in enumerate(d["pending_attachments"])]
-        history = [HistoryEntryOut.model_validate(h) for h in d.get("history", [])]
-        return IncidentDetails(incident=to_out(view), comments=comments, history=history, attachments=attachments)
+        return views.local_details(self.store, inc_id, self.outbox.user)
 
     def load_services(self, on_done: Callable[[list[CityServiceOut]], None]) -> None:
         if self._services is not None:
@@ -362,23 +327,12 @@ class IncidentGateway(QObject):
                    on_done=on_done, on_error=on_error)
 
     def add_comment(self, incident_id: int, text: str, on_done: Callback = None, on_error: Callback = None) -> None:
-        def result(op: Op, inc: IncidentOut) -> CommentOut:
-            return CommentOut(id=-op.seq, incident_id=inc.id, author=self.outbox.user, text=op.payload["text"],
-                              created_at=datetime.now(timezone.utc))
-
-        self._save(operation_text("comment"), self.outbox.add_comment, incident_id, text,
-                   on_done=on_done, on_error=on_error, result=result)
+        self._save(operation_text("comment"), self.outbox.add_comment, incident_id, text, on_done=on_done,
+                   on_error=on_error, result=partial(views.saved_comment, user=self.outbox.user))
 
     def attach(self, incident_id: int, path: str | Path, on_done: Callback = None, on_error: Callback = None) -> None:
-        def result(op: Op, inc: IncidentOut) -> AttachmentOut:
-            p = op.payload
-            return AttachmentOut(id=-op.seq, incident_id=inc.id, filename=p["filename"],
-                                 content_type=p["content_type"], size=p["size"], sha256=p["sha256"],
-                                 uploaded_by=self.outbox.user, created_at=datetime.now(timezone.utc),
-                                 url=f"local:{p['path']}")
-
-        self._save(operation_text("attach"), self.outbox.attach, incident_id, str(path),
-                   on_done=on_done, on_error=on_error, result=result)
+        self._save(operation_text("attach"), self.outbox.attach, incident_id, str(path), on_done=on_done,
+                   on_error=on_error, result=partial(views.saved_attachment, user=self.outbox.user))
 
     def _seen(self, incident_id: int, version: int | None) -> dict | None:
         """The fields of the incident the operator edited, when this is the version they saw."""
