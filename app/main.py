@@ -89,11 +89,11 @@ def build_context(client, user, settings, *, online: bool = True):
     errors = ErrorSink()
     ctx = AppContext(api=client, tasks=TaskRunner(errors), events=EventHub(client), errors=errors,
                      settings=settings, user=user, features=features())
-    from app.offline.gateway import install as install_offline
+    from app.incidents.gateway import install as install_gateway
 
-    # The incident gateway (app.incident_gateway's interface), outbox first: incidents keep
+    # The incident gateway, outbox first: incidents keep
     # being logged when the server is down. One instance, so events are handled once.
-    install_offline(ctx, online=online)
+    install_gateway(ctx, online=online)
     return ctx
 
 

@@ -9,11 +9,13 @@ import logging.handlers
 import os
 from pathlib import Path
 
+from app import logs
 from app.settings import AppSettings, data_dir
 
 LOG_NAME = "sc-desk.log"
-LOG_BYTES = 5 * 1024 * 1024
-LOG_KEEP = 5  # sc-desk.log.1 … .5: about a week of a busy shift's INFO lines
+# Small on purpose: offline, the outbox must get the disk, not the log (repeats are folded too).
+LOG_BYTES = logs.MAX_BYTES
+LOG_KEEP = logs.BACKUPS
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _log_file: Path | None = None
@@ -29,29 +31,20 @@ def log_file() -> Path | None:
 
 
 def setup_logging(settings: AppSettings, *, console: bool = True) -> Path | None:
-    """Rotating log files under the user's data directory (or the site's log_dir), and stderr.
-    A directory that cannot be written leaves the desktop running with stderr only."""
+    """Rotating log files under the user's data directory (or the site's log_dir), and stderr; repeats
+    folded (app.logs). A directory that cannot be written leaves the desktop running with stderr only."""
     global _log_file
-    root = logging.getLogger()
     level = logging.getLevelName(str(settings.log_level).upper())
-    root.setLevel(level if isinstance(level, int) else logging.INFO)
-    fmt = logging.Formatter(FORMAT)
-    if console and not any(type(h) is logging.StreamHandler for h in root.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(fmt)
-        root.addHandler(handler)
-    path = log_dir(settings) / LOG_NAME
+    level = level if isinstance(level, int) else logging.INFO
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_KEEP,
-                                                       encoding="utf-8", delay=False)
+        _log_file = logs.setup(log_dir(settings), level=level, name=LOG_NAME, max_bytes=LOG_BYTES,
+                               backups=LOG_KEEP, console=console)
     except OSError as exc:
-        logging.getLogger(__name__).warning("cannot write logs to %s (%s); logging to the console only", path, exc)
-        return None
-    handler.setFormatter(fmt)
-    root.addHandler(handler)
-    _log_file = path
-    return path
+        logs.setup(None, level=level, console=console)
+        logging.getLogger(__name__).warning("cannot write logs to %s (%s); logging to the console only",
+                                            log_dir(settings), exc)
+        _log_file = None
+    return _log_file
 
 
 def apply_network(settings: AppSettings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -39,6 +40,8 @@ class ApiClient:
         self.token: str | None = None
         self.user: UserOut | None = None
         self._local = threading.local()
+        self._login: tuple[str, str] | None = None  # kept in memory only, for relogin()
+        self._on_token: Callable[[str], None] | None = None
 
     # One requests.Session per thread: Session is not guaranteed thread-safe.
     @property
@@ -66,6 +69,23 @@ class ApiClient:
         tok = Token.model_validate(data)
         self.token, self.user = tok.access_token, tok.user
         return tok.user
+
+    def keep_login(self, username: str, password: str, on_token: Callable[[str], None] | None = None) -> None:
+        """Remember (in memory only) how to log in again, for a session started from a saved token."""
+        self._login, self._on_token = (username, password), on_token
+
+    @property
+    def can_relogin(self) -> bool:
+        return self._login is not None
+
+    def relogin(self) -> UserOut:
+        """Log in again with the kept login (the saved token expired meanwhile); on_token gets the new token."""
+        if self._login is None:
+            raise AuthExpired(401, "unauthorized", "The session has expired and no login is kept to renew it")
+        user = self.login(*self._login)
+        if self._on_token is not None and self.token:
+            self._on_token(self.token)
+        return user
 
     def use_token(self, token: str) -> UserOut:
         """Resume a session from a saved token (raises AuthExpired if it no longer works)."""

@@ -17,8 +17,12 @@ from backend_client.schemas.incidents import (Assign, AttachmentOut, CategoryOut
 BASE = "/api/v1/incidents"
 
 
-def _if_match(version: int | None) -> dict[str, str]:
-    return {"If-Match": f'"{version}"'} if version is not None else {}
+def _headers(version: int | None, key: str | None) -> dict[str, str]:
+    """If-Match for the version edited; Idempotency-Key for the change's own id."""
+    h = {"If-Match": f'"{version}"'} if version is not None else {}
+    if key is not None:
+        h["Idempotency-Key"] = key
+    return h
 
 
 class IncidentsApi:
@@ -72,48 +76,56 @@ class IncidentsApi:
         return [CityServiceOut.model_validate(s) for s in self.client.request("GET", "/api/v1/services")]
 
     # ------------------------------------------------------------ changing
-    def create(self, data: IncidentCreate) -> IncidentOut:
-        """POST with Idempotency-Key = client_uuid (made here if missing), so a retry is not a second incident."""
+    # Each change may carry ``key``, its Idempotency-Key: the server remembers the first answer
+    # for it, so the call may be repeated (after a lost answer) without doing the change twice.
+    def create(self, data: IncidentCreate, *, key: str | None = None) -> IncidentOut:
+        """POST with Idempotency-Key = client_uuid (made here if missing) unless another key is given."""
         if data.client_uuid is None:
             data = data.model_copy(update={"client_uuid": uuid.uuid4()})
-        body = data.model_dump(mode="json")
-        out = self.client.request("POST", BASE, json=body, headers={"Idempotency-Key": str(data.client_uuid)},
-                                  retry=True)
+        out = self.client.request("POST", BASE, json=data.model_dump(mode="json"),
+                                  headers={"Idempotency-Key": key or str(data.client_uuid)}, retry=True)
         return IncidentOut.model_validate(out)
 
-    def patch(self, incident_id: int, version: int, changes: IncidentPatch | dict[str, Any]) -> IncidentOut:
+    def patch(self, incident_id: int, version: int, changes: IncidentPatch | dict[str, Any], *,
+              key: str | None = None) -> IncidentOut:
         """412 (ApiError) when someone changed the incident since `version`."""
         patch = changes if isinstance(changes, IncidentPatch) else IncidentPatch.model_validate(changes)
         out = self.client.request("PATCH", f"{BASE}/{incident_id}", json=patch.model_dump(mode="json", exclude_unset=True),
-                                  headers=_if_match(version), retry=False)
+                                  headers=_headers(version, key), retry=key is not None)
         return IncidentOut.model_validate(out)
 
     def change_status(self, incident_id: int, status: str, *, version: int | None = None,
-                      comment: str | None = None) -> IncidentOut:
+                      comment: str | None = None, key: str | None = None) -> IncidentOut:
         body = StatusChange(status=status, comment=comment).model_dump(mode="json")
-        out = self.client.request("POST", f"{BASE}/{incident_id}/status", json=body, headers=_if_match(version))
+        out = self.client.request("POST", f"{BASE}/{incident_id}/status", json=body, headers=_headers(version, key),
+                                  retry=key is not None)
         return IncidentOut.model_validate(out)
 
     def assign(self, incident_id: int, assignee: str | None, *, version: int | None = None,
-               comment: str | None = None) -> IncidentOut:
+               comment: str | None = None, key: str | None = None) -> IncidentOut:
         body = Assign(assignee=assignee, comment=comment).model_dump(mode="json")
-        out = self.client.request("POST", f"{BASE}/{incident_id}/assign", json=body, headers=_if_match(version))
+        out = self.client.request("POST", f"{BASE}/{incident_id}/assign", json=body, headers=_headers(version, key),
+                                  retry=key is not None)
         return IncidentOut.model_validate(out)
 
     def mark_duplicate(self, incident_id: int, duplicate_of: int, *, version: int | None = None,
-                       comment: str | None = None) -> IncidentOut:
+                       comment: str | None = None, key: str | None = None) -> IncidentOut:
         body = MarkDuplicate(duplicate_of=duplicate_of, comment=comment).model_dump(mode="json")
-        out = self.client.request("POST", f"{BASE}/{incident_id}/duplicate", json=body, headers=_if_match(version))
+        out = self.client.request("POST", f"{BASE}/{incident_id}/duplicate", json=body,
+                                  headers=_headers(version, key), retry=key is not None)
         return IncidentOut.model_validate(out)
 
-    def add_comment(self, incident_id: int, text: str) -> CommentOut:
+    def add_comment(self, incident_id: int, text: str, *, key: str | None = None) -> CommentOut:
         body = CommentIn(text=text).model_dump(mode="json")
-        return CommentOut.model_validate(self.client.request("POST", f"{BASE}/{incident_id}/comments", json=body))
+        return CommentOut.model_validate(self.client.request("POST", f"{BASE}/{incident_id}/comments", json=body,
+                                                             headers=_headers(None, key), retry=key is not None))
 
-    def upload_attachment(self, incident_id: int, path: str | Path) -> AttachmentOut:
+    def upload_attachment(self, incident_id: int, path: str | Path, *, key: str | None = None,
+                          filename: str | None = None, content_type: str | None = None) -> AttachmentOut:
         path = Path(path)
-        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        name = filename or path.name
+        ctype = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         with path.open("rb") as fh:
-            out = self.client.request("POST", f"{BASE}/{incident_id}/attachments",
-                                      files={"file": (path.name, fh, ctype)}, timeout=(3.05, 60))
+            out = self.client.request("POST", f"{BASE}/{incident_id}/attachments", files={"file": (name, fh, ctype)},
+                                      headers=_headers(None, key), retry=False, timeout=(3.05, 60))
         return AttachmentOut.model_validate(out)

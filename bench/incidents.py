@@ -491,7 +491,7 @@ def bench_post_to_visible(database_url: str, *, rows: int = 100_000, posts: int 
     from app.context import AppContext
     from app.errors import ErrorSink
     from app.events import EventHub
-    from app.incident_gateway import IncidentGateway
+    from app.incidents.gateway import IncidentGateway
     from app.settings import AppSettings
     from app.tasks import TaskRunner
     from resources.city import kurchatov as city
@@ -510,7 +510,8 @@ def bench_post_to_visible(database_url: str, *, rows: int = 100_000, posts: int 
         settings = AppSettings(alert_sound=False)
         ctx = AppContext(api=client, tasks=TaskRunner(errors), events=EventHub(client), errors=errors,
                          settings=settings, user=user)
-        ctx.incidents = IncidentGateway(ctx)  # the plain online gateway: what this measures
+        os.environ.setdefault("SC_DESK_DATA_DIR", media)  # the gateway's local store, thrown away after
+        ctx.incidents = IncidentGateway(ctx)  # the one gateway, as the desktop builds it
         ctx.events.start()
         t = time.perf_counter()
         panel = IncidentQueuePanel(ctx)

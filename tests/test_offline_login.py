@@ -56,7 +56,8 @@ def test_session_is_renewed_with_the_password_kept_in_memory(live_server, creds)
 
 
 def test_offline_core_is_qt_free():
-    code = ("import sys, app.offline.store, app.offline.outbox, app.offline.sync, app.offline.credentials; "
+    code = ("import sys, app.offline.store, app.offline.outbox, app.offline.sync, app.offline.credentials, "
+            "app.offline.connection; "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))]; print(bad); "
             "sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

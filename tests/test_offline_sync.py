@@ -122,10 +122,7 @@ def test_lost_answers_are_resent_without_doubling(live_server, desk):
     assert desk.sync.drain().sent == 5
     # Pretend none of the answers arrived: the operations are back in flight, as after a crash.
     with desk.store.tx() as c:
-        from sqlalchemy import update
-
-        from app.offline.store import ops as ops_table
-        c.execute(update(ops_table).values(state="inflight"))
+        c.execute("UPDATE ops SET state = 'inflight'")
     report = desk.sync.drain()
     assert report.failed == 0 and report.conflicts == 0, report.problems
     assert desk.store.waiting() == 0

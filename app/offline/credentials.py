@@ -124,13 +124,7 @@ def offline_login(server: str, username: str, password: str) -> tuple[ApiClient,
     client.token = load_token(server, username)
     client.user = user
 
-    # Kept in memory only (this closure), so that the session can be renewed when the
-    # server comes back and the saved token has expired meanwhile.
-    def relogin() -> UserOut:
-        fresh = client.login(username, password)
-        if client.token:
-            save_token(server, username, client.token)
-        return fresh
-
-    client.relogin = relogin  # type: ignore[attr-defined]
+    # Kept in memory only, so that the session can be renewed when the server comes back and
+    # the saved token has expired meanwhile.
+    client.keep_login(username, password, on_token=lambda token: save_token(server, username, token))
     return client, user

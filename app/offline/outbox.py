@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.offline.store import OfflineStore, Op
+from app.offline.schema import Op
+from app.offline.store import OfflineStore
 from backend_client.schemas.incidents import (CATEGORY_NAMES, TRANSITIONS, Assign, CommentIn, IncidentCreate,
                                               IncidentPatch, MarkDuplicate, StatusChange)
 
@@ -62,17 +63,25 @@ class Outbox:
             raise InvalidOperation(f"Unknown category {code!r}")
 
     # -------------------------------------------------- operations
-    def create(self, data: dict[str, Any]) -> tuple[Op, dict]:
-        body = dict(data)
-        body.setdefault("client_uuid", str(uuid.uuid4()))
-        body["client_uuid"] = str(body["client_uuid"])
-        category = body.get("category")
-        self._check_category(category)
-        try:  # everything but the category as the wire type says; the category as the server last said
-            checked = IncidentCreate.model_validate({**body, "category": "other"})
-        except ValidationError as exc:
-            raise InvalidOperation(_explain(exc)) from None
-        body = {**checked.model_dump(mode="json"), "category": category}
+    def create(self, data: IncidentCreate | dict[str, Any]) -> tuple[Op, dict]:
+        """A new incident; one already checked (an IncidentCreate from the form) is not checked again."""
+        if isinstance(data, IncidentCreate):
+            if data.client_uuid is None:
+                data = data.model_copy(update={"client_uuid": uuid.uuid4()})
+            body = data.model_dump(mode="json")
+            self._check_category(body["category"])
+        else:
+            body = dict(data)
+            body.setdefault("client_uuid", str(uuid.uuid4()))
+            body["client_uuid"] = str(body["client_uuid"])
+            category = body.get("category")
+            self._check_category(category)
+            try:  # everything but the category as the wire type says; the category as the server last said
+                checked = IncidentCreate.model_validate({**body, "category": "other"})
+            except ValidationError as exc:
+                raise InvalidOperation(_explain(exc)) from None
+            body = {**checked.model_dump(mode="json"), "category": category}
+        category = body["category"]
         now = datetime.now(timezone.utc)
         hours = self.categories().get(category, {}).get(body["priority"]) or DEFAULT_SLA_HOURS[body["priority"]]
         view = {**{k: v for k, v in body.items()}, "status": "new", "duplicate_of": None,
@@ -82,7 +91,8 @@ class Outbox:
         return self.store.record("create", None, {"body": body, "view": view}, user=self.user,
                                  op_id=body["client_uuid"])
 
-    def patch(self, incident_id: int, changes: dict[str, Any], *, version: int | None = None) -> tuple[Op, dict]:
+    def patch(self, incident_id: int, changes: dict[str, Any], *, version: int | None = None,
+              seen: dict | None = None) -> tuple[Op, dict]:
         self._check_category(changes.get("category"))
         try:
             checked = IncidentPatch.model_validate({**changes, "category": None})
@@ -94,10 +104,10 @@ class Outbox:
             clean["category"] = changes["category"]
         if not clean:
             raise InvalidOperation("Nothing to change")
-        return self._record("patch", incident_id, {"changes": clean}, version=version)
+        return self._record("patch", incident_id, {"changes": clean}, version=version, seen=seen)
 
     def change_status(self, incident_id: int, status: str, comment: str | None = None, *,
-                      version: int | None = None) -> tuple[Op, dict]:
+                      version: int | None = None, seen: dict | None = None) -> tuple[Op, dict]:
         try:
             checked = StatusChange(status=status, comment=comment)
         except ValidationError as exc:
@@ -109,18 +119,18 @@ class Outbox:
                 raise InvalidOperation(f"Incident {view['number']} is already {old}")
             raise InvalidOperation(f"Incident {view['number']} cannot go from {old} to {status}; from {old} "
                                    f"it can go to {' or '.join(allowed)}")
-        return self._record("status", incident_id, checked.model_dump(mode="json"), version=version)
+        return self._record("status", incident_id, checked.model_dump(mode="json"), version=version, seen=seen)
 
     def assign(self, incident_id: int, assignee: str | None, comment: str | None = None, *,
-               version: int | None = None) -> tuple[Op, dict]:
+               version: int | None = None, seen: dict | None = None) -> tuple[Op, dict]:
         try:
             checked = Assign(assignee=assignee, comment=comment)
         except ValidationError as exc:
             raise InvalidOperation(_explain(exc)) from None
-        return self._record("assign", incident_id, checked.model_dump(mode="json"), version=version)
+        return self._record("assign", incident_id, checked.model_dump(mode="json"), version=version, seen=seen)
 
     def mark_duplicate(self, incident_id: int, duplicate_of: int, comment: str | None = None, *,
-                       version: int | None = None) -> tuple[Op, dict]:
+                       version: int | None = None, seen: dict | None = None) -> tuple[Op, dict]:
         original = self.store.resolve(duplicate_of)
         if original == self.store.resolve(incident_id):
             raise InvalidOperation("An incident cannot be a duplicate of itself")
@@ -131,7 +141,7 @@ class Outbox:
         except ValidationError as exc:
             raise InvalidOperation(_explain(exc)) from None
         return self._record("duplicate", incident_id, {"duplicate_of": original, "comment": checked.comment},
-                            version=version)
+                            version=version, seen=seen)
 
     def add_comment(self, incident_id: int, text: str) -> tuple[Op, dict]:
         try:
@@ -182,10 +192,10 @@ class Outbox:
                 "sha256": digest}
 
     def _record(self, kind: str, incident_id: int, payload: dict, *, op_id: str | None = None,
-                version: int | None = None) -> tuple[Op, dict]:
-        """version: the incident version the operator looked at, when the caller knows it."""
+                version: int | None = None, seen: dict | None = None) -> tuple[Op, dict]:
+        """version (and seen, its fields): the incident the operator looked at, when the caller knows it."""
         try:
             return self.store.record(kind, incident_id, payload, user=self.user, op_id=op_id or str(uuid.uuid4()),
-                                     seen_version=version or None)
+                                     seen_version=version or None, seen=seen)
         except KeyError:
             raise InvalidOperation(f"Incident {incident_id} is not known on this workstation") from None

@@ -1,10 +1,12 @@
-"""Draining the outbox to the server: in order per incident, idempotent, never overwriting unseen.
+"""Draining the outbox to the server: in order per incident, exactly once, never overwriting unseen.
 
-Qt-free; runs on a worker thread. Operations on different incidents go in parallel over
-keep-alive connections; those on one incident go one after another. Creates carry their
-client UUID as Idempotency-Key; edits carry If-Match. A 412 is merged three-way: if
-nobody else touched the fields we change, the edit is re-sent against the new version;
-otherwise it becomes a conflict the operator decides.
+Qt-free; runs on a worker thread; everything goes through ``IncidentsApi``. Operations on
+different incidents go in parallel over keep-alive connections; those on one incident go one
+after another, in one group. Every operation carries its own id as Idempotency-Key, so
+sending it again after a lost answer (a crash, a cut) gets the server's first answer: the
+engine never guesses whether its earlier attempt arrived. Edits carry If-Match; a 412 is
+merged three-way: if nobody else touched the fields we change, the edit is re-sent against
+the new version; otherwise it becomes a conflict the operator decides.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,12 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.offline.store import EDIT_KINDS, UNKNOWN_BASE, OfflineStore, Op, Outcome
+from app.offline.schema import EDIT_KINDS, UNKNOWN_BASE, Op, Outcome
+from app.offline.store import OfflineStore
 from backend_client.client import ApiClient
 from backend_client.errors import ApiError, AuthExpired, ConnectionLost
+from backend_client.incidents import IncidentsApi
+from backend_client.schemas.incidents import IncidentCreate, IncidentPatch
 
 log = logging.getLogger(__name__)
-BASE = "/api/v1/incidents"
 
 
 @contextmanager
@@ -85,6 +90,7 @@ class SyncEngine:
                  on_settled: Callable[[list[int], dict[int, int], list[Outcome]], None] | None = None) -> None:
         self.store = store
         self.client = client
+        self.api = IncidentsApi(client)
         self.workers = workers
         self.batch = batch
         self.on_progress = on_progress
@@ -184,35 +190,34 @@ class SyncEngine:
     def _send_group(self, group: list[Op]) -> list[Outcome]:
         chain = _Chain()
         out: list[Outcome] = []
-        i = 0
-        while i < len(group):
+
+        def unsent(ops: list[Op]) -> list[Outcome]:
+            # Sent before (answer unknown) stays in flight: it is never re-marked pending.
+            return [Outcome(o, "inflight" if o.state == "inflight" else "retry") for o in ops]
+
+        for i, op in enumerate(group):
             if self._lost.is_set() or self._auth.is_set() or self._stop.is_set():
-                out += [Outcome(op, "inflight" if op.state == "inflight" else "retry") for op in group[i:]]
-                break
-            op = group[i]
+                return out + unsent(group[i:])
             try:
-                results = self._send(op, group[i:], chain)
+                result = self._send(op, chain)
             except ConnectionLost:
                 self._lost.set()
-                out.append(Outcome(op, "inflight"))  # it may have arrived: the next pass checks
-                out += [Outcome(o, "inflight" if o.state == "inflight" else "retry") for o in group[i + 1:]]
-                break
+                return out + [Outcome(op, "inflight")] + unsent(group[i + 1:])  # it may have arrived
             except AuthExpired as exc:
                 self._auth.set()
-                out += [Outcome(o, "retry", error=exc.message) for o in group[i:]]
-                break
+                return out + [Outcome(o, "inflight" if o.state == "inflight" else "retry", error=exc.message)
+                              for o in group[i:]]
             except ApiError as exc:
                 if exc.status >= 500 or exc.status == 429 or exc.code == "not_synced":
-                    results = [Outcome(op, "retry", error=exc.message, exc=exc)]
+                    result = Outcome(op, "inflight" if op.state == "inflight" else "retry", error=exc.message,
+                                     exc=exc)
                 else:
-                    results = [Outcome(op, "failed", error=exc.message, exc=exc)]
+                    result = Outcome(op, "failed", error=exc.message, exc=exc)
             except OSError as exc:
-                results = [Outcome(op, "failed", error=self._file_problem(op, exc))]
-            out += results
-            i += len(results)
-            if results[-1].state != "done":  # a failure blocks the later operations on this incident
-                out += [Outcome(o, "retry") for o in group[i:]]
-                break
+                result = Outcome(op, "failed", error=self._file_problem(op, exc))
+            out.append(result)
+            if result.state != "done":  # a failure blocks the later operations on this incident
+                return out + unsent(group[i + 1:])
         return out
 
     @staticmethod
@@ -229,61 +234,58 @@ class SyncEngine:
             raise ApiError(409, "not_synced", "The incident has not reached the server yet")
         return inc
 
-    def _send(self, op: Op, rest: list[Op], chain: _Chain) -> list[Outcome]:
-        """Send op (and, for an uncertain edit, maybe confirm the ones after it); their outcomes."""
+    def _send(self, op: Op, chain: _Chain) -> Outcome:
+        """Send one operation (again, if its answer was lost: the key makes that safe); its outcome."""
         if op.kind == "create":
-            return [self._create(op, chain)]
+            return self._create(op, chain)
         inc = self._incident_id(op, chain)
         if op.kind in EDIT_KINDS:
-            return self._edit(op, rest, chain, inc)
+            return self._edit(op, chain, inc)
+        p = op.payload
         if op.kind == "comment":
-            if op.state == "inflight" and self._already_there(op, inc):
-                return [Outcome(op, "done")]
-            self.client.request("POST", f"{BASE}/{inc}/comments", json={"text": op.payload["text"]})
+            self.api.add_comment(inc, p["text"], key=op.op_id)
         elif op.kind == "attach":
-            if op.state == "inflight" and self._already_there(op, inc):
-                return [Outcome(op, "done")]
-            path = self.store.files_dir / op.payload["path"]
-            with open(path, "rb") as fh:
-                self.client.request("POST", f"{BASE}/{inc}/attachments",
-                                    files={"file": (op.payload["filename"], fh, op.payload["content_type"])})
+            self.api.upload_attachment(inc, self.store.files_dir / p["path"], key=op.op_id,
+                                       filename=p["filename"], content_type=p["content_type"])
         else:
-            return [Outcome(op, "failed", error=f"Unknown operation {op.kind!r}")]
+            return Outcome(op, "failed", error=f"Unknown operation {op.kind!r}")
         if chain.expected is not None:  # a comment or photo is one more version
             chain.expected += 1
             chain.ours.add(chain.expected)
-        return [Outcome(op, "done")]
+        return Outcome(op, "done")
 
     def _create(self, op: Op, chain: _Chain) -> Outcome:
-        body = op.payload["body"]
-        incident = self.client.request("POST", BASE, json=body, headers={"Idempotency-Key": body["client_uuid"]},
-                                       retry=True)
-        chain.server_id = incident["id"]
-        if incident["version"] == 1:  # untouched since made: our later edits (based on version 1) follow on
+        incident = self.api.create(wire_create(op.payload["body"]), key=op.op_id)
+        chain.server_id = incident.id
+        if incident.version == 1:  # the first answer: our later edits (based on version 1) follow on
             chain.expected, chain.ours = 1, {1}
-        return Outcome(op, "done", incident=incident)
+        return Outcome(op, "done", incident=incident.model_dump(mode="json"))
 
     def _edit_request(self, op: Op, inc: int, version: int | None) -> dict:
-        hdrs = {"If-Match": f'"{version}"'} if version is not None else {}
-        p = op.payload
+        p, key = op.payload, op.op_id
         if op.kind == "patch":
-            return self.client.request("PATCH", f"{BASE}/{inc}", json=p["changes"], headers=hdrs)
-        if op.kind == "status":
-            return self.client.request("POST", f"{BASE}/{inc}/status", json=p, headers=hdrs)
-        if op.kind == "assign":
-            return self.client.request("POST", f"{BASE}/{inc}/assign", json=p, headers=hdrs)
-        original = p["duplicate_of"]
-        if original < 0:
-            original = self.store.resolve(original)
-            if original < 0 and self.store.incident(original) is None:
-                raise ApiError(422, "original_discarded", "The original incident was discarded before it "
-                                                          "reached the server; choose another or discard this")
-            if original < 0:  # its create is still on the way (or waits for the operator): wait too
-                raise ApiError(409, "not_synced", "The original incident has not reached the server yet")
-        return self.client.request("POST", f"{BASE}/{inc}/duplicate",
-                                   json={"duplicate_of": original, "comment": p.get("comment")}, headers=hdrs)
+            out = self.api.patch(inc, version, wire_patch(p["changes"]), key=key)
+        elif op.kind == "status":
+            out = self.api.change_status(inc, p["status"], version=version, comment=p.get("comment"), key=key)
+        elif op.kind == "assign":
+            out = self.api.assign(inc, p["assignee"], version=version, comment=p.get("comment"), key=key)
+        else:
+            out = self.api.mark_duplicate(inc, self._original(p["duplicate_of"]), version=version,
+                                          comment=p.get("comment"), key=key)
+        return out.model_dump(mode="json")
 
-    def _edit(self, op: Op, rest: list[Op], chain: _Chain, inc: int) -> list[Outcome]:
+    def _original(self, original: int) -> int:
+        if original >= 0:
+            return original
+        resolved = self.store.resolve(original)
+        if resolved < 0 and self.store.incident(resolved) is None:
+            raise ApiError(422, "original_discarded", "The original incident was discarded before it "
+                                                      "reached the server; choose another or discard this")
+        if resolved < 0:  # its create is still on the way (or waits for the operator): wait too
+            raise ApiError(409, "not_synced", "The original incident has not reached the server yet")
+        return resolved
+
+    def _edit(self, op: Op, chain: _Chain, inc: int) -> Outcome:
         version = chain.expected if (chain.expected is not None and op.base_version in chain.ours) \
             else op.base_version
         try:
@@ -291,10 +293,10 @@ class SyncEngine:
         except ApiError as exc:
             if exc.status != 412:
                 raise
-            current = exc.details.get("incident") or self.client.request("GET", f"{BASE}/{inc}")
-            return self._merge(op, rest, chain, inc, current)
+            current = exc.details.get("incident") or self.api.get(inc).model_dump(mode="json")
+            return self._merge(op, chain, inc, current)
         self._advance(chain, op, incident)
-        return [Outcome(op, "done", incident=incident)]
+        return Outcome(op, "done", incident=incident)
 
     @staticmethod
     def _advance(chain: _Chain, op: Op, incident: dict) -> None:
@@ -303,28 +305,14 @@ class SyncEngine:
         chain.ours.add(incident["version"])
         chain.expected = incident["version"]
 
-    def _merge(self, op: Op, rest: list[Op], chain: _Chain, inc: int, current: dict) -> list[Outcome]:
-        """The incident changed since the operator saw it: decide without overwriting anyone unseen."""
-        # Our own earlier attempt may have arrived before a crash or a lost answer: if the
-        # server already shows the result of a run of our unconfirmed edits, they are done.
-        if op.state == "inflight":
-            run = []
-            for o in rest:
-                if o.kind not in EDIT_KINDS or o.state != "inflight":
-                    break
-                run.append(o)
-            for k in range(len(run), 0, -1):
-                final: dict = {}
-                for o in run[:k]:
-                    final.update(o.changes())
-                if all(_eq(current.get(f), v) for f, v in final.items()):
-                    chain.expected, chain.ours = current["version"], {current["version"]}
-                    return [Outcome(o, "done", incident=current if j == k - 1 else None)
-                            for j, o in enumerate(run[:k])]
+    def _merge(self, op: Op, chain: _Chain, inc: int, current: dict) -> Outcome:
+        """Someone else changed the incident since the operator saw it (our own earlier writes were
+        answered by their keys): decide without overwriting anyone unseen."""
         mine = op.changes()
         if all(_eq(current.get(f), v) for f, v in mine.items()):
+            # The incident already says what we wanted: nothing to send, nothing to decide.
             chain.expected, chain.ours = current["version"], {current["version"]}
-            return [Outcome(op, "done", incident=current)]
+            return Outcome(op, "done", incident=current)
         if UNKNOWN_BASE not in op.base and all(_eq(current.get(f), op.base.get(f)) for f in mine):
             # Only fields we do not touch changed meanwhile: apply ours on the new version.
             try:
@@ -336,21 +324,16 @@ class SyncEngine:
             else:
                 self._advance(chain, op, incident)
                 chain.ours.add(current["version"])
-                return [Outcome(op, "done", incident=incident)]
-        return [Outcome(op, "conflict", server=current, incident=current,
-                        error="The incident was changed by someone else meanwhile")]
+                return Outcome(op, "done", incident=incident)
+        return Outcome(op, "conflict", server=current, incident=current,
+                       error="The incident was changed by someone else meanwhile")
 
-    def _already_there(self, op: Op, inc: int) -> bool:
-        """For a comment or photo whose answer was lost: did it arrive? (count ours on both sides)"""
-        user = op.user or (self.client.user.username if self.client.user else "")
-        if op.kind == "comment":
-            items = self.client.request("GET", f"{BASE}/{inc}/comments")
-            there = sum(1 for c in items if c["author"] == user and c["text"] == op.payload["text"])
-            done = sum(1 for o in self.store.ops(("done",), incident_id=op.incident_id)
-                       if o.kind == "comment" and o.payload["text"] == op.payload["text"])
-        else:
-            items = self.client.request("GET", f"{BASE}/{inc}/attachments")
-            there = sum(1 for a in items if a["uploaded_by"] == user and a["sha256"] == op.payload["sha256"])
-            done = sum(1 for o in self.store.ops(("done",), incident_id=op.incident_id)
-                       if o.kind == "attach" and o.payload["sha256"] == op.payload["sha256"])
-        return there > done
+
+def wire_create(body: dict) -> IncidentCreate:
+    """The create the outbox checked (its category as the server last announced it), as the wire type."""
+    return IncidentCreate.model_construct(**{**body, "client_uuid": uuid.UUID(str(body["client_uuid"]))})
+
+
+def wire_patch(changes: dict) -> IncidentPatch:
+    """The edit the outbox checked, as the wire type (only the fields given are sent)."""
+    return IncidentPatch.model_construct(**changes)

@@ -47,6 +47,16 @@ def _clean_name(name: str | None, ext: str) -> str:
     return base or f"photo{ext}"
 
 
+def digest_of(stream: BinaryIO) -> str:
+    """The SHA-256 of an uploaded file, read from the start; the stream is rewound after."""
+    stream.seek(0)
+    digest = hashlib.sha256()
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
 def add_attachment(session: Session, *, user: User, incident_id: int, filename: str | None, stream: BinaryIO,
                    media_dir: Path, max_bytes: int) -> IncidentAttachment:
     incident = service.get_incident(session, incident_id, for_update=True)

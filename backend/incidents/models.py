@@ -105,16 +105,18 @@ class IncidentAttachment(Base):
 
 
 class IdempotencyKey(Base):
-    """A POST's Idempotency-Key: the same key and body give the first result again."""
+    """A change's Idempotency-Key (see idempotency.py): the same key and request give the first result again."""
 
     __tablename__ = "incident_idempotency_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    operation: Mapped[str] = mapped_column(String(40), default="incidents_create")  # the endpoint's operation id
     request_hash: Mapped[str] = mapped_column(String(64))
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[str | None] = mapped_column(Text)  # the first answer's JSON body
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)

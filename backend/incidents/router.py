@@ -21,7 +21,7 @@ from starlette.formparsers import MultiPartException
 from backend.auth.deps import CurrentUser, Supervisor
 from backend.db import SessionDep, run_db
 from backend.errors import AppError, BadRequest, Unprocessable
-from backend.incidents import attachments, service
+from backend.incidents import attachments, idempotency, service
 from backend.incidents.models import Incident, IncidentAttachment
 from backend_client.schemas.common import ErrorBody, Page
 from backend_client.schemas.incidents import (MAX_ID, AttachmentOut, Assign, CategoryOut, CityServiceOut,
@@ -33,6 +33,8 @@ services_router = APIRouter(prefix="/api/v1/services", tags=["incidents"])
 
 IncidentId = Annotated[int, Path(ge=1, le=MAX_ID, description="incident id")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description='the version you edited, e.g. "3"')]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                       description="the client's id of this change: a repeat gets the first answer")]
 ERRORS = {code: {"model": ErrorBody} for code in (401, 403, 404, 409, 412, 422, 428)}
 _VERSION = re.compile(r'\s*(?:W/)?"?(\d{1,9})"?\s*')
 
@@ -74,14 +76,30 @@ def city_services(session: SessionDep, _: CurrentUser):
 @router.post("", response_model=IncidentOut, status_code=201, operation_id="incidents_create",
              responses={200: {"model": IncidentOut, "description": "a repeat of an earlier request"}, **ERRORS})
 def create_incident(body: IncidentCreate, session: SessionDep, user: CurrentUser, response: Response,
-                    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None):
+                    idempotency_key: IdemKey = None):
     """Same Idempotency-Key and body → the first result; same key, other body → 422.
     A client_uuid already known → that incident, status 200."""
-    incident, status = service.create_incident(session, user=user, data=body, idempotency_key=idempotency_key)
-    session.commit()
-    response.status_code = status
-    response.headers["Location"] = f"/api/v1/incidents/{incident.id}"
-    return _out(response, incident)
+    def run():
+        incident, status = service.create_incident(session, user=user, data=body)
+        return service.to_out(incident), status, incident.id
+
+    out = idempotency.once(session, user=user, key=idempotency_key, operation="incidents_create",
+                           fingerprint=idempotency.request_hash(body.model_dump(mode="json")), response=response,
+                           run=run)
+    response.headers["Location"] = f"/api/v1/incidents/{out['id']}"
+    return out
+
+
+def _change(session, user, response: Response, key: str | None, operation: str, incident_id: int, body,
+            change) -> dict:
+    """One change of an incident, exactly once per Idempotency-Key; the incident as the answer."""
+    def run():
+        incident = change()
+        return service.to_out(incident), 200, incident.id
+
+    payload = body.model_dump(mode="json", exclude_unset=operation == "incidents_update")
+    return idempotency.once(session, user=user, key=key, operation=operation, response=response, run=run,
+                            fingerprint=idempotency.request_hash(payload, incident_id))
 
 
 @router.get("", response_model=Page[IncidentOut], operation_id="incidents_list", responses=ERRORS)
@@ -125,44 +143,44 @@ def get_incident(incident_id: IncidentId, session: SessionDep, _: CurrentUser, r
 
 @router.patch("/{incident_id}", response_model=IncidentOut, operation_id="incidents_update", responses=ERRORS)
 def update_incident(incident_id: IncidentId, body: IncidentPatch, session: SessionDep, user: CurrentUser,
-                    response: Response, if_match: IfMatch = None):
+                    response: Response, if_match: IfMatch = None, idempotency_key: IdemKey = None):
     """Needs If-Match: 428 without it, 412 (with the current incident in details) when stale."""
     expected = _version(if_match, required=True)
-    incident = service.update_incident(session, user=user, incident_id=incident_id, patch=body,
-                                       expected_version=expected)
-    session.commit()
-    return _out(response, incident)
+    return _change(session, user, response, idempotency_key, "incidents_update", incident_id, body,
+                   lambda: service.update_incident(session, user=user, incident_id=incident_id, patch=body,
+                                                   expected_version=expected))
 
 
 @router.post("/{incident_id}/status", response_model=IncidentOut, operation_id="incidents_change_status",
              responses=ERRORS)
 def change_status(incident_id: IncidentId, body: StatusChange, session: SessionDep, user: CurrentUser,
-                  response: Response, if_match: IfMatch = None):
+                  response: Response, if_match: IfMatch = None, idempotency_key: IdemKey = None):
     """Illegal transitions → 409; reopening a finished incident needs a supervisor. If-Match optional."""
-    incident = service.change_status(session, user=user, incident_id=incident_id, status=body.status,
-                                     comment=body.comment, expected_version=_version(if_match, required=False))
-    session.commit()
-    return _out(response, incident)
+    expected = _version(if_match, required=False)
+    return _change(session, user, response, idempotency_key, "incidents_change_status", incident_id, body,
+                   lambda: service.change_status(session, user=user, incident_id=incident_id, status=body.status,
+                                                 comment=body.comment, expected_version=expected))
 
 
 @router.post("/{incident_id}/assign", response_model=IncidentOut, operation_id="incidents_assign",
              responses=ERRORS)
 def assign(incident_id: IncidentId, body: Assign, session: SessionDep, user: CurrentUser, response: Response,
-           if_match: IfMatch = None):
-    incident = service.assign(session, user=user, incident_id=incident_id, assignee=body.assignee,
-                              comment=body.comment, expected_version=_version(if_match, required=False))
-    session.commit()
-    return _out(response, incident)
+           if_match: IfMatch = None, idempotency_key: IdemKey = None):
+    expected = _version(if_match, required=False)
+    return _change(session, user, response, idempotency_key, "incidents_assign", incident_id, body,
+                   lambda: service.assign(session, user=user, incident_id=incident_id, assignee=body.assignee,
+                                          comment=body.comment, expected_version=expected))
 
 
 @router.post("/{incident_id}/duplicate", response_model=IncidentOut, operation_id="incidents_mark_duplicate",
              responses=ERRORS)
 def mark_duplicate(incident_id: IncidentId, body: MarkDuplicate, session: SessionDep, user: CurrentUser,
-                   response: Response, if_match: IfMatch = None):
-    incident = service.mark_duplicate(session, user=user, incident_id=incident_id, duplicate_of=body.duplicate_of,
-                                      comment=body.comment, expected_version=_version(if_match, required=False))
-    session.commit()
-    return _out(response, incident)
+                   response: Response, if_match: IfMatch = None, idempotency_key: IdemKey = None):
+    expected = _version(if_match, required=False)
+    return _change(session, user, response, idempotency_key, "incidents_mark_duplicate", incident_id, body,
+                   lambda: service.mark_duplicate(session, user=user, incident_id=incident_id,
+                                                  duplicate_of=body.duplicate_of, comment=body.comment,
+                                                  expected_version=expected))
 
 
 @router.get("/{incident_id}/comments", response_model=list[CommentOut], operation_id="incidents_comments",
@@ -173,10 +191,16 @@ def comments(incident_id: IncidentId, session: SessionDep, _: CurrentUser):
 
 @router.post("/{incident_id}/comments", response_model=CommentOut, status_code=201,
              operation_id="incidents_comment_add", responses=ERRORS)
-def add_comment(incident_id: IncidentId, body: CommentIn, session: SessionDep, user: CurrentUser):
-    comment = service.add_comment(session, user=user, incident_id=incident_id, text=body.text)
-    session.commit()
-    return CommentOut.model_validate(comment)
+def add_comment(incident_id: IncidentId, body: CommentIn, session: SessionDep, user: CurrentUser, response: Response,
+                idempotency_key: IdemKey = None):
+    def run():
+        comment = service.add_comment(session, user=user, incident_id=incident_id, text=body.text)
+        session.flush()
+        return CommentOut.model_validate(comment), 201, incident_id
+
+    return idempotency.once(session, user=user, key=idempotency_key, operation="incidents_comment_add",
+                            fingerprint=idempotency.request_hash(body.model_dump(mode="json"), incident_id),
+                            response=response, run=run)
 
 
 @router.get("/{incident_id}/history", response_model=list[HistoryEntryOut], operation_id="incidents_history",
@@ -200,7 +224,8 @@ _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data
 @router.post("/{incident_id}/attachments", response_model=AttachmentOut, status_code=201,
              operation_id="incidents_attachment_add", openapi_extra=_MULTIPART,
              responses={413: {"model": ErrorBody}, 415: {"model": ErrorBody}, **ERRORS})
-async def add_attachment(incident_id: IncidentId, request: Request, session: SessionDep, user: CurrentUser):
+async def add_attachment(incident_id: IncidentId, request: Request, session: SessionDep, user: CurrentUser,
+                         response: Response, idempotency_key: IdemKey = None):
     """A photo as multipart field `file`; type by magic bytes (JPEG/PNG/WebP), size ≤ max_attachment_bytes."""
     settings = request.app.state.settings
     limit = settings.max_attachment_bytes
@@ -218,12 +243,18 @@ async def add_attachment(incident_id: IncidentId, request: Request, session: Ses
         if not isinstance(upload, UploadFile):
             raise Unprocessable("Send the photo as multipart/form-data with a field named file", field="file")
 
-        def work() -> AttachmentOut:
+        def run():
             a = attachments.add_attachment(session, user=user, incident_id=incident_id, filename=upload.filename,
                                            stream=upload.file, media_dir=settings.resolved_media_dir,
                                            max_bytes=limit)
-            session.commit()
-            return _attachment_out(a)
+            session.flush()
+            return _attachment_out(a), 201, incident_id
+
+        def work():
+            fingerprint = idempotency.request_hash(
+                {"filename": upload.filename, "sha256": attachments.digest_of(upload.file)}, incident_id)
+            return idempotency.once(session, user=user, key=idempotency_key, operation="incidents_attachment_add",
+                                    fingerprint=fingerprint, response=response, run=run)
 
         return await run_in_threadpool(work)
     finally:

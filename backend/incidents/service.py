@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -19,7 +17,7 @@ from backend.db import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from backend.events.service import publish
 from backend.incidents import sla
-from backend.incidents.models import CityService, IdempotencyKey, Incident, IncidentComment, IncidentHistory
+from backend.incidents.models import CityService, Incident, IncidentComment, IncidentHistory
 from backend_client.schemas.incidents import (CATEGORY_NAMES, OPEN_STATUSES, PRIORITIES, REOPEN, SOURCES, STATUSES,
                                               TRANSITIONS, CategoryOut, IncidentCreate, IncidentOut, IncidentPatch,
                                               incident_number)
@@ -317,24 +315,8 @@ def _check_version(incident: Incident, expected: int | None) -> None:
             current_version=incident.version, incident=to_out(incident).model_dump(mode="json"))
 
 
-def request_hash(data: IncidentCreate) -> str:
-    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _replay(session: Session, *, user: User, data: IncidentCreate,
-            idempotency_key: str | None) -> tuple[Incident, int] | None:
-    """The earlier result for a repeated request, or None when this one is new."""
-    if idempotency_key:
-        row = session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == user.id,
-                                                          IdempotencyKey.key == idempotency_key))
-        if row is not None:
-            if row.request_hash != request_hash(data):
-                raise Unprocessable(
-                    f"Idempotency-Key {idempotency_key!r} was already used for a different request "
-                    f"(it created incident {incident_number(row.incident_id)}); use a new key for a new incident",
-                    incident_id=row.incident_id)
-            return get_incident(session, row.incident_id), row.status_code
+def _replay(session: Session, *, data: IncidentCreate) -> tuple[Incident, int] | None:
+    """The incident already made with this client_uuid (and 200), or None when it is new."""
     if data.client_uuid is not None:
         existing = session.scalar(select(Incident).where(Incident.client_uuid == str(data.client_uuid)))
         if existing is not None:
@@ -342,12 +324,12 @@ def _replay(session: Session, *, user: User, data: IncidentCreate,
     return None
 
 
-def create_incident(session: Session, *, user: User, data: IncidentCreate, idempotency_key: str | None = None,
+def create_incident(session: Session, *, user: User, data: IncidentCreate,
                     created_at: datetime | None = None) -> tuple[Incident, int]:
-    """The new incident and 201, or the earlier one (and its status) for a repeated request."""
-    if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
-        raise Unprocessable("Idempotency-Key must be 1 to 200 characters long", field="Idempotency-Key")
-    if (earlier := _replay(session, user=user, data=data, idempotency_key=idempotency_key)) is not None:
+    """The new incident and 201, or the one already made with this client_uuid and 200.
+
+    A repeated request with the same Idempotency-Key is answered before this (idempotency.py)."""
+    if (earlier := _replay(session, data=data)) is not None:
         return earlier
     now = utcnow()
     created_at = created_at or now
@@ -361,14 +343,10 @@ def create_incident(session: Session, *, user: User, data: IncidentCreate, idemp
     session.add(incident)
     try:
         session.flush()
-        if idempotency_key:
-            session.add(IdempotencyKey(key=idempotency_key, user_id=user.id, request_hash=request_hash(data),
-                                       incident_id=incident.id, status_code=201))
-            session.flush()
     except IntegrityError:
-        # The same key or client_uuid arrived twice at once; the other request won.
+        # The same client_uuid arrived twice at once; the other request won.
         session.rollback()
-        if (earlier := _replay(session, user=user, data=data, idempotency_key=idempotency_key)) is not None:
+        if (earlier := _replay(session, data=data)) is not None:
             return earlier
         raise
     _history(session, incident, user, "created", None, incident.status, created_at)

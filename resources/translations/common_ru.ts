@@ -1,4 +1,287 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ru">
+<context>
+    <name>IncidentLabels</name>
+    <message>
+        <source>Street lighting</source>
+        <translation>Уличное освещение</translation>
+    </message>
+    <message>
+        <source>Roads and sidewalks</source>
+        <translation>Дороги и тротуары</translation>
+    </message>
+    <message>
+        <source>Waste and cleaning</source>
+        <translation>Мусор и уборка</translation>
+    </message>
+    <message>
+        <source>Heating, water and sewerage</source>
+        <translation>Отопление, водоснабжение и канализация</translation>
+    </message>
+    <message>
+        <source>Public transport</source>
+        <translation>Общественный транспорт</translation>
+    </message>
+    <message>
+        <source>Excavation works</source>
+        <translation>Земляные работы</translation>
+    </message>
+    <message>
+        <source>Traffic lights and intersections</source>
+        <translation>Светофоры и перекрёстки</translation>
+    </message>
+    <message>
+        <source>Public order</source>
+        <translation>Общественный порядок</translation>
+    </message>
+    <message>
+        <source>Landscaping</source>
+        <translation>Благоустройство</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Прочее</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Новое</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>В работе</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Решено</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Закрыто</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Отклонено</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Дубликат</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Принять</translation>
+    </message>
+    <message>
+        <source>Start work</source>
+        <translation>Взять в работу</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Отметить решённым</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Отклонить</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Открыть заново</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Критический</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Высокий</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Средний</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Низкий</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <comment>short</comment>
+        <translation>Критический</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <comment>short</comment>
+        <translation>Высокий</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <comment>short</comment>
+        <translation>Средний</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <comment>short</comment>
+        <translation>Низкий</translation>
+    </message>
+    <message>
+        <source>Citizen</source>
+        <translation>Житель</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <source>Sensor alarm</source>
+        <translation>Датчик</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Камера</translation>
+    </message>
+    <message>
+        <source>Transit</source>
+        <translation>Транспорт</translation>
+    </message>
+    <message>
+        <source>Traffic</source>
+        <translation>Дорожное движение</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>создано</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>статус</translation>
+    </message>
+    <message>
+        <source>priority</source>
+        <translation>приоритет</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>категория</translation>
+    </message>
+    <message>
+        <source>assignee</source>
+        <translation>исполнитель</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>адрес</translation>
+    </message>
+    <message>
+        <source>description</source>
+        <translation>описание</translation>
+    </message>
+    <message>
+        <source>latitude</source>
+        <translation>широта</translation>
+    </message>
+    <message>
+        <source>longitude</source>
+        <translation>долгота</translation>
+    </message>
+    <message>
+        <source>source</source>
+        <translation>источник</translation>
+    </message>
+    <message>
+        <source>duplicate of</source>
+        <translation>дубликат</translation>
+    </message>
+    <message>
+        <source>comment</source>
+        <translation>комментарий</translation>
+    </message>
+    <message>
+        <source>attachment</source>
+        <translation>вложение</translation>
+    </message>
+    <message>
+        <source>{0} d {1} h</source>
+        <translation>{0} д {1} ч</translation>
+    </message>
+    <message>
+        <source>{0} h {1} m</source>
+        <translation>{0} ч {1} мин</translation>
+    </message>
+    <message>
+        <source>{0} m</source>
+        <translation>{0} мин</translation>
+    </message>
+    <message>
+        <source>Loading incidents</source>
+        <translation>Загрузка происшествий</translation>
+    </message>
+    <message>
+        <source>Loading the incident</source>
+        <translation>Загрузка происшествия</translation>
+    </message>
+    <message>
+        <source>Loading city services</source>
+        <translation>Загрузка списка городских служб</translation>
+    </message>
+    <message>
+        <source>Downloading the attachment</source>
+        <translation>Загрузка вложения</translation>
+    </message>
+    <message>
+        <source>Opening the photo</source>
+        <translation>Открытие фото</translation>
+    </message>
+    <message>
+        <source>Creating the incident</source>
+        <translation>Создание происшествия</translation>
+    </message>
+    <message>
+        <source>Saving the incident</source>
+        <translation>Сохранение происшествия</translation>
+    </message>
+    <message>
+        <source>Changing the status</source>
+        <translation>Смена статуса</translation>
+    </message>
+    <message>
+        <source>Assigning the incident</source>
+        <translation>Назначение исполнителя</translation>
+    </message>
+    <message>
+        <source>Marking as duplicate</source>
+        <translation>Отметка дубликата</translation>
+    </message>
+    <message>
+        <source>Adding the comment</source>
+        <translation>Добавление комментария</translation>
+    </message>
+    <message>
+        <source>Attaching the photo</source>
+        <translation>Прикрепление фото</translation>
+    </message>
+    <message>
+        <source>Sending offline changes</source>
+        <translation>Отправка изменений, сделанных без связи</translation>
+    </message>
+    <message>
+        <source>The session has expired: log in again to send the waiting changes.</source>
+        <translation>Сеанс истёк: войдите снова, чтобы отправить ожидающие изменения.</translation>
+    </message>
+    <message>
+        <source>This incident is not on the server yet; wait until it is synchronised.</source>
+        <translation>Этого происшествия ещё нет на сервере; дождитесь синхронизации.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Check the network and try again.</source>
+        <translation>Сервер недоступен. Проверьте сеть и повторите.</translation>
+    </message>
+</context>
 </TS>

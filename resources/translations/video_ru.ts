@@ -175,7 +175,7 @@
         <translation>Снимок</translation>
     </message>
     <message>
-        <source>Save the selected tile's picture to a file</source>
+        <source>Save the selected tile&apos;s picture to a file</source>
         <translation>Сохранить кадр выбранной ячейки в файл</translation>
     </message>
     <message>

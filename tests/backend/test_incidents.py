@@ -149,6 +149,51 @@ def test_idempotency_key_same_body_gives_first_result(api):
     assert r3.status_code == 201 and r3.json()["id"] != r1.json()["id"]
 
 
+def test_every_change_with_a_key_is_done_once_and_a_repeat_gets_the_first_answer(api):
+    """Issue 21: a retry after a lost answer is the client's own earlier write, not a 412 or a double."""
+    c = api("dispatcher")
+    inc = create(c)
+    url = f"{BASE}/{inc['id']}"
+    h = {"If-Match": '"1"', "Idempotency-Key": "edit-1"}
+    first = c.patch(url, json={"priority": "high"}, headers=h)
+    assert first.status_code == 200 and first.json()["version"] == 2
+    comment = c.post(f"{url}/comments", json={"text": "Выехала бригада"}, headers={"Idempotency-Key": "c-1"})
+    assert comment.status_code == 201
+    status = c.post(f"{url}/status", json={"status": "acknowledged", "comment": "Принято"},
+                    headers={"If-Match": '"3"', "Idempotency-Key": "s-1"})
+    assert status.status_code == 200 and status.json()["version"] == 4
+    # The same requests again, as after a crash before the answers were recorded.
+    again = c.patch(url, json={"priority": "high"}, headers=h)
+    assert again.status_code == 200 and again.json() == first.json() and again.headers["ETag"] == '"2"'
+    assert c.post(f"{url}/comments", json={"text": "Выехала бригада"},
+                  headers={"Idempotency-Key": "c-1"}).json() == comment.json()
+    assert c.post(f"{url}/status", json={"status": "acknowledged", "comment": "Принято"},
+                  headers={"If-Match": '"3"', "Idempotency-Key": "s-1"}).json() == status.json()
+    now = c.get(url).json()
+    assert (now["version"], now["comment_count"], now["priority"], now["status"]) == (4, 2, "high", "acknowledged")
+    assert len(c.get(f"{url}/comments").json()) == 2
+    # The same key for another request is refused; without a key a stale edit is still a 412.
+    e = err(c.patch(url, json={"priority": "low"}, headers=h), 422)
+    assert "Idempotency-Key" in e["message"]
+    err(c.patch(url, json={"priority": "low"}, headers={"If-Match": '"1"'}), 412)
+    # A refused request is not remembered: the same key may carry it again once it can succeed.
+    err(c.patch(url, json={"priority": "low"}, headers={"If-Match": '"1"', "Idempotency-Key": "late"}), 412)
+    assert c.patch(url, json={"priority": "low"}, headers={"If-Match": '"4"', "Idempotency-Key": "late"}).json()[
+        "priority"] == "low"
+
+
+def test_a_photo_with_a_key_is_stored_once(api):
+    c = api("dispatcher")
+    inc = create(c)
+    url = f"{BASE}/{inc['id']}/attachments"
+    h = {"Idempotency-Key": "photo-1"}
+    a = c.post(url, files={"file": ("a.png", PNG, "image/png")}, headers=h)
+    b = c.post(url, files={"file": ("a.png", PNG, "image/png")}, headers=h)
+    assert a.status_code == b.status_code == 201 and a.json() == b.json()
+    assert len(c.get(url).json()) == 1
+    err(c.post(url, files={"file": ("b.jpg", JPEG, "image/jpeg")}, headers=h), 422)
+
+
 def test_client_uuid_repeat_returns_existing(api):
     c = api("dispatcher")
     u = str(uuid.uuid4())

@@ -106,15 +106,12 @@ def test_mark_duplicate(live_server, make_ctx, qtbot):
     assert not card.duplicate_button.isEnabled()
 
 
-def test_priority_edit_uses_if_match_and_a_stale_card_shows_the_conflict(live_server, make_ctx, qtbot):
+def test_a_stale_card_merges_other_fields_and_conflicts_only_on_the_same_field(live_server, make_ctx, qtbot):
+    """The card's edit carries its version (If-Match); a 412 becomes a conflict only when someone
+    else changed the same field meanwhile (issue 21), otherwise the edit applies on the new version."""
     other = other_client(live_server)
     inc = make_incident(other, priority="medium")
-    from app.incident_gateway import IncidentGateway
-
     ctx = make_ctx(live_server, start_events=False)  # no live updates: this card goes stale
-    # The plain online gateway: its PATCH carries the card's version as If-Match. (The offline
-    # gateway merges field by field instead and asks the operator only about real conflicts.)
-    ctx.incidents = IncidentGateway(ctx)
     card = _card(ctx, qtbot)
     _show(ctx, card, qtbot, inc.id)
     card.show()
@@ -123,11 +120,20 @@ def test_priority_edit_uses_if_match_and_a_stale_card_shows_the_conflict(live_se
     qtbot.waitUntil(lambda: other.get(inc.id).priority == "high", timeout=10_000)
     qtbot.waitUntil(lambda: card.incident.priority == "high", timeout=10_000)
 
-    other.change_status(inc.id, "acknowledged")           # someone else, meanwhile
+    other.change_status(inc.id, "acknowledged")           # someone else, another field
     card.request_priority("critical")
-    qtbot.waitUntil(lambda: card.error.isVisible(), timeout=10_000)
-    assert "changed by someone else" in card.error.text()    # the server's 412, in the card
-    assert other.get(inc.id).priority == "high"               # nothing overwritten unseen
+    qtbot.waitUntil(lambda: other.get(inc.id).priority == "critical", timeout=10_000)
+    assert other.get(inc.id).status == "acknowledged"
+    qtbot.waitUntil(lambda: card.incident.priority == "critical", timeout=10_000)
+
+    conflicts = []
+    ctx.incidents.conflict_found.connect(conflicts.append)
+    current = other.get(inc.id)
+    other.patch(inc.id, current.version, {"priority": "low"})   # someone else, the same field
+    card.request_priority("high")
+    qtbot.waitUntil(lambda: bool(conflicts), timeout=10_000)
+    assert "changed by someone else" in (conflicts[0].error or "")
+    assert other.get(inc.id).priority == "low"                  # nothing overwritten unseen
 
 
 def test_cameras_near_the_incident_open_the_archive_at_its_time(live_server, make_ctx, qtbot):

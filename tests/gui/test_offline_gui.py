@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.offline import gateway as offline_gateway
+from app.incidents import gateway as offline_gateway
 from backend_client.schemas.incidents import IncidentCreate
 from tests.conftest import LiveServer, free_port
 from tests.gui.incident_helpers import add_services, make_incident, other_client
@@ -131,7 +131,7 @@ def test_backend_dies_operator_keeps_working_server_gets_exactly_their_incidents
 
 
 def test_conflict_dialog_both_versions_operator_chooses(live_server, offline_window, qtbot, monkeypatch):
-    from app.offline import banner as banner_mod
+    from widgets.offline import banner as banner_mod
 
     other = other_client(live_server)
     inc = make_incident(other, description="Засор ливнёвки", category="utilities", address="ул. Мира, 2")
@@ -207,7 +207,7 @@ def test_refused_offline_change_is_kept_and_fixed_by_the_operator(live_server, o
     """A category the server no longer knows: a clear message, a kept operation, fixed from the dialog."""
     from PySide6.QtWidgets import QComboBox, QPushButton
 
-    from app.offline.conflict import ProblemsDialog
+    from widgets.offline.conflict import ProblemsDialog
 
     ctx, gw, window = offline_window()
     qtbot.waitUntil(lambda: gw.online and not gw.loading, timeout=10_000)
@@ -266,7 +266,7 @@ def test_offline_start_then_server_returns_with_the_token_expired(live_server, q
     ctx = build_context(offline_client, offline_user, desk_settings, online=False)
     gw = ctx.incidents
     try:
-        assert isinstance(gw, offline_gateway.OfflineIncidentGateway) and not gw.online
+        assert isinstance(gw, offline_gateway.IncidentGateway) and not gw.online
         saved = []
         for i in range(2):
             gw.create(IncidentCreate(category="waste", lat=51.67, lon=35.65, address=f"ул. Мира, {i}",

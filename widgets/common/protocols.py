@@ -108,6 +108,41 @@ class IncidentGateway(Protocol):
     def attach(self, incident_id: int, path: str | Path, on_done: Callback = None, on_error: Callback = None) -> None: ...
 
 
+class PendingOperation(Protocol):
+    """One operation of the offline outbox, as the operator's dialogs show it."""
+
+    seq: int
+    op_id: str
+    kind: str              # create | patch | status | assign | duplicate | comment | attach
+    incident_id: int
+    payload: dict
+    base: dict             # the changed fields as the operator saw them
+    state: str             # pending | inflight | done | failed | conflict | discarded
+    error: str | None
+    server: dict | None    # on conflict: the server's current incident
+
+    def changes(self) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class OfflineOutbox(Protocol):
+    """What the offline banner and dialogs see of the gateway's outbox (the gateway implements it)."""
+
+    online: bool
+    waiting: int
+    problems: list          # PendingOperation in failed or conflict state
+    online_changed: BoundSignal     # bool
+    waiting_changed: BoundSignal    # int: operations not yet on the server
+    sync_progress: BoundSignal      # (sent, total) while a pass runs; (0, 0) when idle
+    problems_changed: BoundSignal   # list[PendingOperation]
+    conflict_found: BoundSignal     # PendingOperation in conflict
+
+    def retry(self, op: PendingOperation, payload: dict | None = None) -> None: ...
+    def discard(self, op: PendingOperation) -> None: ...
+    def resolve_conflict(self, op: PendingOperation, changes: dict, version: int) -> None: ...
+    def replace_file(self, op: PendingOperation, path: str) -> None: ...
+
+
 class PanelContext(Protocol):
     """Everything a panel gets."""
 

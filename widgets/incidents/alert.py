@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy
 
 from backend_client.schemas.incidents import IncidentOut
-from widgets.incidents import labels
+from widgets.common import incident_labels as labels
 
 log = logging.getLogger(__name__)
 SOUND = Path(__file__).resolve().parents[2] / "resources" / "sounds" / "critical_alert.wav"

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGri
 from backend_client.schemas.incidents import OPEN_STATUSES, PRIORITIES, REOPEN, TRANSITIONS, IncidentOut
 from backend_client.cameras import CamerasApi
 from widgets.common.nearby import open_near
+from widgets.common.incident_texts import error_text
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
-from widgets.incidents import labels
+from widgets.common import incident_labels as labels
 
 THUMB = 96
 _NUMBER = re.compile(r"\D*0*(\d{1,9})\s*$")
@@ -474,7 +475,7 @@ class IncidentCardPanel(QWidget):
 
     def _show_error(self, exc) -> None:
         self._busy(False)
-        self.error.setText(labels.error_text(exc))
+        self.error.setText(error_text(exc))
         self.error.show()
 
     def request_status(self, status: str) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMenu,
 
 from backend_client.schemas.incidents import CATEGORY_NAMES, OPEN_STATUSES, PRIORITIES, STATUSES
 from widgets.common.palette import PRIORITY_COLORS
-from widgets.incidents import labels
+from widgets.common import incident_labels as labels
 from widgets.incidents.proxy import IncidentFilter
 
 

@@ -9,11 +9,22 @@ from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
+from pydantic import ValidationError
+
 from backend_client.schemas.incidents import CATEGORY_NAMES, PRIORITIES, SOURCES, IncidentCreate
-from widgets.incidents import labels
+from widgets.common.incident_texts import error_text
+from widgets.common import incident_labels as labels
 
 # The model city's centre: a sensible start when the map gave no point.
 DEFAULT_LAT, DEFAULT_LON = 51.6606, 35.6542
+
+
+def limit(field: str, kind: str):
+    """A limit the wire schema declares for a field of IncidentCreate (``ge``, ``le``, ``max_length``)."""
+    for m in IncidentCreate.model_fields[field].metadata:
+        if getattr(m, kind, None) is not None:
+            return getattr(m, kind)
+    raise KeyError(f"IncidentCreate.{field} declares no {kind}")
 
 
 def _parse_float(text: str) -> float | None:
@@ -50,12 +61,12 @@ class IncidentForm(QDialog):
         self.assignee = QComboBox()
         self.assignee.addItem(self.tr("— not assigned —"), None)
         self.address = QLineEdit()
-        self.address.setMaxLength(300)
+        self.address.setMaxLength(limit("address", "max_length"))
         self.address.setPlaceholderText(self.tr("Street, house"))
         self.lat = QLineEdit()
         self.lon = QLineEdit()
-        for edit, (lo, hi) in ((self.lat, (-90, 90)), (self.lon, (-180, 180))):
-            edit.setValidator(QDoubleValidator(lo, hi, 7, edit))
+        for edit, name in ((self.lat, "lat"), (self.lon, "lon")):
+            edit.setValidator(QDoubleValidator(limit(name, "ge"), limit(name, "le"), 7, edit))
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText(self.tr("What happened, what is needed, who called"))
         self.description.setTabChangesFocus(True)
@@ -118,24 +129,36 @@ class IncidentForm(QDialog):
         lat, lon = _parse_float(self.lat.text()), _parse_float(self.lon.text())
         if lat is None:
             errs["lat"] = self.tr("Enter the latitude as a number, e.g. 51.6606.")
-        elif not -90 <= lat <= 90:
-            errs["lat"] = self.tr("Latitude must be between −90 and 90.")
         if lon is None:
             errs["lon"] = self.tr("Enter the longitude as a number, e.g. 35.6542.")
-        elif not -180 <= lon <= 180:
-            errs["lon"] = self.tr("Longitude must be between −180 and 180.")
-        description = self.description.toPlainText().strip()
-        if not description:
-            errs["description"] = self.tr("Describe the incident.")
-        elif len(description) > 4000:
-            errs["description"] = self.tr("The description is too long (at most 4000 characters).")
+        data = None
+        try:  # the wire schema checks the limits, once; the form says what they mean beside the field
+            data = IncidentCreate(client_uuid=self.client_uuid, category=category or "other",
+                                  priority=self.priority.currentData(), lat=lat if lat is not None else 0.0,
+                                  lon=lon if lon is not None else 0.0, address=self.address.text().strip(),
+                                  description=self.description.toPlainText().strip(),
+                                  source=self.source.currentData(), assignee=self.assignee.currentData())
+        except ValidationError as exc:
+            for e in exc.errors():
+                name = str(e["loc"][0]) if e.get("loc") else ""
+                errs.setdefault(name, self._explain(name, e))
         if errs:
             for name, text in errs.items():
                 self._show_error(name, text)
             return None
-        return IncidentCreate(client_uuid=self.client_uuid, category=category, priority=self.priority.currentData(),
-                              lat=lat, lon=lon, address=self.address.text().strip(), description=description,
-                              source=self.source.currentData(), assignee=self.assignee.currentData())
+        return data
+
+    def _explain(self, name: str, error: dict) -> str:
+        if name == "lat":
+            return self.tr("Latitude must be between {0} and {1}.").format(limit("lat", "ge"), limit("lat", "le"))
+        if name == "lon":
+            return self.tr("Longitude must be between {0} and {1}.").format(limit("lon", "ge"), limit("lon", "le"))
+        if name == "description":
+            if error.get("type") == "string_too_long":
+                return self.tr("The description is too long (at most {0} characters).").format(
+                    limit("description", "max_length"))
+            return self.tr("Describe the incident.")
+        return str(error.get("msg", ""))
 
     def _show_error(self, name: str, text: str) -> None:
         label = self.errors.get(name, self.general_error)
@@ -179,7 +202,7 @@ class IncidentForm(QDialog):
         self.busy = False
         self.buttons.setEnabled(True)
         field = (getattr(exc, "details", None) or {}).get("field")
-        message = labels.error_text(exc)
+        message = error_text(exc)
         if field in self.errors:
             self._show_error(field, message)
         else:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from backend_client.schemas.incidents import OPEN_STATUSES, PRIORITIES, SOURCES, STATUSES, IncidentOut
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
-from widgets.incidents import labels
+from widgets.common import incident_labels as labels
 
 PRIORITY, NUMBER, CATEGORY, STATUS, ADDRESS, AGE, SLA, ASSIGNEE, SOURCE = range(9)
 COLUMN_COUNT = 9
@@ -239,6 +239,19 @@ class IncidentTableModel(QAbstractTableModel):
                 order.insert(bisect.bisect_right(order, keys[row], key=keys.__getitem__), row)
         self.endInsertRows()
         return True
+
+    def renumber(self, old_id: int, new_id: int) -> None:
+        """A local incident got its server id: its row keeps its place (the next upsert brings the data)."""
+        row = self.row_of.get(old_id)
+        if row is None:
+            return
+        if new_id in self.row_of:  # the server's copy is here already: one row is enough
+            self.remove(old_id)
+            return
+        del self.row_of[old_id]
+        self.row_of[new_id] = row
+        self.items[row] = self.items[row].model_copy(update={"id": new_id})
+        self.ids[row] = new_id
 
     def remove(self, incident_id: int) -> None:
         """Drop a row (e.g. a local incident the offline store discarded)."""

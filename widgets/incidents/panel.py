@@ -86,6 +86,7 @@ class IncidentQueuePanel(QWidget):
 
         self.gateway.incidents_loaded.connect(self._on_loaded)
         self.gateway.incident_changed.connect(self._on_changed)
+        self.gateway.incident_renumbered.connect(self._on_renumbered)
         ctx.bus.incident_selected.connect(self.select_incident)
         ctx.bus.area_filter_changed.connect(self.filter_bar.set_area)
         ctx.bus.create_incident_at.connect(self.open_create_form)
@@ -156,6 +157,11 @@ class IncidentQueuePanel(QWidget):
         me = self.ctx.user.username if self.ctx.user else None
         if is_new and inc.priority == "critical" and inc.status == "new" and inc.created_by != me:
             self.alert.raise_for(inc)
+
+    def _on_renumbered(self, old_id: int, new_id: int) -> None:
+        if self._loading:
+            self._buffer = [b.model_copy(update={"id": new_id}) if b.id == old_id else b for b in self._buffer]
+        self.model.renumber(old_id, new_id)
 
     def _services_loaded(self, services) -> None:
         self.model.set_service_names({s.code: s.name for s in services})

@@ -1,92 +1,53 @@
-"""The offline-capable incident gateway: every change goes to the local outbox first.
+"""The one door for incidents, online and offline alike (widgets.common.protocols.IncidentGateway).
 
-Same interface as app.incident_gateway.IncidentGateway. A change is committed to the
-store on the one-worker disk queue, and only then reported done; a sync thread drains
-the outbox whenever the server is reachable. Reading falls back to the cache offline.
+Every change is committed to the local outbox first (on the one-worker disk queue) and only
+then reported done; a sync thread drains the outbox whenever the server is reachable.
+Online, the caller hears the server's answer if it comes within ONLINE_WAIT_MS. Reading
+falls back to the cache offline. Local incidents not yet on the server have negative ids
+and a local number; when their create reaches the server, ``incident_renumbered`` and then
+``incident_changed`` carry the server's copy.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-import threading
-import time
 from collections.abc import Callable
 from functools import partial
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.context import AppContext
-from app.incident_gateway import Callback, IncidentDetails, IncidentGateway
+from app.errors import describe
+from app.incidents import views
+from app.incidents.views import IncidentDetails, to_out
+from app.offline.connection import Renewal, reachable
 from app.offline.outbox import InvalidOperation, Outbox
-from app.offline.store import OfflineStore, Op, store_path
-from app.offline.sync import SyncEngine, SyncReport
+from app.offline.schema import Op, store_path
+from app.offline.store import OfflineStore
+from app.incidents.sync_thread import SyncThread
+from app.offline.sync import SyncReport
 from backend_client.errors import ConnectionLost
-from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, CommentOut, HistoryEntryOut,
-                                              IncidentCreate, IncidentOut, IncidentPatch, IncidentQuery)
+from backend_client.incidents import IncidentsApi
+from backend_client.schemas.incidents import (AttachmentOut, CityServiceOut, IncidentCreate, IncidentOut,
+                                              IncidentPatch, IncidentQuery)
+from widgets.common.incident_texts import operation_text
 
 log = logging.getLogger(__name__)
-translate = QCoreApplication.translate
+Callback = Callable[[Any], None] | None
+MAX_ROWS = 100_000
 PROBE_MS = 5000
 ONLINE_WAIT_MS = 4000  # online, a change waits this long for the server's answer before "saved here"
 
 
-def to_out(view: dict) -> IncidentOut:
-    """A cached view as the wire type the panels know (local ones have negative ids)."""
-    try:
-        return IncidentOut.model_validate(view)
-    except ValueError:  # e.g. a category this client does not know: show it anyway, as it is
-        known = IncidentOut.model_validate({**view, "category": "other"})
-        return known.model_copy(update={"category": view.get("category", "other")})
-
-
-class _SyncThread(QObject):
-    """Drains the outbox on its own (daemon) thread when kicked; reports by queued signals."""
-
-    progress = Signal(int, int)
-    settled = Signal(object, object, object)  # incident ids touched, renumbering map, outcomes
-    pass_done = Signal(object)                # SyncReport or the exception that ended the pass
-
-    def __init__(self, store: OfflineStore, client) -> None:
-        super().__init__()
-        self.engine = SyncEngine(store, client, on_progress=lambda d, t: self.progress.emit(d, t),
-                                 on_settled=lambda ids, m, outs: self.settled.emit(ids, m, outs))
-        self._wake = threading.Event()
-        self._quit = False
-        self._thread = threading.Thread(target=self._run, name="sc-offline-sync", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def kick(self) -> None:
-        self._wake.set()
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait()
-            self._wake.clear()
-            if self._quit:
-                return
-            try:
-                report: object = self.engine.drain()
-            except Exception as exc:  # reported to the operator by the gateway, never lost
-                log.exception("sync pass failed")
-                report = exc
-            if self._quit:
-                return
-            self.pass_done.emit(report)
-
-    def stop(self) -> None:
-        self._quit = True
-        self.engine.stop()
-        self._wake.set()
-        self._thread.join(10)
-
-
-class OfflineIncidentGateway(IncidentGateway):
+class IncidentGateway(QObject):
+    incidents_loaded = Signal(list)
+    incident_changed = Signal(object)
+    incident_renumbered = Signal(int, int)   # local id, server id
+    operation_failed = Signal(str, str)
     online_changed = Signal(bool)
     waiting_changed = Signal(int)        # operations not yet on the server
     sync_progress = Signal(int, int)     # sent, total while a pass runs; (0, 0) when idle
@@ -95,8 +56,15 @@ class OfflineIncidentGateway(IncidentGateway):
 
     def __init__(self, ctx: AppContext, store: OfflineStore | None = None, *, online: bool = True,
                  parent: QObject | None = None) -> None:
-        super().__init__(ctx, parent)
+        super().__init__(parent)
         from app.settings import data_dir
+
+        self.ctx = ctx
+        self.api = IncidentsApi(ctx.api)
+        self._known: dict[int, IncidentOut] = {}
+        self._services: list[CityServiceOut] | None = None
+        self.loading = False
+        ctx.events.subscribe("incident.", self._on_event)
 
         user = ctx.user.username if ctx.user else ""
         # FULL: a save is fsynced before it is reported (survives a power cut); NORMAL is faster
@@ -108,11 +76,11 @@ class OfflineIncidentGateway(IncidentGateway):
         self.waiting = 0
         self.problems: list[Op] = []
         self._shown_conflicts: set[int] = set()
-        self._renumbered: dict[int, int] = {}
+        self._renumbered: dict[int, int] = self.store.renumbered()  # known before this start: nothing to announce
         self._count_seq = self._count_shown = 0
         self._waiters: dict[int, tuple] = {}
-        self._renewed_at = -1e9
-        self._sync = _SyncThread(self.store, ctx.api)
+        self._renewal = Renewal(ctx.api)
+        self._sync = SyncThread(self.store, ctx.api)
         self._sync.progress.connect(lambda d, t: self.sync_progress.emit(d, t))
         self._sync.settled.connect(self._on_settled)
         self._sync.pass_done.connect(self._on_pass)
@@ -147,7 +115,7 @@ class OfflineIncidentGateway(IncidentGateway):
 
     def attach_window(self, window) -> None:
         """Main window hook: the offline banner on top, the waiting counter in the status bar."""
-        from app.offline.banner import attach_to_window
+        from widgets.offline.banner import attach_to_window
 
         attach_to_window(self, window)
 
@@ -157,16 +125,12 @@ class OfflineIncidentGateway(IncidentGateway):
         self._sync.stop()
 
     def _renew_session(self) -> None:
-        """After an offline start the saved token may have expired: log in again with the password
-        the operator typed (kept in memory only), then restart the event stream and the sync."""
-        relogin = getattr(self.ctx.api, "relogin", None)
-        now = time.monotonic()
-        if relogin is not None and now - self._renewed_at < 60:
-            return  # at most once a minute: a refused password must not loop
-        self._renewed_at = now
-        if relogin is None:
-            self.ctx.errors.report(translate("OfflineGateway", "Sending offline changes"), translate(
-                "OfflineGateway", "The session has expired: log in again to send the waiting changes."))
+        """After an offline start the saved token may have expired: log in again with the login the
+        client keeps in memory, then restart the event stream and the sync."""
+        if not self._renewal.due():
+            return
+        if not self._renewal.possible:
+            self.ctx.errors.report(operation_text("sync"), operation_text("session_expired"))
             return
 
         def renewed(_user) -> None:
@@ -174,9 +138,8 @@ class OfflineIncidentGateway(IncidentGateway):
             self.ctx.events.start()
             self.kick()
 
-        self.ctx.tasks.run(relogin, on_done=renewed, what="relogin",
-                           on_error=lambda e: self.ctx.errors.report(
-                               translate("OfflineGateway", "Sending offline changes"), e))
+        self.ctx.tasks.run(self._renewal.renew, on_done=renewed, what="relogin",
+                           on_error=lambda e: self.ctx.errors.report(operation_text("sync"), e))
 
     def _on_connection(self, state: str, _detail: str) -> None:
         if state == "unauthorized":
@@ -187,9 +150,8 @@ class OfflineIncidentGateway(IncidentGateway):
             self._probe_server()
 
     def _probe_server(self) -> None:
-        self.ctx.tasks.run(self.ctx.api.health, on_done=lambda _: self._back_online(),
-                           on_error=lambda exc: self.set_online(not isinstance(exc, ConnectionLost)),
-                           what="offline.probe")
+        self.ctx.tasks.run(reachable, self.ctx.api, what="offline.probe",
+                           on_done=lambda up: self._back_online() if up else self.set_online(False))
 
     def _back_online(self) -> None:
         was = self.online
@@ -223,7 +185,12 @@ class OfflineIncidentGateway(IncidentGateway):
 
     # ------------------------------------------------------------ reading
     def cached(self, incident_id: int) -> IncidentOut | None:
+        """The latest copy this client has seen (a local id finds its incident after the renumbering)."""
         return self._known.get(self._renumbered.get(incident_id, incident_id))
+
+    def snapshot(self) -> list[IncidentOut]:
+        """Every incident this client knows now (what a panel made later starts from)."""
+        return list(self._known.values())
 
     def refresh(self, on_done: Callback = None) -> None:
         if self.loading:
@@ -243,13 +210,14 @@ class OfflineIncidentGateway(IncidentGateway):
             if items is not None:
                 self.outbox.remember_categories(categories)
                 self.store.remember(items)
-            return online, self.store.incidents()
+            return online, self.store.incidents(), self.store.renumbered()
 
         def done(result) -> None:
             self.loading = False
-            online, views = result
+            online, views, renumbered = result
+            self._renumber_seen(renumbered)
             if isinstance(online, ConnectionLost):  # say so, and show what this workstation has
-                self.ctx.errors.report(translate("OfflineGateway", "Loading incidents"), online)
+                self.ctx.errors.report(operation_text("load"), online)
                 online = False
             self.set_online(online)
             items = sorted((to_out(v) for v in views), key=lambda i: str(i.created_at), reverse=True)
@@ -260,7 +228,7 @@ class OfflineIncidentGateway(IncidentGateway):
 
         def failed(exc: BaseException) -> None:
             self.loading = False
-            self._fail(translate("OfflineGateway", "Loading incidents"), exc, None)
+            self._fail(operation_text("load"), exc, None)
 
         self.ctx.tasks.run(fetch, what="incidents.refresh", on_error=failed,
                            on_done=lambda fetched: self.ctx.tasks.run(store, fetched, serial=True, on_done=done,
@@ -287,37 +255,18 @@ class OfflineIncidentGateway(IncidentGateway):
                 self.store.save_details(inc_id, details)
             return self._details(inc_id)
 
-        failed = self._error_cb(translate("OfflineGateway", "Loading the incident"), on_error)
+        failed = self._error_cb(operation_text("details"), on_error)
         self.ctx.tasks.run(fetch, on_error=failed, what="incidents.details",
                            on_done=lambda fetched: self.ctx.tasks.run(store, fetched, serial=True, on_done=on_done,
                                                                       on_error=failed, what="incidents.details"))
 
     def _details(self, inc_id: int) -> IncidentDetails:
-        view = self.store.incident(inc_id)
-        if view is None:
-            raise KeyError(inc_id)
-        d = self.store.details(inc_id)
-        now = datetime.now(timezone.utc)
-        comments = [CommentOut.model_validate(c) for c in d.get("comments", [])]
-        comments += [CommentOut(id=-(n + 1), incident_id=inc_id, author=c["author"], text=c["text"],
-                                created_at=datetime.fromtimestamp(c["created_at"], timezone.utc))
-                     for n, c in enumerate(d["pending_comments"])]
-        attachments = [AttachmentOut.model_validate(a) for a in d.get("attachments", [])]
-        attachments += [AttachmentOut(id=-(n + 1), incident_id=inc_id, filename=a["filename"],
-                                      content_type="image/" + (Path(a["path"]).suffix.lstrip(".") or "jpeg"),
-                                      size=(self.store.files_dir / a["path"]).stat().st_size
-                                      if (self.store.files_dir / a["path"]).exists() else 0,
-                                      sha256="", uploaded_by=self.outbox.user, created_at=now,
-                                      url=f"local:{a['path']}")
-                        for n, a in enumerate(d["pending_attachments"])]
-        history = [HistoryEntryOut.model_validate(h) for h in d.get("history", [])]
-        return IncidentDetails(incident=to_out(view), comments=comments, history=history, attachments=attachments)
+        return views.local_details(self.store, inc_id, self.outbox.user)
 
     def load_services(self, on_done: Callable[[list[CityServiceOut]], None]) -> None:
         if self._services is not None:
             on_done(self._services)
             return
-        import json
 
         def fetch() -> list[CityServiceOut]:
             try:
@@ -333,64 +282,62 @@ class OfflineIncidentGateway(IncidentGateway):
             on_done(services)
 
         self.ctx.tasks.run(fetch, on_done=done, on_error=self._error_cb(
-            translate("OfflineGateway", "Loading city services"), None), what="services")
+            operation_text("services"), None), what="services")
 
     def download_attachment(self, attachment: AttachmentOut, on_done: Callable[[bytes], None],
                             on_error: Callback = None) -> None:
         if attachment.url.startswith("local:"):
             path = self.store.files_dir / attachment.url[len("local:"):]
             self.ctx.tasks.run(path.read_bytes, on_done=on_done, on_error=self._error_cb(
-                translate("OfflineGateway", "Opening the photo"), on_error), what="offline.photo")
+                operation_text("open_photo"), on_error), what="offline.photo")
             return
-        super().download_attachment(attachment, on_done, on_error)
+        self.ctx.tasks.run(self.api.download_attachment, attachment, on_done=on_done,
+                           on_error=self._error_cb(operation_text("download"), on_error), what="incidents.download")
 
     # ------------------------------------------------------------ changing: outbox first
     def create(self, data: IncidentCreate, on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Creating the incident"), self.outbox.create,
-                   data.model_dump(mode="json", exclude_none=True), on_done=on_done, on_error=on_error)
+        self._save(operation_text("create"), self.outbox.create, data, on_done=on_done, on_error=on_error)
 
     def patch(self, incident_id: int, version: int, changes: IncidentPatch | dict, on_done: Callback = None,
               on_error: Callback = None) -> None:
         if isinstance(changes, IncidentPatch):
             changes = changes.model_dump(mode="json", exclude_unset=True)
-        self._save(translate("OfflineGateway", "Saving the incident"), partial(self.outbox.patch, version=version),
+        self._save(operation_text("patch"), partial(self.outbox.patch, version=version,
+                                                    seen=self._seen(incident_id, version)),
                    incident_id, changes, on_done=on_done, on_error=on_error)
 
     def change_status(self, incident_id: int, version: int | None, status: str, note: str | None = None,
                       on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Changing the status"),
-                   partial(self.outbox.change_status, version=version), incident_id, status, note or None,
+        self._save(operation_text("status"),
+                   partial(self.outbox.change_status, version=version, seen=self._seen(incident_id, version)),
+                   incident_id, status, note or None,
                    on_done=on_done, on_error=on_error)
 
     def assign(self, incident_id: int, version: int | None, assignee: str | None, note: str | None = None,
                on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Assigning the incident"), partial(self.outbox.assign, version=version),
+        self._save(operation_text("assign"), partial(self.outbox.assign, version=version,
+                                                              seen=self._seen(incident_id, version)),
                    incident_id, assignee, note or None, on_done=on_done, on_error=on_error)
 
     def mark_duplicate(self, incident_id: int, version: int | None, duplicate_of: int, note: str | None = None,
                        on_done: Callback = None, on_error: Callback = None) -> None:
-        self._save(translate("OfflineGateway", "Marking as duplicate"),
-                   partial(self.outbox.mark_duplicate, version=version), incident_id, duplicate_of, note or None,
+        self._save(operation_text("duplicate"),
+                   partial(self.outbox.mark_duplicate, version=version, seen=self._seen(incident_id, version)),
+                   incident_id, duplicate_of, note or None,
                    on_done=on_done, on_error=on_error)
 
     def add_comment(self, incident_id: int, text: str, on_done: Callback = None, on_error: Callback = None) -> None:
-        def result(op: Op, inc: IncidentOut) -> CommentOut:
-            return CommentOut(id=-op.seq, incident_id=inc.id, author=self.outbox.user, text=op.payload["text"],
-                              created_at=datetime.now(timezone.utc))
-
-        self._save(translate("OfflineGateway", "Adding the comment"), self.outbox.add_comment, incident_id, text,
-                   on_done=on_done, on_error=on_error, result=result)
+        self._save(operation_text("comment"), self.outbox.add_comment, incident_id, text, on_done=on_done,
+                   on_error=on_error, result=partial(views.saved_comment, user=self.outbox.user))
 
     def attach(self, incident_id: int, path: str | Path, on_done: Callback = None, on_error: Callback = None) -> None:
-        def result(op: Op, inc: IncidentOut) -> AttachmentOut:
-            p = op.payload
-            return AttachmentOut(id=-op.seq, incident_id=inc.id, filename=p["filename"],
-                                 content_type=p["content_type"], size=p["size"], sha256=p["sha256"],
-                                 uploaded_by=self.outbox.user, created_at=datetime.now(timezone.utc),
-                                 url=f"local:{p['path']}")
+        self._save(operation_text("attach"), self.outbox.attach, incident_id, str(path), on_done=on_done,
+                   on_error=on_error, result=partial(views.saved_attachment, user=self.outbox.user))
 
-        self._save(translate("OfflineGateway", "Attaching the photo"), self.outbox.attach, incident_id, str(path),
-                   on_done=on_done, on_error=on_error, result=result)
+    def _seen(self, incident_id: int, version: int | None) -> dict | None:
+        """The fields of the incident the operator edited, when this is the version they saw."""
+        inc = self.cached(incident_id)
+        return inc.model_dump(mode="json") if inc is not None and inc.version == version else None
 
     def _save(self, what: str, fn: Callable, *args: Any, on_done: Callback, on_error: Callback,
               result: Callable[[Op, IncidentOut], Any] | None = None) -> None:
@@ -417,6 +364,17 @@ class OfflineIncidentGateway(IncidentGateway):
             self._fail(what, str(exc) if isinstance(exc, InvalidOperation) else exc, on_error)
 
         self.ctx.tasks.run(fn, *args, on_done=done, on_error=failed, serial=True, what=what)
+
+    def _error_cb(self, what: str, on_error: Callback) -> Callable[[BaseException], None]:
+        return lambda exc: self._fail(what, exc, on_error)
+
+    def _fail(self, what: str, exc: BaseException | str, on_error: Callback) -> None:
+        if on_error is not None:
+            on_error(exc)
+            return
+        message = exc if isinstance(exc, str) else describe(exc)
+        self.operation_failed.emit(what, message)
+        self.ctx.errors.report(what, exc)
 
     def _deliver(self, cb: Callback, value: Any) -> None:
         if cb:
@@ -455,7 +413,7 @@ class OfflineIncidentGateway(IncidentGateway):
 
     def discard(self, op: Op) -> None:
         self.ctx.tasks.run(self.store.discard, op.seq, serial=True,
-                           on_done=lambda _: self._after_decision(op, full=True), what="offline.discard")
+                           on_done=lambda _: self._after_decision(op, full=op.kind == "create"), what="offline.discard")
 
     def resolve_conflict(self, op: Op, changes: dict, version: int) -> None:
         self.ctx.tasks.run(self.store.resolve_conflict, op.seq, changes, version, serial=True,
@@ -464,7 +422,7 @@ class OfflineIncidentGateway(IncidentGateway):
     def replace_file(self, op: Op, path: str) -> None:
         self.ctx.tasks.run(self.outbox.replace_file, op, path, serial=True,
                            on_done=lambda payload: self.retry(op, payload),
-                           on_error=lambda exc: self._fail(translate("OfflineGateway", "Attaching the photo"),
+                           on_error=lambda exc: self._fail(operation_text("attach"),
                                                            str(exc), None), what="offline.replace")
 
     def _after_decision(self, op: Op, full: bool = False) -> None:
@@ -478,23 +436,28 @@ class OfflineIncidentGateway(IncidentGateway):
 
     # ------------------------------------------------------------ what the sync thread reports
     def _on_settled(self, touched: list[int], renumbered: dict[int, int], outcomes: list) -> None:
-        fresh = {k: v for k, v in renumbered.items() if k not in self._renumbered}
-        self._renumbered = dict(renumbered)
-        for local_id, server_id in fresh.items():
-            self.incident_renumbered.emit(local_id, server_id)
-        if fresh:
-            self._emit_snapshot()  # local rows become server rows: the queue re-reads the cache
-        else:
-            self._emit_views(touched)
+        self._renumber_seen(renumbered)
+        self._emit_views(touched)
         for outcome in outcomes:
             if outcome.op.seq in self._waiters and outcome.state in ("done", "failed", "conflict"):
                 self._answer(outcome.op.seq, outcome)
         self._count()
 
+    def _renumber_seen(self, renumbered: dict[int, int]) -> None:
+        """Local incidents the store now knows by their server ids (the sync, a refresh or an event found out)."""
+        fresh = {k: v for k, v in renumbered.items() if k not in self._renumbered}
+        self._renumbered = dict(renumbered)
+        for local_id, server_id in fresh.items():
+            # Panels move the local row to its server id; incident_changed then brings the server's copy.
+            old = self._known.pop(local_id, None)
+            if old is not None and server_id not in self._known:  # until the server's copy is read
+                self._known[server_id] = old.model_copy(update={"id": server_id})
+            self.incident_renumbered.emit(local_id, server_id)
+
     def _on_pass(self, report: object) -> None:
         self.sync_progress.emit(0, 0)
         if isinstance(report, BaseException):
-            self._fail(translate("OfflineGateway", "Sending offline changes"), report, None)
+            self._fail(operation_text("sync"), report, None)
             return
         assert isinstance(report, SyncReport)
         if report.offline:
@@ -502,7 +465,7 @@ class OfflineIncidentGateway(IncidentGateway):
         elif report.auth_expired:
             self._renew_session()
         for message in report.problems:
-            self.operation_failed.emit(translate("OfflineGateway", "Sending offline changes"), message)
+            self.operation_failed.emit(operation_text("sync"), message)
         self._count()
 
     def _emit_views(self, ids: list[int]) -> None:
@@ -528,8 +491,14 @@ class OfflineIncidentGateway(IncidentGateway):
         """A live change from the server: into the cache (with our pending edits on top), then to panels."""
         if not isinstance(data, dict) or "id" not in data:
             return
-        self.ctx.tasks.run(lambda: self.store.remember([data]), serial=True,
-                           on_done=lambda views: [self._event_view(v) for v in views],
+        def done(result) -> None:
+            views, renumbered = result
+            self._renumber_seen(renumbered)
+            for view in views:
+                self._event_view(view)
+
+        self.ctx.tasks.run(lambda: (self.store.remember([data]), self.store.renumbered()), serial=True,
+                           on_done=done,
                            on_error=lambda e: log.warning("ignoring %s event: %s", etype, e), what="offline.event")
 
     def _event_view(self, view: dict) -> None:
@@ -542,9 +511,9 @@ class OfflineIncidentGateway(IncidentGateway):
             self.incident_changed.emit(inc)
 
 
-def install(ctx: AppContext, *, online: bool = True) -> OfflineIncidentGateway:
-    """Make the offline gateway the context's incident gateway (build_context calls this); once per context."""
-    if isinstance(ctx.incidents, OfflineIncidentGateway):
+def install(ctx: AppContext, *, online: bool = True) -> IncidentGateway:
+    """Make this the context's incident gateway (build_context calls this); once per context."""
+    if isinstance(ctx.incidents, IncidentGateway):
         return ctx.incidents  # a second one on the same store would race the first
-    gw = ctx.incidents = OfflineIncidentGateway(ctx, online=online)
+    gw = ctx.incidents = IncidentGateway(ctx, online=online)
     return gw

@@ -7,9 +7,9 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
                                QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton, QRadioButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
-from app.offline.store import Op
 from widgets.common.palette import STATE_COLORS
-from widgets.incidents import labels
+from widgets.common.protocols import PendingOperation as Op
+from widgets.common import incident_labels as labels
 
 translate = QCoreApplication.translate  # lupdate finds translate("context", "literal")
 

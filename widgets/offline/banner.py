@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QToolBar
 
-from app.offline.conflict import ConflictDialog, ProblemsDialog
+from widgets.offline.conflict import ConflictDialog, ProblemsDialog
 from widgets.common.palette import STATE_COLORS
 
 
