@@ -59,7 +59,7 @@ class FixedIncidents(QObject):
             on_done(self.snapshot())
 
     def load_details(self, incident_id: int, on_done: Callable, on_error: Callable | None = None) -> None:
-        from app.incident_gateway import IncidentDetails
+        from app.incidents.views import IncidentDetails
 
         inc = self._known.get(incident_id)
         if inc is not None:
