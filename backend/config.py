@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # Set by `sc-server --workers N` for each worker (0…N−1); duties that must run once per
     # deployment, such as re-running interrupted exports, run only in worker 0.
     serve_worker: int = 0
+    # --- signals (traffic signal controllers) ---
+    signals_event_retention_days: int = 35   # raw controller events; measures are kept for years
+    signals_comm_timeout_s: float = 60.0     # silence after which a controller counts as offline
+    # --- end signals ---
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":
