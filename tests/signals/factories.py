@@ -24,6 +24,8 @@ def cycles(start_ms: int, n: int, *, cycle_s: float = 60.0, green_main: float = 
     """(ts_ms, code, param) of n fixed-time cycles of stages [2, 6] then [4, 8], with detector pulses."""
     rng = random.Random(seed)
     arrivals = arrivals_per_cycle or {1: 8, 2: 7, 3: 4, 4: 4}
+    # The stop-bar detectors (advance channel + 10) see the same vehicles.
+    arrivals = {**{ch + 10: k for ch, k in arrivals.items() if ch < 10}, **arrivals}
     ev: list[tuple[int, int, int]] = [(start_ms, 131, pattern), (start_ms, 132, int(cycle_s)), (start_ms, 133, 0)]
     t = start_ms
     side_green = cycle_s - green_main - 2 * (yellow + red_clear)
