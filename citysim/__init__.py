@@ -1,0 +1,1 @@
+"""The simulated city: the demo's outside world, reaching the product only over its public interfaces."""
