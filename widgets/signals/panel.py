@@ -21,8 +21,8 @@ from widgets.signals.phasebar import IntersectionTile
 LAYER = "intersections"
 DAY_MS = 86_400_000
 CITY_OFFSET_MS = 3 * 3_600_000
-PERIODS = (("07:00", "09:00", "weekday"), ("09:00", "16:00", "weekday"), ("16:00", "19:00", "weekday"),
-           ("19:00", "24:00", "all"), ("00:00", "07:00", "all"))
+PERIODS = (("07:15", "09:00", "weekday"), ("09:00", "16:30", "weekday"), ("16:30", "18:30", "weekday"),
+           ("18:30", "24:00", "all"), ("00:00", "06:30", "all"))
 
 
 def map_colour(state: ControllerState | None) -> str:
