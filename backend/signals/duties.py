@@ -16,8 +16,9 @@ log = logging.getLogger(__name__)
 
 class SignalDuties:
     def __init__(self, sm: sessionmaker[Session], *, retention_days: int, fault_interval_s: float = 10.0,
-                 measures_interval_s: float = 60.0, on_partitions_dropped=None) -> None:
+                 measures_interval_s: float = 60.0, on_partitions_dropped=None, writer=None) -> None:
         self.sm = sm
+        self.writer = writer
         self.retention_days = retention_days
         self.fault_interval_s = fault_interval_s
         self.measures_interval_s = measures_interval_s
@@ -38,8 +39,12 @@ class SignalDuties:
         now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
         with self.sm() as session:
             last = measures.latest_computed(session)
-            # The last hour is recomputed each time: late events and the bin in progress settle.
-            start = min(last if last is not None else now_ms, now_ms) - 60 * 60_000
+            # The last hour is recomputed each time: late events and the bin in progress settle;
+            # a first run covers the last day, and uploaded logs make their older bins stale.
+            start = min(last if last is not None else now_ms - 23 * 3_600_000, now_ms) - 60 * 60_000
+            oldest = self.writer.take_oldest_new() if self.writer is not None else None
+            if oldest is not None:
+                start = max(min(start, oldest), now_ms - self.retention_days * 86_400_000)
             n = measures.compute(session, start=start, end=now_ms + measures.BIN_MS)
             session.commit()
         return n
@@ -77,4 +82,4 @@ def duties_service(app) -> SignalDuties | None:
 
     writer = writer_for(app)
     return SignalDuties(app.state.sessionmaker, retention_days=settings.signals_event_retention_days,
-                        on_partitions_dropped=writer.partitions.forget)
+                        on_partitions_dropped=writer.partitions.forget, writer=writer)

@@ -262,6 +262,13 @@ class SignalWriter:
         self._lock = threading.Lock()
         self.stats = Counter()
         self.lags_ms: deque[int] = deque(maxlen=20000)
+        self._oldest_new: int | None = None  # the oldest event stored since the measures last looked
+
+    def take_oldest_new(self) -> int | None:
+        """The oldest event time stored since the last call (late uploads make old bins stale)."""
+        with self._lock:
+            oldest, self._oldest_new = self._oldest_new, None
+        return oldest
 
     def forget_controllers(self) -> None:
         with self._lock:
@@ -305,6 +312,10 @@ class SignalWriter:
                 self.partitions.ensure(session.get_bind(), {local_day_start(r[1]) for r in rows})
             out.stored = write_events(session, rows)
             out.duplicates = parsed - out.stored
+            if out.stored:
+                first = min(r[1] for r in rows)
+                with self._lock:
+                    self._oldest_new = first if self._oldest_new is None else min(self._oldest_new, first)
             now = datetime.fromtimestamp(now_ms / 1000, timezone.utc)
             for uid, ctl in controllers.items():
                 events = sorted(by_uid.get(uid, ()))

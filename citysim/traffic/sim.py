@@ -48,8 +48,14 @@ class TrafficSimulator:
     def __init__(self, *, mqtt_url: str | None = None, sink: Sink | None = None, workdir: Path | None = None,
                  step_s: float = 0.5, realtime: bool = True, speed: float = 1.0, day: datetime | None = None,
                  seed: int = 42, demand_scale: float = 1.0, publish_every_s: float = 1.0,
-                 tripinfo: Path | None = None) -> None:
+                 tripinfo: Path | None = None, server_url: str | None = None, user: str = "",
+                 password: str = "", backfill_hours: float = 0.0) -> None:
         self.mqtt_url = mqtt_url
+        # Where the controllers' logs of the hours before the start are uploaded (the CSV they export).
+        self.server_url = server_url
+        self.user = user
+        self.password = password
+        self.backfill_hours = backfill_hours
         self.sink = sink
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="sc-traffic-"))
         self.step_s = step_s
@@ -73,11 +79,49 @@ class TrafficSimulator:
     def start(self) -> None:
         if self.mqtt_url:
             self._connect()
-        now = datetime.now(CITY_TZ)
-        begin = (now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds()
-        self._thread = threading.Thread(target=self.run, args=(begin, begin + 24 * 3600), daemon=True,
-                                        name="sc-traffic-sim")
+        self._thread = threading.Thread(target=self._live, daemon=True, name="sc-traffic-sim")
         self._thread.start()
+
+    def _live(self) -> None:
+        try:
+            if self.backfill_hours > 0 and self.server_url:
+                self._backfill()
+            now = datetime.now(CITY_TZ)
+            self.day = now
+            begin = (now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds()
+            self.run(begin, begin + 24 * 3600)
+        except Exception:  # the demo goes on without traffic rather than die
+            log.exception("the traffic simulation stopped")
+
+    def _backfill(self) -> None:
+        """Simulate the hours before now as fast as possible and upload the logs as CSV over HTTP."""
+        from backend_client.client import ApiClient
+
+        now = datetime.now(CITY_TZ)
+        start = now - timedelta(hours=self.backfill_hours)
+        logs: dict[str, list[list[int]]] = {}
+        saved = (self.sink, self.realtime, self._mqtt, self.day, self.step_s)
+        self.sink, self.realtime, self._mqtt, self.step_s = (
+            lambda uid, ev: logs.setdefault(uid, []).extend(ev)), False, None, 1.0
+        try:
+            t = start
+            while t < now and not self._stop.is_set():  # day by day: the demand follows each day's weekday
+                self.day = t
+                midnight = t.replace(hour=0, minute=0, second=0, microsecond=0)
+                end = min(now, midnight + timedelta(days=1))
+                self.run((t - midnight).total_seconds(), (end - midnight).total_seconds())
+                t = end
+        finally:
+            self.sink, self.realtime, self._mqtt, self.day, self.step_s = saved
+        client = ApiClient(self.server_url)
+        client.login(self.user, self.password)
+        for uid, events in logs.items():
+            for i in range(0, len(events), 50_000):
+                lines = ["TimeStamp,DeviceId,EventId,Parameter"] + [
+                    f"{ts},{uid},{code},{param}" for ts, code, param in events[i:i + 50_000]]
+                client.request("POST", "/api/v1/signals/events", data="\n".join(lines).encode(),
+                               headers={"Content-Type": "text/csv"})
+        log.info("uploaded %d hours of controller logs", self.backfill_hours)
 
     def stop(self) -> None:
         self._stop.set()

@@ -79,3 +79,58 @@ def test_closed_loop_state_plan_and_faults(backend, tmp_path):
     assert {k for k in open_ if k[0].startswith("detector")} == {("detector_stuck_off", "3")}
     assert all(k[0] != "flash" for k in open_)
     assert writer.stats["stored"] > 5000 and not any(k.startswith("rejected") for k in writer.stats)
+
+
+def test_the_demo_simulator_over_mqtt_and_http(live_server, mqtt_url, tmp_path):
+    """sc-demo's way: logs of the last quarter hour uploaded as CSV, then live over MQTT; a plan applied
+    in the product reaches the simulated controller as a retained command and changes its cycle."""
+    import time
+
+    import paho.mqtt.client as mqtt
+    import requests
+
+    from backend.domain import DemoSeed
+    from backend.signals.demo import seed
+    from backend.signals.ingest import writer_for
+    from backend.signals.mqtt import SignalsMqtt
+    from citysim.traffic.sim import TrafficSimulator
+    from tests.conftest import TEST_PASSWORD
+
+    b = live_server.backend
+    seed(DemoSeed(maker=b.sessionmaker, settings=b.settings))
+    link = b.app.state.signals_mqtt = SignalsMqtt(mqtt_url, writer_for(b.app), batch_wait_s=0.02)
+    link.start()
+    sim = TrafficSimulator(mqtt_url=mqtt_url, server_url=live_server.url, user="dispatcher", password=TEST_PASSWORD,
+                           backfill_hours=0.25, workdir=tmp_path, speed=1.0)
+    token = requests.post(f"{live_server.url}/api/v1/auth/token",
+                          data={"username": "supervisor", "password": TEST_PASSWORD}).json()["access_token"]
+    h = {"Authorization": f"Bearer {token}"}
+    try:
+        sim.start()
+        deadline = time.monotonic() + 120
+        def modes():
+            r = requests.get(f"{live_server.url}/api/v1/signals/controllers", headers=h).json()
+            return {c["id"]: c["state"]["mode"] for c in r}
+        while set(modes().values()) != {"coordinated"}:
+            assert time.monotonic() < deadline, modes()
+            time.sleep(0.5)
+        stats = requests.get(f"{live_server.url}/api/v1/signals/events/stats", headers=h).json()["counters"]
+        assert stats["stored"] > 500  # the uploaded quarter hour (phase changes alone are ~1,000)
+        uid = "molodezh-gaidara"
+        pid = requests.post(f"{live_server.url}/api/v1/signals/controllers/{uid}/plans", headers=h, json={
+            "name": "demo 40", "cycle": 40, "splits": {"0": 18, "1": 14}, "pattern": 4}).json()["id"]
+        assert requests.post(f"{live_server.url}/api/v1/signals/controllers/{uid}/plans/{pid}/apply",
+                             headers=h).status_code == 200
+        # The controller changes plan at its next cycle boundary (the base cycle is 90 s).
+        deadline = time.monotonic() + 120
+        while requests.get(f"{live_server.url}/api/v1/signals/controllers/{uid}/state",
+                           headers=h).json()["cycle_length"] != 40:
+            assert time.monotonic() < deadline
+            time.sleep(1)
+    finally:
+        sim.stop()
+        link.stop()
+        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        c.connect("127.0.0.1", int(mqtt_url.rsplit(":", 1)[1]))
+        c.publish(f"city/signals/molodezh-gaidara/commands", b"", retain=True).wait_for_publish(5)
+        c.disconnect()
