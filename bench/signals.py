@@ -201,7 +201,7 @@ def _cmd(p) -> dict:
             "splits": [p.splits[i] for i in sorted(p.splits)], "sequence": p.sequence or list(range(len(p.splits)))}
 
 
-def screen_latency(samples: int = 60) -> None:
+def screen_latency(samples: int = 100) -> None:
     """Controller event over MQTT → the panel's tile repainted with it (SQLite backend, live server)."""
     from PySide6.QtWidgets import QApplication
 
@@ -245,17 +245,17 @@ def screen_latency(samples: int = 60) -> None:
 
     spin(lambda: len(panel.tiles) == 4)
     tile = panel.tiles["kommun-kosmonavtov"]
-    original = tile.paintEvent
+    original = tile.set_state
 
-    def paint(ev):
-        original(ev)
-        s = tile.state
-        if s is not None:
-            for g in s.groups:
-                if g.since is not None and g.since not in painted:
-                    painted[g.since] = time.monotonic()
+    def set_state(state):
+        # The panel hands the tile its new state; repaint() paints it now, as the screen would.
+        original(state)
+        tile.repaint()
+        for g in state.groups:
+            if g.since is not None and g.since not in painted:
+                painted[g.since] = time.monotonic()
 
-    tile.paintEvent = paint
+    tile.set_state = set_state
     pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
     pub.connect("127.0.0.1", 1883)
     pub.loop_start()
@@ -263,9 +263,10 @@ def screen_latency(samples: int = 60) -> None:
     lat = []
     for i in range(samples):
         ts = int(time.time() * 1000)
-        phase = 2 if i % 2 == 0 else 4
+        phase, other = (2, 4) if i % 2 == 0 else (4, 2)
         sent = time.monotonic()
-        pub.publish("city/signals/kommun-kosmonavtov/events", json.dumps([[ts, 1, phase]]), qos=0)
+        # The other stage's yellow and this one's green, as a controller logs a stage change.
+        pub.publish("city/signals/kommun-kosmonavtov/events", json.dumps([[ts, 8, other], [ts, 1, phase]]), qos=0)
         if spin(lambda: ts in painted, timeout=5):
             lat.append((painted[ts] - sent) * 1000)
         spin(lambda: False, timeout=0.15)

@@ -127,12 +127,28 @@
         <translation>Перекрёстки</translation>
     </message>
     <message>
+        <source>weekends</source>
+        <translation>выходные</translation>
+    </message>
+    <message>
+        <source>engineer</source>
+        <translation>инженер</translation>
+    </message>
+    <message>
+        <source>Webster</source>
+        <translation>Вебстер</translation>
+    </message>
+    <message>
         <source>Measures</source>
         <translation>Показатели</translation>
     </message>
     <message>
         <source>Recommendation</source>
         <translation>Рекомендация</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} с</translation>
     </message>
     <message>
         <source>Cycle</source>
@@ -149,6 +165,10 @@
     <message>
         <source>Stage {0} (Ф{1}): flow, capacity, x</source>
         <translation>Такт {0} (Ф{1}): поток, пропускная способность, x</translation>
+    </message>
+    <message>
+        <source>{0} / {1} pcu/h, x = {2}</source>
+        <translation>{0} / {1} прив. ед./ч, x = {2}</translation>
     </message>
     <message>
         <source>Recommended</source>

@@ -148,3 +148,19 @@ def test_apply_publishes_the_schedule_to_the_controller(backend, mqtt_url, api):
         c.connect("127.0.0.1", int(mqtt_url.rsplit(":", 1)[1]))
         c.publish("city/signals/tsc-1/commands", b"", retain=True).wait_for_publish(5)
         c.disconnect()
+
+
+def test_flash_and_resume_commands_need_a_supervisor_and_are_audited(api, backend):
+    _setup(api)
+    body = {"command": "flash", "reason": "crash at the junction"}
+    assert api("dispatcher").post("/api/v1/signals/controllers/tsc-1/command", json=body).status_code == 403
+    r = api("supervisor").post("/api/v1/signals/controllers/tsc-1/command", json=body)
+    assert r.status_code == 202 and r.json() == {"sent": False}  # no broker configured in this app
+    assert api("supervisor").post("/api/v1/signals/controllers/tsc-1/command",
+                                  json={"command": "dance"}).status_code == 422
+    assert api("supervisor").post("/api/v1/signals/controllers/nope/command", json=body).status_code == 404
+    from backend.audit.models import AuditEntry
+
+    with backend.sessionmaker() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "signals.command.flash")).one()
+    assert entry.username == "supervisor" and entry.details["reason"] == "crash at the junction"

@@ -199,9 +199,11 @@ class IntersectionsPanel(QWidget):
 
     def _fill_plans(self, plans: list[PlanOut]) -> None:
         self.plan_model.removeRows(0, self.plan_model.rowCount())
+        days = {"all": self.tr("every day"), "weekday": self.tr("weekdays"), "weekend": self.tr("weekends")}
+        sources = {"manual": self.tr("engineer"), "webster": self.tr("Webster")}
         for p in plans:
-            cells = [p.name, f"{p.period_start}–{p.period_end}", p.days, f"{p.cycle:.0f}",
-                     " / ".join(f"{g:.0f}" for _, g in sorted(p.splits.items())), p.source,
+            cells = [p.name, f"{p.period_start}–{p.period_end}", days.get(p.days, p.days), f"{p.cycle:.0f}",
+                     " / ".join(f"{g:.0f}" for _, g in sorted(p.splits.items())), sources.get(p.source, p.source),
                      "✔" if p.applied else ""]
             self.plan_model.appendRow([QStandardItem(c) for c in cells])
 
@@ -258,18 +260,20 @@ class IntersectionsPanel(QWidget):
         self.recommended.emit()
 
     def comparison_html(self, r: Recommendation) -> str:
+        seconds = self.tr("{0} s")
+
         def delay(v):
-            return "—" if v is None else f"{v:.1f} s"
+            return "—" if v is None else seconds.format(f"{v:.1f}")
 
         cur = r.current_plan
-        rows = [(self.tr("Cycle"), f"{cur.cycle:.0f} s" if cur else "—", f"{r.cycle:.0f} s"),
+        rows = [(self.tr("Cycle"), seconds.format(f"{cur.cycle:.0f}") if cur else "—", seconds.format(f"{r.cycle:.0f}")),
                 (self.tr("Greens"), " / ".join(f"{g:.0f}" for _, g in sorted(cur.splits.items())) if cur else "—",
                  " / ".join(f"{g:.0f}" for _, g in sorted(r.splits.items()))),
                 (self.tr("Expected delay per vehicle"), delay(r.current_delay_s), delay(r.mean_delay_s))]
         for st in r.stages:
             rows.append((self.tr("Stage {0} (Ф{1}): flow, capacity, x").format(
-                st.stage + 1, st.critical_phase), "", f"{st.flow:.0f} / {st.capacity:.0f} pcu/h, "
-                                                      f"x = {st.degree_of_saturation:.2f}"))
+                st.stage + 1, st.critical_phase), "", self.tr("{0} / {1} pcu/h, x = {2}").format(
+                f"{st.flow:.0f}", f"{st.capacity:.0f}", f"{st.degree_of_saturation:.2f}")))
         in_force, recommended = self.tr("In force"), self.tr("Recommended")
         head = f"<tr><th></th><th>{in_force}</th><th>{recommended}</th></tr>"
         body = "".join(f"<tr><td>{a}</td><td>{b}</td><td><b>{c}</b></td></tr>" for a, b, c in rows)
