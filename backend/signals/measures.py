@@ -7,6 +7,7 @@ detector configuration and stores its answers per controller, bin and phase.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -128,9 +129,22 @@ def measures_from_tables(tables: dict[str, pd.DataFrame], controllers: list[Sign
 
 
 def load_events(session: Session, controller_ids: list[int], start: int, end: int) -> pd.DataFrame:
-    q = (select(SignalEvent.controller_id, SignalEvent.ts, SignalEvent.code, SignalEvent.param)
-         .where(SignalEvent.controller_id.in_(controller_ids), SignalEvent.ts >= start, SignalEvent.ts < end))
-    df = pd.DataFrame(session.execute(q).all(), columns=["DeviceId", "ms", "EventId", "Parameter"])
+    """The raw events as atspm wants them; a day of 4 controllers is ~350,000 rows, so no ORM rows."""
+    ids = ",".join(str(int(i)) for i in controller_ids)
+    sql = (f"SELECT controller_id, ts, code, param FROM signal_events WHERE controller_id IN ({ids}) "
+           f"AND ts >= {int(start)} AND ts < {int(end)}")
+    cols = ["DeviceId", "ms", "EventId", "Parameter"]
+    if session.get_bind().dialect.name == "postgresql":
+        buf = io.BytesIO()
+        raw = session.connection().connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                buf.write(block)
+        buf.seek(0)
+        df = pd.read_csv(buf, names=cols, dtype="int64") if buf.getbuffer().nbytes else pd.DataFrame(columns=cols)
+    else:
+        cur = session.connection().exec_driver_sql(sql)
+        df = pd.DataFrame(cur.fetchall(), columns=cols)
     if df.empty:
         return pd.DataFrame(columns=["TimeStamp", "DeviceId", "EventId", "Parameter"])
     df["TimeStamp"] = _local(df.pop("ms"))
