@@ -120,3 +120,30 @@ def test_coordination_diagram_and_measured_recommendation(api, backend):
     assert rec["flows_from"] == "measured"
     assert rec["stages"][0]["flow"] == pytest.approx(480, rel=0.05)
     assert rec["stages"][1]["flow"] == pytest.approx(300, rel=0.05)
+
+
+def test_duties_compute_the_last_hour_and_late_uploads(api, backend):
+    """The measures duty covers the last day on its first run and recomputes bins a late upload touched."""
+    from backend.signals.duties import SignalDuties
+    from backend.signals.ingest import writer_for
+
+    assert api("admin").post("/api/v1/signals/controllers", json=controller()).status_code == 201
+    writer = writer_for(backend.app)
+    duties = SignalDuties(backend.sessionmaker, retention_days=35, writer=writer)
+    now = int(time.time() * 1000)
+    recent = cycles(now - 20 * 60_000, 10, cycle_s=60)
+    writer.ingest_csv(csv_of(recent, "tsc-1"))
+    assert duties.measures_once(now) > 0
+    c = api("dispatcher")
+
+    def volume(start, end):
+        rows = c.get("/api/v1/signals/controllers/tsc-1/measures", params={"from": start, "to": end}).json()["rows"]
+        return sum(r["volume"] for r in rows)
+
+    assert volume(now - 3_600_000, now + 900_000) > 0
+    # A controller's log of 5 hours ago uploaded now: its bins are computed on the next round.
+    old = now - 5 * 3_600_000
+    writer.ingest_csv(csv_of(cycles(old, 10, cycle_s=60), "tsc-1"))
+    assert volume(old - 900_000, old + 1_800_000) == 0
+    duties.measures_once(now)
+    assert volume(old - 900_000, old + 1_800_000) > 0
