@@ -36,6 +36,10 @@
         <translation>далее: Ф{0}</translation>
     </message>
     <message>
+        <source>{0}/{1} s</source>
+        <translation>{0}/{1} с</translation>
+    </message>
+    <message>
         <source>detectors</source>
         <translation>детекторы</translation>
     </message>

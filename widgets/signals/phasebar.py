@@ -146,7 +146,7 @@ class IntersectionTile(QFrame):
         if s and s.next_phases and mode not in ("flash", "offline"):
             nxt = self.tr("next: Ф{0}").format("+".join(str(ph) for ph in s.next_phases))
             if pos is not None:
-                nxt += f" · {pos:.0f}/{s.cycle_length:.0f} s"
+                nxt += " · " + self.tr("{0}/{1} s").format(f"{pos:.0f}", f"{s.cycle_length:.0f}")
             p.drawText(QRectF(x + 6, y, r.width() - x - 14, 18),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, nxt)
         # Detector lamps: lit when occupied, red ring when unhealthy.
