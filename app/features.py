@@ -13,6 +13,7 @@ FEATURE_MODULES = [
     "widgets.energy.feature",
     "widgets.works.feature",
     "widgets.cleaning.feature",
+    "widgets.signals.feature",
     "widgets.archive.feature",
 ]
 

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     cleaning_duty: bool = True        # fleet GPS over MQTT, coverage, missed-section incidents
     public_checks_per_minute: int = 30  # per client address, /public/works/check and /public/cleaning/schedule
     # --- end city works ---
+    # --- signals (traffic signal controllers) ---
+    signals_event_retention_days: int = 35   # raw controller events; measures are kept for years
+    signals_comm_timeout_s: float = 60.0     # silence after which a controller counts as offline
+    # --- end signals ---
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":

@@ -20,6 +20,7 @@ DOMAINS = [
     "backend.energy.domain",
     "backend.works.domain",
     "backend.cleaning.domain",
+    "backend.signals.domain",
 ]
 
 

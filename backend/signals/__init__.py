@@ -1,0 +1,1 @@
+"""Traffic signal controllers: events, live state, ATSPM measures, timing plans and faults."""

@@ -1,0 +1,1 @@
+"""The Intersections panel and the intersections map layer."""
