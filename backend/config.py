@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # Set by `sc-server --workers N` for each worker (0…N−1); duties that must run once per
     # deployment, such as re-running interrupted exports, run only in worker 0.
     serve_worker: int = 0
+    # --- stats and reports: the local times shifts change at ("08:00,20:00"); a "shift" report covers one.
+    report_shift_changes: str = "08:00,20:00"
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":

@@ -18,6 +18,8 @@ DOMAINS = [
     "backend.recordings.domain",
     "backend.telemetry.domain",
     "backend.energy.domain",
+    "backend.stats.domain",
+    "backend.reports.domain",
 ]
 
 

@@ -7,4 +7,6 @@ DOMAIN = Domain(
     routers=("backend.energy.router:router",),
     services=("backend.energy.rules:rules_service",),
     models=("backend.energy.models",),
+    stats="backend.energy.stats:router",
+    report_sections=("backend.energy.report:section",),
 )

@@ -6,4 +6,6 @@ DOMAIN = Domain(
     name="incidents",
     routers=("backend.incidents.router:router", "backend.incidents.router:services_router"),
     models=("backend.incidents.models",),
+    stats="backend.incidents.stats:router",
+    report_sections=("backend.incidents.report:section",),
 )

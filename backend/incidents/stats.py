@@ -1,0 +1,175 @@
+"""The incidents' key figures, counted in SQL: open by category and priority, overdue, SLA kept,
+median time to resolution, the critical ones. GET /api/v1/stats/incidents[/period]."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import case, exists, func, literal, select
+from sqlalchemy.orm import Session
+
+from backend.auth.deps import CurrentUser
+from backend.db import SessionDep, utcnow
+from backend.errors import BadRequest
+from backend.incidents.models import CityService, Incident, IncidentComment, IncidentHistory
+from backend.stats.periods import MAX_PERIOD, as_utc, day_start, week_start
+from backend.stats.sql import at, bucket, median, seconds_between
+from backend_client.schemas.incidents import OPEN_STATUSES, PRIORITIES, incident_number
+from backend_client.schemas.stats import (CriticalIncident, GroupCount, IncidentPeriodStats, IncidentStats,
+                                          ServiceFigures, Sla)
+
+I = Incident.__table__.c
+H = IncidentHistory.__table__.c
+NOT_WORKED = ("rejected", "duplicate")  # never counted against a deadline
+
+
+def _resolutions(start: str | None = "start", end: str | None = "end"):
+    """(incident_id, resolved_at): the first move to "resolved" (in [start, end) when named)."""
+    q = select(H.incident_id, func.min(H.at).label("resolved_at")).where(H.field == "status", H.new == "resolved")
+    if start:
+        q = q.where(H.at >= at(start), H.at < at(end))
+    return q.group_by(H.incident_id).subquery()
+
+
+def _sla(conn, start: datetime, end: datetime, now: datetime) -> Sla:
+    """Deadlines that fell in [start, min(end, now)); met when resolved by the due time."""
+    end = min(end, now)
+    if end <= start:
+        return Sla(due=0, met=0, compliance=None)
+    in_time = exists().where(H.incident_id == I.id, H.field == "status", H.new == "resolved", H.at <= I.sla_due_at)
+    q = select(func.count(), func.coalesce(func.sum(case((in_time, 1), else_=0)), 0)).where(
+        I.sla_due_at >= at("s"), I.sla_due_at < at("e"), I.status.not_in(NOT_WORKED))
+    due, met = conn.execute(q, {"s": start, "e": end}).one()
+    return Sla(due=due, met=int(met), compliance=round(met / due, 4) if due else None)
+
+
+def _median_minutes(conn, dialect: str, start: datetime, end: datetime) -> float | None:
+    r = _resolutions()
+    d = select((seconds_between(dialect, r.c.resolved_at, I.created_at) / 60.0).label("d")).join(
+        r, r.c.incident_id == I.id).subquery()
+    value = conn.execute(median(d), {"start": start, "end": end}).scalar()
+    return None if value is None else round(float(value), 1)
+
+
+def _opened_by_hour(conn, dialect: str, start: datetime, hours: int) -> list[int]:
+    b = bucket(dialect, I.created_at, at("s"), 3600).label("b")
+    q = select(b, func.count()).where(I.created_at >= at("s"), I.created_at < at("e")).group_by(b)
+    out = [0] * hours
+    for k, n in conn.execute(q, {"s": start, "e": start + timedelta(hours=hours)}):
+        if 0 <= k < hours:
+            out[k] = n
+    return out
+
+
+def _critical(conn, start: datetime, end: datetime, now: datetime, limit: int = 50) -> list[CriticalIncident]:
+    """Critical incidents opened in [start, end), newest first, with their last comment: what was done."""
+    last_comment = (select(IncidentComment.text).where(IncidentComment.incident_id == I.id)
+                    .order_by(IncidentComment.id.desc()).limit(1).scalar_subquery())
+    changes = (select(func.count()).where(H.incident_id == I.id, H.field == "status").scalar_subquery())
+    q = (select(I.id, I.category, I.status, I.address, I.description, I.assignee, I.created_at,
+                last_comment.label("last_comment"), changes.label("changes"))
+         .where(I.priority_rank == 0, I.created_at >= at("s"), I.created_at < at("e"))
+         .order_by(I.created_at.desc(), I.id.desc()).limit(limit))
+    return [CriticalIncident(id=r.id, number=incident_number(r.id), category=r.category, status=r.status,
+                             address=r.address, description=r.description[:300], assignee=r.assignee,
+                             created_at=r.created_at, age_minutes=max(0, int((now - r.created_at).total_seconds() // 60)),
+                             last_comment=r.last_comment, status_changes=r.changes)
+            for r in conn.execute(q, {"s": start, "e": end})]
+
+
+def _counts(conn, column, where, params: dict[str, Any], names: dict[int, str] | None = None) -> list[GroupCount]:
+    rows = conn.execute(select(column, func.count()).where(*where).group_by(column).order_by(func.count().desc(),
+                                                                                           column), params)
+    return [GroupCount(key=names[k] if names else str(k), count=n) for k, n in rows]
+
+
+def _resolved_count(conn, start: datetime, end: datetime) -> int:
+    r = _resolutions()
+    return conn.execute(select(func.count()).select_from(r), {"start": start, "end": end}).scalar() or 0
+
+
+def live(session: Session, *, now: datetime | None = None, critical_hours: int = 6) -> IncidentStats:
+    now = now or utcnow()
+    conn = session.connection()
+    dialect = conn.dialect.name
+    today, week = day_start(now), week_start(now)
+    open_ = [I.status.in_(OPEN_STATUSES)]
+    overdue = conn.execute(select(func.count()).where(*open_, I.sla_due_at < at("now")), {"now": now}).scalar()
+    opened_today = conn.execute(select(func.count()).where(I.created_at >= at("s")), {"s": today}).scalar()
+    by_cat = _counts(conn, I.category, open_, {})
+    by_pri = _counts(conn, I.priority_rank, open_, {}, names=dict(enumerate(PRIORITIES)))
+    hour0 = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
+    return IncidentStats(
+        now=now, open_total=sum(g.count for g in by_cat), open_by_category=by_cat, open_by_priority=by_pri,
+        overdue=overdue or 0, opened_today=opened_today or 0, resolved_today=_resolved_count(conn, today, now),
+        sla_today=_sla(conn, today, now, now), sla_week=_sla(conn, week, now, now),
+        sla_last_week=_sla(conn, week - timedelta(days=7), week, now),
+        median_resolution_minutes_today=_median_minutes(conn, dialect, today, now),
+        median_resolution_minutes_week=_median_minutes(conn, dialect, week, now),
+        opened_by_hour=_opened_by_hour(conn, dialect, hour0, 24), critical_hours=critical_hours,
+        critical_recent=_critical(conn, now - timedelta(hours=critical_hours), now + timedelta(seconds=1), now))
+
+
+def period(session: Session, *, start: datetime, end: datetime, now: datetime | None = None) -> IncidentPeriodStats:
+    now = now or utcnow()
+    conn = session.connection()
+    dialect = conn.dialect.name
+    made = [I.created_at >= at("s"), I.created_at < at("e")]
+    p = {"s": start, "e": end}
+    opened = conn.execute(select(func.count()).where(*made), p).scalar() or 0
+    sla = _sla(conn, start, end, now)
+    # Deadlines in the period that passed without a resolution by then, including ones still open.
+    overdue = sla.due - sla.met
+    r = _resolutions()
+    names = dict(conn.execute(select(CityService.code, CityService.name)).all())
+    by_service: dict[str, dict[str, Any]] = {}
+    for code, n in conn.execute(select(I.assignee, func.count()).where(*made).group_by(I.assignee), p):
+        by_service.setdefault(code or "", {})["opened"] = n
+    durations = select(func.coalesce(I.assignee, literal("")).label("svc"),
+                       (seconds_between(dialect, r.c.resolved_at, I.created_at) / 60.0).label("d")).join(
+        r, r.c.incident_id == I.id).subquery()
+    rp = {"start": start, "end": end}
+    for code, n in conn.execute(select(durations.c.svc, func.count()).group_by(durations.c.svc), rp):
+        by_service.setdefault(code, {})["resolved"] = n
+    for code, m in conn.execute(median(durations, by="svc"), rp):
+        by_service.setdefault(code, {})["median"] = round(float(m), 1)
+    services = [ServiceFigures(service=code, name=names.get(code, code) if code else "",
+                               opened=v.get("opened", 0), resolved=v.get("resolved", 0),
+                               median_resolution_minutes=v.get("median"))
+                for code, v in sorted(by_service.items(), key=lambda kv: (-kv[1].get("opened", 0), kv[0]))]
+    hours = max(1, min(int((end - start).total_seconds() // 3600) + (1 if (end - start).total_seconds() % 3600 else 0),
+                       int(MAX_PERIOD.total_seconds() // 3600)))
+    return IncidentPeriodStats(
+        start=start, end=end, opened=opened, resolved=sum(s.resolved for s in services), overdue=overdue, sla=sla,
+        median_resolution_minutes=_median_minutes(conn, dialect, start, end),
+        by_category=_counts(conn, I.category, made, p),
+        by_priority=_counts(conn, I.priority_rank, made, p, names=dict(enumerate(PRIORITIES))),
+        by_service=services, opened_by_hour=_opened_by_hour(conn, dialect, start, hours),
+        critical=_critical(conn, start, end, now, limit=200))
+
+
+def check_period(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise BadRequest("The period's end must be after its start", start=start.isoformat(), end=end.isoformat())
+    if end - start > MAX_PERIOD:
+        raise BadRequest(f"A period is at most {MAX_PERIOD.days} days long")
+
+
+router = APIRouter(prefix="/api/v1/stats/incidents", tags=["stats"])
+Instant = Annotated[datetime, Query(description="ISO 8601 time with zone (a time without one is UTC)")]
+
+
+@router.get("", response_model=IncidentStats, operation_id="stats_incidents")
+def get_live(session: SessionDep, _: CurrentUser,
+             critical_hours: Annotated[int, Query(ge=1, le=72)] = 6) -> IncidentStats:
+    return live(session, critical_hours=critical_hours)
+
+
+@router.get("/period", response_model=IncidentPeriodStats, operation_id="stats_incidents_period")
+def get_period(session: SessionDep, _: CurrentUser, from_: Annotated[datetime, Query(alias="from")],
+               to: Instant) -> IncidentPeriodStats:
+    start, end = as_utc(from_), as_utc(to)
+    check_period(start, end)
+    return period(session, start=start, end=end)
