@@ -12,6 +12,7 @@ FEATURE_MODULES = [
     "widgets.video.feature",
     "widgets.energy.feature",
     "widgets.archive.feature",
+    "widgets.room.feature",
 ]
 
 
