@@ -24,7 +24,7 @@ def section(session: Session, period: Period) -> ReportSection:
     charts = [Chart(title="Поступление обращений" + (" по часам" if step == 1 else " по дням"), kind="bar",
                     labels=labels, series=[ChartSeries(name="Открыто", values=values)])]
     if f.by_category:
-        charts.append(Chart(title="По категориям", kind="bar",
+        charts.append(Chart(title="Открыто по категориям", kind="bar",
                             labels=[CATEGORY_RU.get(g.key, g.key) for g in f.by_category],
                             series=[ChartSeries(name="Открыто", values=[float(g.count) for g in f.by_category])]))
     return ReportSection(
@@ -47,5 +47,5 @@ def section(session: Session, period: Period) -> ReportSection:
             Table(title="Критические происшествия", columns=["Номер", "Открыто", "Адрес", "Состояние", "Что сделано"],
                   rows=[[c.number, when(c.created_at), c.address or "—", STATUS_RU.get(c.status, c.status),
                          c.last_comment or f"смен состояния: {c.status_changes}"] for c in f.critical],
-                  widths=[1.1, 1.4, 2.2, 1, 3.3]),
+                  widths=[1.1, 1.4, 2.1, 1.3, 3.1]),
         ])

@@ -54,9 +54,9 @@ def _styles() -> dict[str, ParagraphStyle]:
                                textColor=colors.white),
         "h1": ParagraphStyle("h1", parent=base, fontName="DejaVu-Bold", fontSize=16, leading=20, spaceAfter=4),
         "h2": ParagraphStyle("h2", parent=base, fontName="DejaVu-Bold", fontSize=13, leading=16, spaceBefore=10,
-                             spaceAfter=5, textColor=ACCENT),
+                             spaceAfter=5, textColor=ACCENT, keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=base, fontName="DejaVu-Bold", fontSize=10, leading=13, spaceBefore=6,
-                             spaceAfter=3),
+                             spaceAfter=3, keepWithNext=1),
     }
 
 
@@ -101,17 +101,20 @@ class _NumberedCanvas(Canvas):
 
 def _chart(chart: Chart, width: float) -> Drawing:
     height = 52 * mm
+    long_names = max((len(x) for x in chart.labels), default=0) > 8
+    height += 14 * mm if long_names else 0
     d = Drawing(width, height)
-    many = len(chart.labels) > 12
+    # Many bars, or long names under them: the names are slanted so they do not run into each other.
+    many = len(chart.labels) > 12 or sum(len(x) for x in chart.labels) * 4.2 > width - 40
     c = VerticalBarChart() if chart.kind == "bar" else HorizontalLineChart()
-    c.x, c.y = 28, 34 if many else 22
+    c.x, c.y = 28, (34 + (40 if long_names else 0)) if many else 22
     c.width, c.height = width - 40, height - c.y - 8
     c.data = [s.values or [0.0] for s in chart.series]
     c.categoryAxis.categoryNames = chart.labels or [""]
     c.categoryAxis.labels.fontName = "DejaVu"
     c.categoryAxis.labels.fontSize = 6.5
     if many:
-        c.categoryAxis.labels.angle = 60
+        c.categoryAxis.labels.angle = 35 if long_names else 60
         c.categoryAxis.labels.boxAnchor = "ne"
         c.categoryAxis.labels.dy = -2
     c.valueAxis.labels.fontName = "DejaVu"

@@ -271,12 +271,12 @@
         <translation>Медиана времени решения</translation>
     </message>
     <message>
-        <source>min</source>
-        <translation>мин</translation>
+        <source>h</source>
+        <translation>ч</translation>
     </message>
     <message>
-        <source>this week {median_resolution_minutes_week:.0f} min</source>
-        <translation>за неделю {median_resolution_minutes_week:.0f} мин</translation>
+        <source>this week</source>
+        <translation>эта неделя</translation>
     </message>
     <message>
         <source>Electricity today</source>

@@ -48,9 +48,9 @@ INCIDENT_TILES = (
     TileDef("incidents.per_hour", QT_TRANSLATE_NOOP("Tiles", "New per hour, 24 h"), INC, "opened_by_hour",
             kind="sparkline", events="incident."),
     TileDef("incidents.median", QT_TRANSLATE_NOOP("Tiles", "Median time to resolve"), INC,
-            "median_resolution_minutes_today", unit=QT_TRANSLATE_NOOP("Tiles", "min"),
-            detail=QT_TRANSLATE_NOOP("Tiles", "this week {median_resolution_minutes_week:.0f} min"),
-            events="incident."),
+            "median_resolution_minutes_today", kind="gauge", unit=QT_TRANSLATE_NOOP("Tiles", "h"), scale=1 / 60,
+            decimals=1, compare="median_resolution_minutes_week",
+            compare_label=QT_TRANSLATE_NOOP("Tiles", "this week"), events="incident."),
 )
 
 ENERGY_TILES = (

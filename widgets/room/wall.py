@@ -42,6 +42,7 @@ class WallScreen(QWidget):
         for w in self.widgets.values():
             w.hide()
         self.page = 0
+        self._paged_hidden = 0
 
         self.title = QLabel(self.tr("Situation Center · Kurchatov"))
         self.status = QLabel()
@@ -86,6 +87,8 @@ class WallScreen(QWidget):
         self._show_connection(None)
         self.show_page(0)
         self.board.refresh()
+        # The map draws incidents from the one gateway; on a wall without the queue nobody else loads them.
+        ctx.incidents.refresh()
 
     # ----------------------------------------------------------- composition
     def _build_center(self) -> QWidget:
@@ -104,15 +107,20 @@ class WallScreen(QWidget):
         label.setStyleSheet(f"color: {C['text_dim']}; font-size: 28px;")
         return label
 
+    def shown_tiles(self) -> list:
+        """The tiles with figures to show: not those of endpoints this user may not read."""
+        return [t for t in self.tiles if key_of(t) not in self.board.hidden]
+
     def page_count(self) -> int:
-        return max(1, -(-len(self.tiles) // PER_PAGE))
+        return max(1, -(-len(self.shown_tiles()) // PER_PAGE))
 
     def show_page(self, page: int) -> None:
         self.page = page % self.page_count()
         for w in self.widgets.values():
             self.grid.removeWidget(w)
             w.hide()
-        chunk = self.tiles[self.page * PER_PAGE:(self.page + 1) * PER_PAGE]
+        self._paged_hidden = len(self.board.hidden)
+        chunk = self.shown_tiles()[self.page * PER_PAGE:(self.page + 1) * PER_PAGE]
         places = [(r, 0) for r in range(SIDE)] + [(r, 3) for r in range(SIDE)] + [(SIDE, c) for c in range(BOTTOM)]
         for tile, (r, c) in zip(chunk, places):
             w = self.widgets[tile.name]
@@ -131,6 +139,9 @@ class WallScreen(QWidget):
 
     # ----------------------------------------------------------- figures
     def _redraw(self) -> None:
+        if len(self.board.hidden) != self._paged_hidden:
+            self.show_page(self.page)  # an endpoint turned out to be closed to this user: close the gap
+            return
         stale = self.board.offline_since is not None
         for tile in self.tiles:
             w = self.widgets[tile.name]
