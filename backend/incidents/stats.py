@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import case, exists, func, literal, select
+from sqlalchemy import String, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from backend.auth.deps import CurrentUser
@@ -80,9 +80,18 @@ def _critical(conn, start: datetime, end: datetime, now: datetime, limit: int = 
 
 
 def _counts(conn, column, where, params: dict[str, Any], names: dict[int, str] | None = None) -> list[GroupCount]:
-    rows = conn.execute(select(column, func.count()).where(*where).group_by(column).order_by(func.count().desc(),
-                                                                                           column), params)
+    # An expression, not the bare column (see live()): the filter's index is used, not the column's.
+    expr = (column + literal("") if isinstance(column.type, String) else column + 0).label("k")
+    rows = conn.execute(select(expr, func.count()).where(*where).group_by(expr).order_by(func.count().desc(), expr),
+                        params)
     return [GroupCount(key=names[k] if names else str(k), count=n) for k, n in rows]
+
+
+def _totals(pairs) -> list[GroupCount]:
+    out: dict[str, int] = {}
+    for k, n in pairs:
+        out[k] = out.get(k, 0) + n
+    return [GroupCount(key=k, count=n) for k, n in sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def _resolved_count(conn, start: datetime, end: datetime) -> int:
@@ -98,8 +107,12 @@ def live(session: Session, *, now: datetime | None = None, critical_hours: int =
     open_ = [I.status.in_(OPEN_STATUSES)]
     overdue = conn.execute(select(func.count()).where(*open_, I.sla_due_at < at("now")), {"now": now}).scalar()
     opened_today = conn.execute(select(func.count()).where(I.created_at >= at("s")), {"s": today}).scalar()
-    by_cat = _counts(conn, I.category, open_, {})
-    by_pri = _counts(conn, I.priority_rank, open_, {}, names=dict(enumerate(PRIORITIES)))
+    # Grouped on expressions, not the bare columns: SQLite would otherwise walk the whole
+    # (category, ...) index to save a sort, reading every incident ever (570 ms at 100,000, not 14).
+    cat, rank = (I.category + literal("")).label("c"), (I.priority_rank + 0).label("r")
+    cells = conn.execute(select(cat, rank, func.count()).where(*open_).group_by(cat, rank)).all()
+    by_cat = _totals((c, n) for c, _r, n in cells)
+    by_pri = _totals((PRIORITIES[r], n) for _c, r, n in cells)
     hour0 = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
     return IncidentStats(
         now=now, open_total=sum(g.count for g in by_cat), open_by_category=by_cat, open_by_priority=by_pri,
