@@ -109,3 +109,28 @@ def test_dispatchers_get_the_wall_but_not_the_report(qtbot, make_ctx, live_serve
     assert window.actions["room.wall"].isVisible() and not window.actions["room.shift_report"].isVisible()
     assert window.findChild(type(window.menuBar().actions()[0].menu()), "menu_report") is None
     window.close()
+
+
+def test_view_action_opens_the_wall_full_screen_and_unchecks_when_it_closes(qtbot, make_ctx, live_server):
+    from app.mainwindow import MainWindow
+
+    ctx = make_ctx(live_server, role="dispatcher")
+    ctx.settings.section("room").wall_center = ""
+    window = MainWindow(ctx, [s for s in ctx.features if s.name == "room"])
+    qtbot.addWidget(window)
+    panel = window.panels["room"]
+    action = window.actions["room.wall"]
+    action.setChecked(True)
+    wall = panel.wall
+    assert wall is not None and wall.isVisible()  # full screen is checked under X: test_wall_screens.py
+    assert ctx.settings.section("room").wall_screen == wall.screen().name()
+    qtbot.waitUntil(lambda: wall.widgets["incidents.open"].value == 0, timeout=15_000)
+    from PySide6.QtCore import Qt
+
+    assert wall.page == 0
+    qtbot.keyClick(wall, Qt.Key.Key_Right)  # no mouse on a wall: keys only
+    assert wall.page == 1
+    qtbot.keyClick(wall, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: panel.wall is None, timeout=5_000)
+    assert not action.isChecked()
+    window.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from widgets.common.palette import STATE_COLORS, THEMES
@@ -79,10 +79,7 @@ class WallScreen(QWidget):
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._show_clock)
         self._tick.start(1000)
-        for keys, slot in ((("Right", "Space", "PgDown"), self.next_page), (("Left", "PgUp"), self.previous_page),
-                           (("Escape",), self.close), (("S",), self.move_to_next_screen)):
-            for k in keys:
-                QShortcut(QKeySequence(k), self, activated=slot)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._show_clock()
         self._show_connection(None)
         self.show_page(0)
@@ -131,6 +128,17 @@ class WallScreen(QWidget):
         self._redraw()
         self.page_changed.emit(self.page)
 
+    def keyPressEvent(self, event) -> None:
+        """A wall has a keyboard at most: pages, the next screen, close."""
+        K = Qt.Key
+        action = {K.Key_Right: self.next_page, K.Key_Space: self.next_page, K.Key_PageDown: self.next_page,
+                  K.Key_Left: self.previous_page, K.Key_PageUp: self.previous_page, K.Key_Escape: self.close,
+                  K.Key_S: self.move_to_next_screen}.get(Qt.Key(event.key()))
+        if action is None:
+            super().keyPressEvent(event)
+        else:
+            action()
+
     def next_page(self) -> None:
         self.show_page(self.page + 1)
 
@@ -176,6 +184,7 @@ class WallScreen(QWidget):
         self.setScreen(screen)
         self.setGeometry(screen.geometry())
         self.showFullScreen()
+        self.activateWindow()
         self.settings.wall_screen = screen.name()
         screens = QGuiApplication.screens()
         self.settings.wall_screen_index = screens.index(screen) if screen in screens else -1
