@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -74,7 +74,12 @@ class TileWidget(QWidget):
         self.update()
 
     def value_text(self) -> str:
-        return values.text(self.tile, self.value)
+        return self._local(values.text(self.tile, self.value))
+
+    @staticmethod
+    def _local(number: str) -> str:
+        """The decimal sign of the language the desktop runs in (a comma in Russian)."""
+        return number.replace(".", QLocale().decimalPoint())
 
     # ----------------------------------------------------------- drawing
     def _font(self, px: float, bold: bool = False) -> QFont:
@@ -168,7 +173,7 @@ class TileWidget(QWidget):
         if label:
             p.setFont(self._font(small))
             p.setPen(QColor(C["text_dim"]))
-            ctext = "—" if compare is None else f"{compare:,.{t.decimals}f}".replace(",", " ")
+            ctext = "—" if compare is None else self._local(f"{compare:,.{t.decimals}f}".replace(",", " "))
             unit = tr(t.unit)
             p.drawText(QRectF(bar.left(), bar.bottom() + 4, bar.width(), small * 1.5), Qt.AlignmentFlag.AlignLeft,
                        f"{label}: {ctext}{' ' + unit if unit == '%' else ' ' + unit if unit else ''}")
