@@ -51,3 +51,53 @@ def test_wall_opens_on_the_second_screen_and_follows_new_incidents(live_server, 
         if proc.poll() is None:
             proc.kill()
     assert shot.stat().st_size > 20_000
+
+
+def test_sc_desk_wall_opens_on_the_free_screen_and_ends_on_sigterm(live_server, tmp_path):
+    """`sc-desk --wall` itself, on an X server with two screens; SIGTERM ends it cleanly."""
+    import signal
+    import time
+
+    if not shutil.which("Xvfb"):
+        if IN_CI:
+            pytest.fail("Xvfb is missing (Debian package xvfb), and CI=true requires it")
+        pytest.skip("Xvfb is missing")
+    r, w = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), *TWO_SCREENS.split(), "-nolisten", "tcp", "-ac"],
+                            pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    try:
+        got = b""
+        while not got.endswith(b"\n"):  # Xvfb writes the display number and a newline once it is ready
+            chunk = os.read(r, 16)
+            assert chunk, "Xvfb did not start"
+            got += chunk
+        os.close(r)
+        display = ":" + got.decode().strip()
+        pw = tmp_path / "pw"
+        pw.write_text(TEST_PASSWORD)
+        cfg = tmp_path / "cfg"
+        env = dict(os.environ, QT_QPA_PLATFORM="xcb", DISPLAY=display, SC_DESK_CONFIG_DIR=str(cfg),
+                   SC_DESK_DATA_DIR=str(tmp_path / "data"))
+        desk = subprocess.Popen([sys.executable, "-m", "app.main", "--wall", "--server", live_server.url,
+                                 "--user", "dispatcher", "--password-file", str(pw)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        settings = cfg / "settings.json"
+        deadline = time.monotonic() + 90
+        room = {}
+        while time.monotonic() < deadline and desk.poll() is None:
+            if settings.exists():
+                room = json.loads(settings.read_text(encoding="utf-8")).get("extra", {}).get("room", {})
+                if room.get("wall_screen_index", -1) >= 0:
+                    break
+            time.sleep(0.3)
+        assert room.get("wall_screen_index") == 1, desk.stderr.read() if desk.poll() is not None else room
+        # The screen is saved as the wall shows, a moment before the event loop runs; a SIGTERM before
+        # the loop would only close the windows (sc-desk's start-up, not the wall's).
+        time.sleep(5)
+        desk.send_signal(signal.SIGTERM)
+        assert desk.wait(30) == 0
+    finally:
+        for p in (locals().get("desk"), xvfb):
+            if p is not None and p.poll() is None:
+                p.kill()

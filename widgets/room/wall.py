@@ -225,6 +225,9 @@ def wall_screen(settings, avoid=None):
 
 
 def open_wall(ctx: PanelContext, avoid=None) -> WallScreen:
+    """The wall, full screen: where it was last, else off ``avoid`` (default: the primary screen, where
+    the operator's desk usually is; with one screen it is that one)."""
+    avoid = avoid if avoid is not None else QGuiApplication.primaryScreen()
     wall = WallScreen(ctx)
     wall.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wall.show_on(wall_screen(wall.settings, avoid))
