@@ -104,7 +104,7 @@ class TileWidget(QWidget):
         p.setBrush(QColor("#2a1b1f") if self.alarm else QColor(C["panel"]))
         p.drawRoundedRect(r, 8, 8)
         pad = max(10.0, h * 0.05)
-        title_px = min(max(15, h * 0.085), 30)
+        title_px = max(11.0, min(h * 0.085, 30.0, w / 17))
         p.setFont(self._font(title_px, bold=True))
         p.setPen(ALARM if self.alarm else QColor(C["text_dim"]))
         title = tr(self.tile.title).upper()
