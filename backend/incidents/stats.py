@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import String, case, exists, func, literal, select
+from sqlalchemy import String, and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from backend.auth.deps import CurrentUser
@@ -33,16 +33,29 @@ def _resolutions(start: str | None = "start", end: str | None = "end"):
     return q.group_by(H.incident_id).subquery()
 
 
-def _sla(conn, start: datetime, end: datetime, now: datetime) -> Sla:
-    """Deadlines that fell in [start, min(end, now)); met when resolved by the due time."""
-    end = min(end, now)
-    if end <= start:
-        return Sla(due=0, met=0, compliance=None)
+def _sla(conn, windows: list[tuple[datetime, datetime]], now: datetime) -> list[Sla]:
+    """Per window: the deadlines that fell in [start, min(end, now)), met when resolved by the due time.
+
+    One pass over the deadlines of all windows; whether each was met is looked up once."""
+    wins = [(a, min(b, now)) for a, b in windows]
+    lo, hi = min(a for a, _ in wins), max(b for _, b in wins)
+    if hi <= lo:
+        return [Sla(due=0, met=0, compliance=None) for _ in wins]
     in_time = exists().where(H.incident_id == I.id, H.field == "status", H.new == "resolved", H.at <= I.sla_due_at)
-    q = select(func.count(), func.coalesce(func.sum(case((in_time, 1), else_=0)), 0)).where(
-        I.sla_due_at >= at("s"), I.sla_due_at < at("e"), I.status.not_in(NOT_WORKED))
-    due, met = conn.execute(q, {"s": start, "e": end}).one()
-    return Sla(due=due, met=int(met), compliance=round(met / due, 4) if due else None)
+    due = (select(I.sla_due_at.label("due"), case((in_time, 1), else_=0).label("met"))
+           .where(I.sla_due_at >= at("lo"), I.sla_due_at < at("hi"), I.status.not_in(NOT_WORKED)).subquery())
+    cols, params = [], {"lo": lo, "hi": hi}
+    for i, (a, b) in enumerate(wins):
+        inside = and_(due.c.due >= at(f"a{i}"), due.c.due < at(f"b{i}"))
+        cols += [func.coalesce(func.sum(case((inside, 1), else_=0)), 0),
+                 func.coalesce(func.sum(case((inside, due.c.met), else_=0)), 0)]
+        params[f"a{i}"], params[f"b{i}"] = a, max(a, b)
+    row = conn.execute(select(*cols), params).one()
+    out = []
+    for i in range(len(wins)):
+        n, met = int(row[2 * i]), int(row[2 * i + 1])
+        out.append(Sla(due=n, met=met, compliance=round(met / n, 4) if n else None))
+    return out
 
 
 def _median_minutes(conn, dialect: str, start: datetime, end: datetime) -> float | None:
@@ -114,11 +127,11 @@ def live(session: Session, *, now: datetime | None = None, critical_hours: int =
     by_cat = _totals((c, n) for c, _r, n in cells)
     by_pri = _totals((PRIORITIES[r], n) for _c, r, n in cells)
     hour0 = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
+    sla_today, sla_week, sla_last_week = _sla(conn, [(today, now), (week, now), (week - timedelta(days=7), week)], now)
     return IncidentStats(
         now=now, open_total=sum(g.count for g in by_cat), open_by_category=by_cat, open_by_priority=by_pri,
         overdue=overdue or 0, opened_today=opened_today or 0, resolved_today=_resolved_count(conn, today, now),
-        sla_today=_sla(conn, today, now, now), sla_week=_sla(conn, week, now, now),
-        sla_last_week=_sla(conn, week - timedelta(days=7), week, now),
+        sla_today=sla_today, sla_week=sla_week, sla_last_week=sla_last_week,
         median_resolution_minutes_today=_median_minutes(conn, dialect, today, now),
         median_resolution_minutes_week=_median_minutes(conn, dialect, week, now),
         opened_by_hour=_opened_by_hour(conn, dialect, hour0, 24), critical_hours=critical_hours,
@@ -132,7 +145,7 @@ def period(session: Session, *, start: datetime, end: datetime, now: datetime | 
     made = [I.created_at >= at("s"), I.created_at < at("e")]
     p = {"s": start, "e": end}
     opened = conn.execute(select(func.count()).where(*made), p).scalar() or 0
-    sla = _sla(conn, start, end, now)
+    sla = _sla(conn, [(start, end)], now)[0]
     # Deadlines in the period that passed without a resolution by then, including ones still open.
     overdue = sla.due - sla.met
     r = _resolutions()
