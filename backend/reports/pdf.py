@@ -3,6 +3,7 @@ pages with their header repeated, the city, the period and page numbers on every
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -122,6 +123,8 @@ def _chart(chart: Chart, width: float) -> Drawing:
     c.valueAxis.valueMin = 0
     top = max((v for s in chart.series for v in s.values), default=0)
     c.valueAxis.valueMax = max(1, top * 1.1)
+    if all(float(v).is_integer() for s in chart.series for v in s.values):
+        c.valueAxis.valueStep = max(1, math.ceil(top / 5))  # counts: whole steps, no "0.2 alarms"
     c.valueAxis.visibleGrid = True
     c.valueAxis.gridStrokeColor = STRIPE
     for i in range(len(chart.series)):
