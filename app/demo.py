@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _wait_healthy(url, server)
         creds = read_demo_credentials(creds_file)
-        sim = subprocess.Popen([sys.executable, "-m", "backend.simulator", "--server", url, "--user", "dispatcher",
+        sim = subprocess.Popen([sys.executable, "-m", "citysim", "--server", url, "--user", "dispatcher",
                                 "--complaint-interval", str(args.complaint_interval)],
                                env={**env, "SC_SIM_PASSWORD": creds["dispatcher"]})
         procs.append(sim)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import os
-import secrets
 import sys
 
 
@@ -50,9 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from backend.db import make_engine, make_sessionmaker, migrate
+    from backend.domains import registered
 
+    domains = registered(settings.extra_domain_modules)
     if args.cmd == "migrate":
-        migrate(make_engine(settings.resolved_database_url))
+        migrate(make_engine(settings.resolved_database_url), domains)
         print("database is up to date")
         return 0
     if args.cmd == "create-user":
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
         engine = make_engine(settings.resolved_database_url)
-        migrate(engine)
+        migrate(engine, domains)
         with make_sessionmaker(engine)() as s:
             try:
                 create_user(s, username=args.name, role=args.role, password=password, full_name=args.full_name)
@@ -72,12 +72,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"created {args.role} {args.name}")
         return 0
     if args.cmd == "seed-demo":
-        from backend.simulator.demo import seed_city
+        from backend.demo import seed_demo
 
         engine = make_engine(settings.resolved_database_url)
-        migrate(engine)
-        creds = seed_city(make_sessionmaker(engine))
-        print_demo_credentials(creds, settings)
+        migrate(engine, domains)
+        print_demo_credentials(seed_demo(make_sessionmaker(engine), settings, domains), settings)
         return 0
     if args.cmd == "recorder":
         from backend.recorder.service import run_forever
@@ -91,11 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         from backend.serve import serve
 
         engine = make_engine(settings.resolved_database_url)
-        migrate(engine)
+        migrate(engine, domains)
         if settings.demo:
-            from backend.simulator.demo import seed_city
+            from backend.demo import seed_demo
 
-            print_demo_credentials(seed_city(make_sessionmaker(engine)), settings)
+            print_demo_credentials(seed_demo(make_sessionmaker(engine), settings, domains), settings)
         engine.dispose()
         # The workers read the rest of their settings (and SC_SECRET_KEY, if set) from this environment.
         env = {"SC_DATABASE_URL": settings.resolved_database_url, "SC_DEMO": str(settings.demo).lower()}
@@ -107,27 +106,23 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app(settings)
     if settings.demo:
-        from backend.simulator.demo import seed_city
+        from backend.demo import seed_demo
 
-        print_demo_credentials(seed_city(app.state.sessionmaker), settings)
+        print_demo_credentials(seed_demo(app.state.sessionmaker, settings, app.state.domains), settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
 
 def print_demo_credentials(creds: dict[str, str], settings) -> None:
     """Print the demo users' passwords (seed_demo keeps them, owner-readable, for sc-demo)."""
-    from backend.simulator.seed import credentials_path
+    from backend.auth.demo import credentials_path
 
     if not creds:
-        print(f"demo city already present; the demo users' passwords are in {credentials_path()}")
+        print(f"demo city already present; the demo users' passwords are in {credentials_path(settings)}")
         return
-    print(f"Demo users (demo mode only; also kept in {credentials_path()}):")
+    print(f"Demo users (demo mode only; also kept in {credentials_path(settings)}):")
     for user, password in creds.items():
         print(f"  {user:<12} {password}")
-
-
-def demo_password() -> str:
-    return os.environ.get("SC_DEMO_PASSWORD") or secrets.token_urlsafe(9)
 
 
 if __name__ == "__main__":

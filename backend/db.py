@@ -6,7 +6,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, create_engine, event
@@ -15,6 +15,9 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 from starlette.concurrency import run_in_threadpool
+
+if TYPE_CHECKING:
+    from backend.domain import Domain
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 T = TypeVar("T")
@@ -120,11 +123,11 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def migrate(engine: Engine, domains: list | None = None) -> None:
+def migrate(engine: Engine, domains: list[Domain] | None = None) -> None:
     """Bring the schema to the newest revision of every domain branch.
 
-    `domains` (backend.domain.Domain, default: backend/domains.py's list) decide which models
-    Alembic sees and which out-of-tree revision folders it reads besides migrations/versions."""
+    `domains` (default: backend/domains.py's list) decide which models Alembic sees and which
+    out-of-tree revision folders it reads besides migrations/versions."""
     import os
 
     from alembic import command

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import importlib
 
+from backend.domain import Domain
 from backend.domains import registered
 
 
-def import_models(domains: list | None = None) -> None:
+def import_models(domains: list[Domain] | None = None) -> None:
     """Import each domain's models modules (default: the domains of backend/domains.py)."""
     for domain in registered() if domains is None else domains:
         for module in domain.models:

@@ -64,7 +64,7 @@ def fill_incidents(database_url: str, rows: int, *, seed: int = 1, chunk: int = 
     from backend.db import make_engine, make_sessionmaker, migrate
     from backend.incidents import sla
     from backend.incidents.models import CityService, Incident
-    from backend.simulator import city
+    from resources.city import kurchatov as city
     from backend_client.schemas.incidents import PRIORITIES
 
     t0 = time.perf_counter()
@@ -375,7 +375,7 @@ def bench_server(database_url: str, label: str, *, rows: int = 100_000, rate: fl
 def _client_incidents(rows: int, *, seed: int = 2) -> list:
     """`rows` realistic incidents as the client holds them (IncidentOut), 2 years of a city."""
     from backend.incidents import sla
-    from backend.simulator import city
+    from resources.city import kurchatov as city
     from backend_client.schemas.incidents import OPEN_STATUSES, IncidentOut, incident_number
 
     rng = random.Random(seed)
@@ -494,7 +494,7 @@ def bench_post_to_visible(database_url: str, *, rows: int = 100_000, posts: int 
     from app.incident_gateway import IncidentGateway
     from app.settings import AppSettings
     from app.tasks import TaskRunner
-    from backend.simulator import city
+    from resources.city import kurchatov as city
     from backend_client.client import ApiClient
     from backend_client.incidents import IncidentsApi
     from backend_client.schemas.incidents import IncidentCreate

@@ -1,8 +1,8 @@
 """Stats and shift-report benchmark: prints figures, it is not a timed test.
 
 A city with 100,000 incidents over two years (bench/incidents.py's fill, plus the status changes that
-resolved them) and a year of telemetry of the demo buildings (the simulator's seed_energy), served by
-sc-server in its own process; then
+resolved them) and a year of telemetry of the demo buildings (the telemetry domain's demo seed_meters),
+served by sc-server in its own process; then
   * p50/p99 of every endpoint GET /api/v1/stats lists (target p99 < 100 ms), a week for the period ones;
   * a week's shift report from POST to done (target < 10 s).
 
@@ -40,7 +40,8 @@ def fill(url: str, rows: int, energy_days: int) -> dict:
     from backend.auth.service import create_user
     from backend.db import make_engine, make_sessionmaker
     from backend.incidents.models import Incident, IncidentHistory
-    from backend.simulator.energy import seed_energy
+    from backend.energy.demo import seed_fault_alarms
+    from backend.telemetry.demo import seed_meters
 
     t0 = time.perf_counter()
     fill_incidents(url, rows)
@@ -71,7 +72,8 @@ def fill(url: str, rows: int, energy_days: int) -> dict:
                                               target=f"camera:{rng.randint(1, 40)}", details={"reason": "проверка"})
                                          for _ in range(2000)])
     t_hist = time.perf_counter() - t0 - t_inc
-    seed_energy(sm, days=energy_days)
+    seed_meters(sm, days=energy_days)
+    seed_fault_alarms(sm)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()

@@ -168,8 +168,10 @@ def bench_ingest(kind: str, rate: float, seconds: float, per_msg: int, meters: i
 def load_history(db: Database, meters: int, days: int) -> tuple[list[str], int, float]:
     import numpy as np
 
-    from backend.simulator.energy import _bulk, _rollup_rows, buildings, consumption
-    from backend.telemetry.ingest import local_day_start
+    from backend.citytime import local_day_start
+    from backend.telemetry.demo import _rollup_rows
+    from backend.telemetry.service import _bulk
+    from resources.city.meters import buildings, consumption
 
     devs = add_meters(db.sm, meters, "hist")
     blds = buildings()
@@ -255,7 +257,7 @@ def bench_chart(runs: int = 15) -> dict:
     import numpy as np
     from PySide6.QtWidgets import QApplication
 
-    from backend.simulator.energy import buildings, consumption
+    from resources.city.meters import buildings, consumption
     from widgets.energy.chart import EnergyChart
 
     app = QApplication.instance() or QApplication([])

@@ -80,7 +80,7 @@ def thread_cpu() -> dict[str, float]:
 
 
 def start_streams(n: int, port: int, video: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "backend.simulator.streams", "--bench", str(n),
+    proc = subprocess.Popen([sys.executable, "-m", "citysim.cameras", "--bench", str(n),
                              "--rtsp-port", str(port), "--bench-file", str(video)],
                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
     for line in proc.stdout:
@@ -195,7 +195,7 @@ def main() -> int:
                     help="skip the ffmpeg reference (for comparing two versions of the wall back to back)")
     args = ap.parse_args()
     reexec_under_xvfb()
-    from backend.simulator.streams import RtspServer, free_port, write_h264_file
+    from citysim.cameras import RtspServer, free_port, write_h264_file
 
     why = RtspServer.available()
     if why or not shutil.which("ffmpeg"):

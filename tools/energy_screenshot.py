@@ -32,7 +32,8 @@ def main() -> int:
     from app import i18n, theme
     from app.main import build_context
     from app.settings import AppSettings
-    from backend.simulator.energy import seed_energy
+    from backend.energy.demo import seed_fault_alarms
+    from backend.telemetry.demo import seed_meters
     from backend_client.client import ApiClient
     from tests.conftest import TEST_PASSWORD, LiveServer, make_backend
 
@@ -43,7 +44,8 @@ def main() -> int:
     theme.apply(qapp, "dark")
     backend = make_backend(f"sqlite:///{tmp / 'shot.sqlite3'}", tmp)
     backend.add_user("dispatcher", "dispatcher")
-    seed_energy(backend.sessionmaker, days=60)
+    seed_meters(backend.sessionmaker, days=60)
+    seed_fault_alarms(backend.sessionmaker)
     server = LiveServer(backend).start()
     try:
         client = ApiClient(server.url)

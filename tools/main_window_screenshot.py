@@ -48,7 +48,6 @@ def main() -> int:
     from app.main import build_context
     from app.mainwindow import MainWindow
     from app.settings import AppSettings
-    from backend.simulator.seed import seed_demo
     from backend_client.client import ApiClient
     from backend_client.incidents import IncidentsApi
     from backend_client.schemas.incidents import IncidentCreate
@@ -58,11 +57,19 @@ def main() -> int:
     i18n.install(qapp, os.environ.get("SC_SHOT_LANG", "ru"))
     theme.apply(qapp, "dark")
     backend = make_backend(f"sqlite:///{tmp / 'shot.sqlite3'}", tmp)
-    passwords = seed_demo(backend.sessionmaker, credentials_file=tmp / "demo-credentials.txt")
-    try:
-        from backend.simulator.energy import seed_energy
+    from backend.auth.demo import seed_demo as seed_users
+    from backend.domain import DemoSeed
+    from backend.incidents.demo import seed_demo as seed_incidents
 
-        seed_energy(backend.sessionmaker, days=21)
+    demo = DemoSeed(maker=backend.sessionmaker, settings=backend.settings.model_copy(
+        update={"demo_credentials_file": str(tmp / "demo-credentials.txt")}))
+    seed_users(demo)
+    seed_incidents(demo)
+    passwords = demo.created_users
+    try:
+        from backend.telemetry.demo import seed_meters
+
+        seed_meters(backend.sessionmaker, days=21)
     except Exception as exc:  # the energy panel is someone else's; the queue is the subject here
         print(f"energy seed skipped: {exc}")
     server = LiveServer(backend).start()

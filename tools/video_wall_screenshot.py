@@ -33,7 +33,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from app import theme
-    from backend.simulator.streams import DEMO_CAMERAS, MjpegServer, StreamSimulator, free_port
+    from citysim.cameras import DEMO_CAMERAS, MjpegServer, StreamSimulator, free_port
     from widgets.video.panel import VideoWallPanel
 
     app = QApplication([])

@@ -27,11 +27,11 @@ def _unauthorized(message: str) -> AppError:
 class UserCache:
     """Who a token belongs to, remembered for a few seconds (SC_AUTH_CACHE_SECONDS).
 
-    Every request used to verify the token and read its user row before doing anything; for the
-    busiest reads that cost as much as the query itself. An entry is made only after the token's
-    signature and expiry were checked, and ends no later than the token does; "does this account
-    still exist, is it active, what is its role" may be up to SC_AUTH_CACHE_SECONDS old, which
-    bounds how long a disabled account keeps working."""
+    Verifying the token and reading its user row on every request costs the busiest reads as
+    much as their query. An entry is made only after the token's signature and expiry were
+    checked, and ends no later than the token does; "does this account still exist, is it
+    active, what is its role" may be up to SC_AUTH_CACHE_SECONDS old, which bounds how long a
+    disabled account keeps working."""
 
     MAX = 4096
 

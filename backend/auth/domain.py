@@ -6,4 +6,5 @@ DOMAIN = Domain(
     name="auth",
     routers=("backend.auth.router:router", "backend.auth.router:users_router"),
     models=("backend.auth.models",),
+    seed_demo="backend.auth.demo:seed_demo",
 )

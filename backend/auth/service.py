@@ -84,3 +84,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
         session.delete(failure)
         session.commit()
     return user
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))

@@ -6,4 +6,5 @@ DOMAIN = Domain(
     name="cameras",
     routers=("backend.cameras.router:router",),
     models=("backend.cameras.models",),
+    seed_demo="backend.cameras.demo:seed_demo",
 )

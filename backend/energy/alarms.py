@@ -6,7 +6,6 @@ keeps the incident's id.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import datetime
 
@@ -20,10 +19,11 @@ from backend.db import utcnow
 from backend.energy.models import Alarm
 from backend.errors import BadRequest, Conflict, NotFound
 from backend.events.service import publish
+from backend.incidents.service import create_incident
 from backend.telemetry.models import Device, Site
 from backend_client.schemas.energy import ALARM_STATES, SEVERITIES, AlarmOut
+from backend_client.schemas.incidents import IncidentCreate
 
-log = logging.getLogger(__name__)
 ALARM_NAMESPACE = uuid.UUID("6f0c39a4-7b9e-4f0e-9d54-4c0f2a1e8e11")
 TITLES = {"over_baseline": "Consumption above the expected band",
           "night_use": "Electricity used while the building is closed",
@@ -119,12 +119,6 @@ def open_incident(session: Session, alarm: Alarm) -> int | None:
     """Open the incident of a critical alarm (once); returns its id."""
     if alarm.incident_id is not None:
         return alarm.incident_id
-    try:
-        from backend.incidents.service import create_incident
-        from backend_client.schemas.incidents import IncidentCreate
-    except ImportError:  # a build without the incidents domain
-        log.warning("incidents domain missing; alarm %s opens no incident", alarm.id)
-        return None
     device = session.get(Device, alarm.device_id)
     site = session.get(Site, alarm.site_id) if alarm.site_id else None
     where = f"{site.name}, {site.address}" if site else device.name

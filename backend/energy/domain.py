@@ -7,6 +7,7 @@ DOMAIN = Domain(
     routers=("backend.energy.router:router",),
     services=("backend.energy.rules:rules_service",),
     models=("backend.energy.models",),
+    seed_demo="backend.energy.demo:seed_demo",
     stats="backend.energy.stats:router",
     report_sections=("backend.energy.report:section",),
 )

@@ -6,6 +6,7 @@ DOMAIN = Domain(
     name="incidents",
     routers=("backend.incidents.router:router", "backend.incidents.router:services_router"),
     models=("backend.incidents.models",),
+    seed_demo="backend.incidents.demo:seed_demo",
     stats="backend.incidents.stats:router",
     report_sections=("backend.incidents.report:section",),
 )

@@ -58,6 +58,16 @@ def list_services(session: Session) -> list[CityService]:
     return list(session.scalars(select(CityService).where(CityService.active).order_by(CityService.name)))
 
 
+def add_city_service(session: Session, *, code: str, name: str, phone: str, categories: list[str]) -> CityService:
+    """The city service with this code, made active if it is new (an existing one is left as it is)."""
+    service = session.get(CityService, code)
+    if service is None:
+        service = CityService(code=code, name=name, phone=phone, categories=categories, active=True)
+        session.add(service)
+        session.flush()
+    return service
+
+
 def _codes(values: list[str] | None, allowed: tuple[str, ...] | list[str], what: str) -> list[str]:
     """Multi-valued filters accept both ?status=a&status=b and ?status=a,b."""
     out = [v.strip() for raw in values or [] for v in raw.split(",") if v.strip()]
@@ -411,7 +421,8 @@ def _note(session: Session, incident: Incident, user: User, text: str | None,
 
 
 def change_status(session: Session, *, user: User, incident_id: int, status: str, comment: str | None = None,
-                  expected_version: int | None = None) -> Incident:
+                  expected_version: int | None = None, at: datetime | None = None) -> Incident:
+    """`at` (default now) is when it happened: imports and the demo's past give earlier times."""
     incident = get_incident(session, incident_id, for_update=True)
     _check_version(incident, expected_version)
     old, number = incident.status, incident_number(incident.id)
@@ -426,7 +437,7 @@ def change_status(session: Session, *, user: User, incident_id: int, status: str
                        f"{' or '.join(allowed)}", **{"from": old, "to": status, "allowed": list(allowed)})
     if (old, status) in REOPEN and not role_at_least(user, "supervisor"):
         raise Forbidden(f"Reopening a {old} incident needs the supervisor role; you are logged in as {user.role}")
-    now = utcnow()
+    now = at or utcnow()
     changes: list[tuple[str, Any, Any]] = [("status", old, status)]
     incident.status = status
     if old == "duplicate":
@@ -438,12 +449,12 @@ def change_status(session: Session, *, user: User, incident_id: int, status: str
 
 
 def assign(session: Session, *, user: User, incident_id: int, assignee: str | None, comment: str | None = None,
-           expected_version: int | None = None) -> Incident:
+           expected_version: int | None = None, at: datetime | None = None) -> Incident:
     incident = get_incident(session, incident_id, for_update=True)
     _check_version(incident, expected_version)
     code = _service_code(session, assignee)
     changes: list[tuple[str, Any, Any]] = []
-    now = utcnow()
+    now = at or utcnow()
     if code != incident.assignee:
         changes.append(("assignee", incident.assignee, code))
         incident.assignee = code
@@ -454,7 +465,8 @@ def assign(session: Session, *, user: User, incident_id: int, assignee: str | No
 
 
 def mark_duplicate(session: Session, *, user: User, incident_id: int, duplicate_of: int,
-                   comment: str | None = None, expected_version: int | None = None) -> Incident:
+                   comment: str | None = None, expected_version: int | None = None,
+                   at: datetime | None = None) -> Incident:
     incident = get_incident(session, incident_id, for_update=True)
     _check_version(incident, expected_version)
     number = incident_number(incident.id)
@@ -475,7 +487,7 @@ def mark_duplicate(session: Session, *, user: User, incident_id: int, duplicate_
                            f"of {number}; marking would make a cycle", chain=chain)
         chain.append(cursor.id)
         cursor = session.get(Incident, cursor.duplicate_of) if cursor.duplicate_of else None
-    now = utcnow()
+    now = at or utcnow()
     changes: list[tuple[str, Any, Any]] = [("status", incident.status, "duplicate"),
                                            ("duplicate_of", None, duplicate_of)]
     incident.status, incident.duplicate_of = "duplicate", duplicate_of
@@ -484,11 +496,12 @@ def mark_duplicate(session: Session, *, user: User, incident_id: int, duplicate_
     return incident
 
 
-def add_comment(session: Session, *, user: User, incident_id: int, text: str) -> IncidentComment:
+def add_comment(session: Session, *, user: User, incident_id: int, text: str,
+                at: datetime | None = None) -> IncidentComment:
     incident = get_incident(session, incident_id, for_update=True)
     if not text.strip():
         raise Unprocessable("A comment must not be blank", field="text")
-    now = utcnow()
+    now = at or utcnow()
     comment = IncidentComment(incident_id=incident.id, user_id=user.id, author=user.username,
                               text=text.strip(), created_at=now)
     session.add(comment)

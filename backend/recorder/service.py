@@ -15,7 +15,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import av
@@ -341,9 +341,10 @@ def from_app(app) -> Recorder | None:
 def run_forever(settings) -> int:
     """`sc-server recorder`: only the recorder, until SIGINT/SIGTERM."""
     from backend.db import make_engine, make_sessionmaker, migrate
+    from backend.domains import registered
 
     engine = make_engine(settings.resolved_database_url)
-    migrate(engine)
+    migrate(engine, registered(settings.extra_domain_modules))
     rec = Recorder(make_sessionmaker(engine), settings.resolved_media_dir, _options(settings))
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -7,4 +7,5 @@ DOMAIN = Domain(
     routers=("backend.telemetry.router:router", "backend.telemetry.router:telemetry_router"),
     services=("backend.ingest.mqtt:mqtt_service",),
     models=("backend.telemetry.models",),
+    seed_demo="backend.telemetry.demo:seed_demo",
 )

@@ -137,14 +137,15 @@ def test_layouts_own_and_shared(api):
 def test_seed_demo_cameras_is_idempotent(backend):
     from sqlalchemy import func, select
 
+    from backend.cameras.demo import add_demo_cameras
     from backend.cameras.models import Camera
-    from backend.simulator.streams import DEMO_CAMERAS, StreamSimulator, seed_demo_cameras
+    from resources.city.cameras import DEMO_CAMERAS
 
-    sim = StreamSimulator(rtsp_port=18554, http_port=18090)
+    ports = {"rtsp_port": 18554, "http_port": 18090}
     with backend.sessionmaker() as s:
-        assert seed_demo_cameras(s, sim) == len(DEMO_CAMERAS)
+        assert add_demo_cameras(s, **ports) == len(DEMO_CAMERAS)
         s.commit()
-        assert seed_demo_cameras(s, sim) == 0
+        assert add_demo_cameras(s, **ports) == 0
         s.commit()
         assert s.scalar(select(func.count(Camera.id))) == len(DEMO_CAMERAS)
         areas = set(s.scalars(select(Camera.area)))

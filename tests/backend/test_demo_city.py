@@ -4,14 +4,13 @@ from __future__ import annotations
 
 
 def test_demo_wall_layout_is_seeded_once(backend):
+    from backend.cameras.demo import DEMO_LAYOUT, add_demo_cameras, add_demo_layout
     from backend.cameras.models import WallLayout
-    from backend.simulator.demo import DEMO_LAYOUT, _seed_wall_layout
-    from backend.simulator.streams import seed_demo_cameras
 
     with backend.sessionmaker() as s:
-        assert seed_demo_cameras(s) == 15
-        _seed_wall_layout(s)
-        _seed_wall_layout(s)
+        assert add_demo_cameras(s) == 15
+        add_demo_layout(s)
+        add_demo_layout(s)
         s.commit()
         layouts = s.query(WallLayout).filter_by(name=DEMO_LAYOUT).all()
     assert len(layouts) == 1

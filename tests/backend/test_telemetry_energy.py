@@ -186,9 +186,16 @@ def test_leak_night_use_and_silent_meter(api, backend):
 
 
 def test_demo_seed_is_idempotent_fills_the_gap_and_raises_the_fault_alarms(api, backend):
+    from backend.energy.demo import seed_fault_alarms
     from backend.energy.models import Alarm
-    from backend.simulator.energy import Q_MS, seed_energy
+    from backend.telemetry.demo import seed_meters
     from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading, Site
+    from resources.city.meters import Q_MS
+
+    def seed_energy(maker, **kw):
+        stats = seed_meters(maker, **kw)
+        seed_fault_alarms(maker, now_ms=kw["now_ms"])
+        return stats
 
     now = NOW - NOW % Q_MS
     first = seed_energy(backend.sessionmaker, days=6, raw_days=2, now_ms=now)

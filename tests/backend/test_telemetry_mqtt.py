@@ -142,14 +142,16 @@ def test_energy_simulator_publishes_every_meter_over_the_broker(backend, mqtt_ur
     """The demo's live readings: one quarter hour of all 120 meters arrives and is stored, with a live event."""
     from backend.events.models import Event
     from backend.ingest.mqtt import MqttIngest
-    from backend.simulator.energy import Q_MS, EnergySimulator, seed_energy
+    from backend.telemetry.demo import seed_meters
     from backend.telemetry.ingest import TelemetryWriter
     from backend.telemetry.models import Reading
+    from citysim.meters import MeterFeed
+    from resources.city.meters import Q_MS
 
-    seed_energy(backend.sessionmaker, days=2, raw_days=1)
+    seed_meters(backend.sessionmaker, days=2, raw_days=1)
     root = f"sc-test/{uuid.uuid4().hex[:8]}"
     svc = MqttIngest(mqtt_url, TelemetryWriter(backend.sessionmaker), topic_root=root)
-    sim = EnergySimulator(mqtt_url, topic_root=root)
+    sim = MeterFeed(mqtt_url, topic_root=root)
     svc.start()
     sim.start()
     try:

@@ -11,9 +11,11 @@ import pytest
 
 @pytest.fixture
 def energy_server(live_server):
-    from backend.simulator.energy import seed_energy
+    from backend.energy.demo import seed_fault_alarms
+    from backend.telemetry.demo import seed_meters
 
-    seed_energy(live_server.backend.sessionmaker, days=42)
+    seed_meters(live_server.backend.sessionmaker, days=42)
+    seed_fault_alarms(live_server.backend.sessionmaker)
     return live_server
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.gui.test_map import LOAD_MS, js_until, map_cache  # noqa: F401 - autouse: a private page cache
+from tests.gui.map_helpers import LOAD_MS, js_until
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import time
 import pytest
 
 from tests.conftest import free_port
-from tests.gui.video_servers import garbage_server, mjpeg_server, rtsp_server  # noqa: F401  (fixtures)
 
 LIVE_MS = 20_000
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.gui.video_servers import mjpeg_server  # noqa: F401  (fixture)
 
 LIVE_MS = 20_000
 

@@ -15,7 +15,7 @@ from tests.conftest import IN_CI, free_port
 @pytest.fixture
 def rtsp_server():
     """The GStreamer RTSP server with two live-encoded mounts (small pictures: cheap to encode)."""
-    from backend.simulator.streams import RtspServer, _RtspFeed
+    from citysim.cameras import RtspServer, _RtspFeed
 
     why = RtspServer.available()
     if why:
@@ -35,7 +35,7 @@ def rtsp_server():
 
 @pytest.fixture
 def mjpeg_server():
-    from backend.simulator.streams import MjpegServer
+    from citysim.cameras import MjpegServer
 
     server = MjpegServer(free_port())
     server.add("cam2/main", "mjpeg main", 320, 180, fps=10)

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import av
 import pytest
+
+pytestmark = pytest.mark.usefixtures("no_leaked_windows")
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from tests.gui.conftest import desk_settings, make_ctx, no_leaked_windows  # noqa: F401  (fixtures)
 from tests.recordings.conftest import iso, load_recording
 
 REASON = "Incident 42: who hit the barrier"

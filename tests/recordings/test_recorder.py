@@ -92,7 +92,7 @@ def test_records_the_simulators_rtsp_camera(tmp_path):
     from backend.cameras.models import Camera
     from backend.recorder.service import Recorder, RecorderOptions
     from backend.recordings.models import Segment
-    from backend.simulator.streams import DEMO_CAMERAS, RtspServer, StreamSimulator, free_port
+    from citysim.cameras import DEMO_CAMERAS, RtspServer, StreamSimulator, free_port
     from tests.conftest import make_backend
 
     from tests.conftest import IN_CI

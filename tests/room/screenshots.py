@@ -23,7 +23,6 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    p.add_argument("--energy-days", type=int, default=35)
     a = p.parse_args()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -32,14 +31,12 @@ def main() -> int:
 
     from backend.audit.service import record
     from backend.auth.models import User
-    from backend.simulator.energy import seed_energy
-    from backend.simulator.seed import seed_demo
+    from backend.demo import seed_demo
     from tests.conftest import TEST_PASSWORD, LiveServer, make_backend
 
     tmp = Path(tempfile.mkdtemp(prefix="sc-room-shots-"))
     backend = make_backend(f"sqlite:///{tmp / 'demo.sqlite3'}", tmp)
-    seed_demo(backend.sessionmaker, credentials_file=tmp / "creds.txt")
-    seed_energy(backend.sessionmaker, days=a.energy_days)
+    seed_demo(backend.sessionmaker, backend.settings)  # every domain's demo step: users, incidents, a year of meters
     with backend.sessionmaker() as s:
         for u in s.query(User).all():
             from backend.auth.security import hash_password

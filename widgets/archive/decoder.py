@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import logging
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 

@@ -7,10 +7,9 @@ An item is a JSON object with an "id" and either "lat"/"lon" (points) or a GeoJS
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
 import json
+from datetime import datetime, timezone
 from functools import partial
-from typing import Any
 
 import numpy as np
 

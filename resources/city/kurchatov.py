@@ -1,4 +1,7 @@
-"""The demo city's data: addresses, city services and what citizens write about, per category."""
+"""The Kurchatov demo city: addresses, city services and what citizens write about, per category.
+
+Demo data both sides read: the backend's demo seeding (services, past incidents) and the
+simulated city (`citysim`, live complaints). Plain Python and CSV; imports nothing of ours."""
 
 from __future__ import annotations
 
@@ -8,9 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import resources
-
-ADDRESSES_CSV = Path(resources.__file__).parent / "city" / "addresses.csv"
+ADDRESSES_CSV = Path(__file__).with_name("addresses.csv")
 CENTER = (51.66, 35.65)
 
 

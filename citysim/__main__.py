@@ -1,7 +1,8 @@
-"""The simulated city for the demo: citizen complaints, camera streams, meters.
+"""Run the simulated city beside a running backend until SIGTERM or Ctrl+C.
 
-Run by sc-demo as `python -m backend.simulator --server URL --user NAME` (password in
-SC_SIM_PASSWORD). Cameras are served on the ports seed_city registered (RTSP 8554, HTTP 8090).
+`python -m citysim --server URL --user NAME` (the password in SC_SIM_PASSWORD), as sc-demo does.
+Cameras are served where the demo seeding registered them (resources/city/cameras.py: RTSP 8554,
+HTTP 8090).
 """
 
 from __future__ import annotations
@@ -10,23 +11,11 @@ import argparse
 import logging
 import os
 import signal
-import socket
 import threading
 
 
-def _broker_up(url: str) -> bool:
-    from backend.ingest.mqtt import parse_mqtt_url
-
-    host, port, *_ = parse_mqtt_url(url)
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backend.simulator")
+    parser = argparse.ArgumentParser(prog="python -m citysim")
     parser.add_argument("--server", required=True)
     parser.add_argument("--user", default="dispatcher", help="posts as this user; password in SC_SIM_PASSWORD")
     parser.add_argument("--complaint-interval", type=float, default=20.0)
@@ -36,26 +25,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s sim.%(name)s: %(message)s")
 
-    from backend.simulator.complaints import ComplaintSimulator
-    from backend.simulator.demo import HttpEnergyFeed
-    from backend.simulator.energy import EnergySimulator
-    from backend.simulator.streams import StreamSimulator
+    from citysim.cameras import StreamSimulator
+    from citysim.complaints import ComplaintSimulator
+    from citysim.meters import HttpMeterFeed, MeterFeed
+    from citysim.mqtt import broker_up
 
     password = os.environ.get("SC_SIM_PASSWORD", "")
     if not password:
         parser.error("set SC_SIM_PASSWORD to the simulator user's password")
     parts = [ComplaintSimulator(args.server, args.user, password, interval=args.complaint_interval)]
-    if args.mqtt_url and _broker_up(args.mqtt_url):
-        parts.append(EnergySimulator(args.mqtt_url))
+    if args.mqtt_url and broker_up(args.mqtt_url):
+        parts.append(MeterFeed(args.mqtt_url))
     else:
         logging.info("no MQTT broker: meter readings go over POST /api/v1/telemetry")
-        parts.append(HttpEnergyFeed(args.server, args.user, password))
+        parts.append(HttpMeterFeed(args.server, args.user, password))
     if not args.no_cameras:
         parts.append(StreamSimulator())
     for p in parts:
         try:
             p.start()
-        except Exception:  # a demo part that cannot run (e.g. a port taken) must not stop the rest
+        except Exception:  # a city system that cannot run (e.g. a port taken) must not stop the rest
             logging.exception("%s could not start", type(p).__name__)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

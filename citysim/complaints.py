@@ -1,4 +1,4 @@
-"""Citizen complaints at a steady rate, posted through the real HTTP API like any client would."""
+"""Citizens' complaints at a steady rate, posted through the real HTTP API like any client would."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import uuid
 
 import requests
 
-from backend.simulator import city
+from resources.city import kurchatov
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class ComplaintSimulator:
 
     def post_one(self) -> dict:
         """Post one complaint now (logging in first if needed); returns the created incident."""
-        body = city.complaint(self._rng)
+        body = kurchatov.complaint(self._rng)
         body.update(source="citizen", client_uuid=str(uuid.uuid4()))
         # The same key on a retry: a timeout after the server saved it must not make a second incident.
         headers = {"Idempotency-Key": f"sim-{body['client_uuid']}"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -28,41 +27,12 @@ import av
 import cv2
 import numpy as np
 
+from resources.city.cameras import DEMO_CAMERAS, HTTP_PORT, RTSP_PORT, DemoCamera, stream_urls
+
 log = logging.getLogger(__name__)
 GST_SERVER = Path(__file__).with_name("rtsp_gst_server.py")
 SYSTEM_PYTHON = os.environ.get("SC_GST_PYTHON", "/usr/bin/python3")
 HEADER = struct.Struct("<HI")
-
-
-@dataclass(frozen=True)
-class DemoCamera:
-    slug: str
-    name: str
-    area: str
-    lat: float
-    lon: float
-    address: str
-    kind: str  # "rtsp" (H.264) or "mjpeg"
-
-
-# Kurchatov: the two squares, the 4 smart intersections, the 8 smart stops, the embankment.
-DEMO_CAMERAS: tuple[DemoCamera, ...] = (
-    DemoCamera("square-admin", "Площадь у администрации", "Площади", 51.6604, 35.6518, "пр. Коммунистический, 16", "rtsp"),
-    DemoCamera("square-energetik", "Площадь у ДК «Энергетик»", "Площади", 51.6588, 35.6502, "ул. Энергетиков", "rtsp"),
-    DemoCamera("x-kommun-kosmonavtov", "Перекрёсток Коммунистический / Космонавтов", "Перекрёстки", 51.6596, 35.6480, "пр. Коммунистический × ул. Космонавтов", "rtsp"),
-    DemoCamera("x-energetikov-kommun", "Перекрёсток Энергетиков / Коммунистический", "Перекрёстки", 51.6610, 35.6460, "ул. Энергетиков × пр. Коммунистический", "rtsp"),
-    DemoCamera("x-leningr-kosmonavtov", "Перекрёсток Ленинградская / Космонавтов", "Перекрёстки", 51.6530, 35.6495, "ул. Ленинградская × ул. Космонавтов", "rtsp"),
-    DemoCamera("x-molodezh-gaidara", "Перекрёсток Молодёжная / Гайдара", "Перекрёстки", 51.6675, 35.6580, "ул. Молодёжная × ул. Гайдара", "rtsp"),
-    DemoCamera("embankment", "Набережная", "Набережная", 51.6435, 35.6560, "ул. Набережная", "rtsp"),
-    DemoCamera("stop-admin", "Остановка «Администрация»", "Умные остановки", 51.6601, 35.6530, "пр. Коммунистический", "mjpeg"),
-    DemoCamera("stop-hospital", "Остановка «Больница»", "Умные остановки", 51.6660, 35.6500, "ул. Космонавтов", "mjpeg"),
-    DemoCamera("stop-energetik", "Остановка «ДК Энергетик»", "Умные остановки", 51.6585, 35.6510, "ул. Энергетиков", "mjpeg"),
-    DemoCamera("stop-stadium", "Остановка «Стадион»", "Умные остановки", 51.6565, 35.6590, "ул. Школьная", "mjpeg"),
-    DemoCamera("stop-bus-station", "Остановка «Автовокзал»", "Умные остановки", 51.6678, 35.6685, "пр. Коммунистический", "mjpeg"),
-    DemoCamera("stop-lukashevka", "Остановка «Станция Лукашевка»", "Умные остановки", 51.6490, 35.6650, "ул. Ленинградская", "mjpeg"),
-    DemoCamera("stop-molodezhnaya", "Остановка «Молодёжная»", "Умные остановки", 51.6670, 35.6520, "ул. Молодёжная", "mjpeg"),
-    DemoCamera("stop-park", "Остановка «Городской парк»", "Умные остановки", 51.6552, 35.6505, "ул. Мира", "mjpeg"),
-)
 
 
 # ---------------------------------------------------------------- pictures
@@ -430,8 +400,8 @@ def free_port() -> int:
 class StreamSimulator:
     """All demo cameras: RTSP mounts ``<slug>/main`` and ``<slug>/sub``, MJPEG ``/<slug>/main|sub``."""
 
-    rtsp_port: int = 8554
-    http_port: int = 8090
+    rtsp_port: int = RTSP_PORT
+    http_port: int = HTTP_PORT
     cameras: tuple[DemoCamera, ...] = DEMO_CAMERAS
     fps: int = 15
     main_size: tuple[int, int] = (1280, 720)
@@ -441,9 +411,7 @@ class StreamSimulator:
     _feeds: list = field(default_factory=list, init=False)
 
     def urls(self, cam: DemoCamera) -> tuple[str, str]:
-        if cam.kind == "rtsp":
-            return (f"rtsp://127.0.0.1:{self.rtsp_port}/{cam.slug}/main", f"rtsp://127.0.0.1:{self.rtsp_port}/{cam.slug}/sub")
-        return (f"http://127.0.0.1:{self.http_port}/{cam.slug}/main", f"http://127.0.0.1:{self.http_port}/{cam.slug}/sub")
+        return stream_urls(cam, rtsp_port=self.rtsp_port, http_port=self.http_port)
 
     def start(self) -> None:
         rtsp_cams = [c for c in self.cameras if c.kind == "rtsp"]
@@ -480,44 +448,14 @@ class StreamSimulator:
         self._feeds.clear()
 
 
-def streams_service(app) -> StreamSimulator | None:
-    """For backend.app SERVICES: the demo cameras' streams, in demo mode only (SC_DEMO_STREAMS=0 turns them off)."""
-    if not app.state.settings.demo or os.environ.get("SC_DEMO_STREAMS", "1") == "0":
-        return None
-    return StreamSimulator(rtsp_port=int(os.environ.get("SC_DEMO_RTSP_PORT", "8554")),
-                           http_port=int(os.environ.get("SC_DEMO_HTTP_PORT", "8090")))
-
-
-def seed_demo_cameras(session, simulator: StreamSimulator | None = None, *, user=None) -> int:
-    """Register the demo cameras (by name, idempotent); returns how many were added."""
-    from sqlalchemy import select
-
-    from backend.cameras import service
-    from backend.cameras.models import Camera
-    from backend_client.schemas.cameras import CameraCreate
-
-    sim = simulator or StreamSimulator()
-    known = set(session.scalars(select(Camera.name)))
-    added = 0
-    for cam in sim.cameras:
-        if cam.name in known:
-            continue
-        main, sub = sim.urls(cam)
-        service.create_camera(session, user=user, data=CameraCreate(
-            name=cam.name, lat=cam.lat, lon=cam.lon, address=cam.address, area=cam.area,
-            main_url=main, sub_url=sub, recording=cam.kind == "rtsp", retention_days=14))
-        added += 1
-    return added
-
-
 def main(argv: list[str] | None = None) -> int:
     """Serve the demo cameras (or, with --bench N, N looped 640×360 H.264 streams) until killed."""
     import argparse
     import signal
 
-    p = argparse.ArgumentParser(prog="python -m backend.simulator.streams")
-    p.add_argument("--rtsp-port", type=int, default=8554)
-    p.add_argument("--http-port", type=int, default=8090)
+    p = argparse.ArgumentParser(prog="python -m citysim.cameras")
+    p.add_argument("--rtsp-port", type=int, default=RTSP_PORT)
+    p.add_argument("--http-port", type=int, default=HTTP_PORT)
     p.add_argument("--bench", type=int, default=0, help="serve N copies of a looped 640x360 25 fps file as /benchN")
     p.add_argument("--bench-file", type=Path, default=None)
     args = p.parse_args(argv)

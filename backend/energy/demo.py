@@ -1,0 +1,50 @@
+"""Demo: the alarms the rules would have raised for the demo city's injected meter faults."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.citytime import DAY_MS, HOUR_MS
+from backend.domain import DemoSeed
+from backend.energy.alarms import clear_alarm, list_alarms, raise_alarm
+from backend.telemetry.service import get_device
+from resources.city.meters import Q_MS, SHORT, faults
+
+KINDS = {"heat": ("over_baseline", "critical", "2.6× the expected heat for 20 h"),
+         "water": ("water_leak", "critical", "Water flowed without a pause for 24 h"),
+         "electricity": ("night_use", "major", "Lights left on in the closed building")}
+
+
+def seed_demo(demo: DemoSeed) -> None:
+    seed_fault_alarms(demo.maker)
+
+
+def seed_fault_alarms(maker: sessionmaker[Session], *, now_ms: int | None = None) -> int:
+    """Raise (and, for faults that are over, clear) each fault's alarm unless it has one; returns how many."""
+    now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
+    end = now_ms - now_ms % Q_MS
+    made = 0
+    with maker() as s:
+        for f in faults(end):
+            uid = f"{f.code}-{SHORT[f.resource]}"
+            if f.silent:
+                type_, sev, msg = "silent_meter", "warning", "No readings for 8 h"
+            elif f.code == "kur-sport-2":
+                type_, sev, msg = "over_baseline", "major", "1.8× the expected use for 48 h"
+            else:
+                type_, sev, msg = KINDS[f.resource]
+            if any(a.type == type_ for a in list_alarms(s, device=uid)):
+                continue
+            # The rules notice a leak after a day and an excess after a few hours.
+            noticed = f.start + (DAY_MS if type_ == "water_leak" else 4 * HOUR_MS)
+            at = datetime.fromtimestamp(min(noticed, end) / 1000, timezone.utc)
+            alarm = raise_alarm(s, device=get_device(s, uid), type_=type_, severity=sev, message=msg,
+                                period_start=f.start, now=at)
+            if f.end is not None and f.end <= end:
+                clear_alarm(s, alarm, period_end=f.end, now=datetime.fromtimestamp(f.end / 1000, timezone.utc))
+            made += 1
+        s.commit()
+    return made
