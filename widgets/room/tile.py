@@ -132,7 +132,7 @@ class TileWidget(QWidget):
         text = self.value_text()
         p.drawText(QRectF(body.left(), body.top(), body.width(), big * 1.15),
                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-        if t.unit:
+        if t.unit and self.value is not None:
             p.setFont(self._font(big * 0.4))
             p.setPen(QColor(C["text_dim"]))
             p.drawText(QRectF(body.left() + fm.horizontalAdvance(text) + 8, body.top(), body.width(), big * 1.1),
