@@ -62,7 +62,8 @@ def test_live_figures_open_overdue_sla_and_critical(api, backend):
     f = r.json()
     assert f["open_total"] == 3 and f["overdue"] == 1
     assert {g["key"]: g["count"] for g in f["open_by_priority"]} == {"critical": 2, "low": 1}
-    assert [c["age_minutes"] for c in f["critical_recent"]] == [30]  # only the last 6 hours
+    ages = [c["age_minutes"] for c in f["critical_recent"]]
+    assert len(ages) == 1 and 30 <= ages[0] <= 31  # only the last 6 hours; the minute may turn meanwhile
     assert f["critical_recent"][0]["category"] == "utilities"
     assert len(f["opened_by_hour"]) == 24 and sum(f["opened_by_hour"]) == 3
     # The overdue critical one's deadline passed 28 h ago: in this week or the last one, and missed.
