@@ -54,7 +54,7 @@ def test_figures_are_live_from_the_event_stream(qtbot, wall, live_server):
     qtbot.waitUntil(lambda: open_tile.value == 3, timeout=15_000)
     qtbot.waitUntil(lambda: len(critical.data["critical_recent"]) == 2, timeout=15_000)
     assert critical.data["critical_recent"][0]["number"] == made["number"]
-    assert critical.data["critical_recent"][0]["age_minutes"] == 0
+    assert critical.data["critical_recent"][0]["age_minutes"] <= 1
 
 
 def test_pages_rotate_when_tiles_do_not_fit(qtbot, wall):
