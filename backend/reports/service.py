@@ -79,7 +79,7 @@ def report_file(session: Session, *, user: User, report_id: int, fmt: str, media
     if fmt not in ("pdf", "xlsx"):
         raise BadRequest("format must be pdf or xlsx", format=fmt)
     if report.status != "done":
-        raise Conflict(f"Report {report_id} is {report.status}, not done yet", status=report.status)
+        raise Conflict(f"Report {report_id} is {report.status}, not done yet", state=report.status)
     rel = report.pdf_path if fmt == "pdf" else report.xlsx_path
     path = media_dir / (rel or "")
     if not rel or not path.is_file():

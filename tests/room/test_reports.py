@@ -115,3 +115,19 @@ def test_reports_are_for_supervisors_and_audited(api):
     assert sup.post("/api/v1/reports", json={"period": "month"}).status_code == 422
     assert sup.get("/api/v1/reports/999999").status_code == 404
     assert sup.get(f"/api/v1/reports/{rep['id']}/file", params={"format": "doc"}).status_code == 422
+
+
+def test_a_report_that_cannot_be_made_says_why(api, monkeypatch):
+    from backend.reports import pdf
+
+    monkeypatch.setattr(pdf, "FONT_DIRS", ())
+    monkeypatch.setattr(pdf.pdfmetrics, "getRegisteredFontNames", lambda: [])
+    sup = api("supervisor")
+    rid = sup.post("/api/v1/reports", json={"period": "day"}).json()["id"]
+    deadline = time.monotonic() + 30
+    while (rep := sup.get(f"/api/v1/reports/{rid}").json())["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert rep["status"] == "failed" and "fonts-dejavu-core" in rep["error"]
+    r = sup.get(f"/api/v1/reports/{rid}/file")
+    assert r.status_code == 409 and "failed" in r.json()["error"]["message"]
