@@ -17,6 +17,7 @@ from backend.reports.models import Report
 from backend.reports.pdf import write_pdf
 from backend.reports.service import to_out
 from backend.reports.xlsx import write_xlsx
+from backend.stats.periods import parse_changes
 from backend_client.schemas.reports import Period, ReportSection
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,8 @@ class _ReportService:
         self.app = app
 
     def start(self) -> None:
+        # A mistyped SC_REPORT_SHIFT_CHANGES stops the server at start, not the first "shift" report.
+        parse_changes(self.app.state.settings.report_shift_changes)
         if self.app.state.settings.serve_worker != 0:  # with several workers, worker 0 does it
             return
         with self.app.state.sessionmaker() as s:

@@ -30,7 +30,10 @@ def parse_changes(text: str) -> list[int]:
     out = []
     for part in text.split(","):
         hh, _, mm = part.strip().partition(":")
-        minutes = int(hh) * 60 + int(mm or 0)
+        try:
+            minutes = int(hh) * 60 + int(mm or 0)
+        except ValueError:
+            raise ValueError(f"shift changes are local times like 08:00,20:00, not {text!r}") from None
         if not 0 <= minutes < 24 * 60:
             raise ValueError(f"a shift change {part.strip()!r} is not a time of day")
         out.append(minutes)

@@ -129,3 +129,10 @@ def test_shift_bounds_cross_midnight_in_the_citys_time():
     assert start == datetime(2026, 3, 9, 17, 0, tzinfo=UTC) and end == datetime(2026, 3, 10, 5, 0, tzinfo=UTC)
     start, end = shift_bounds(datetime(2026, 3, 10, 5, 0, tzinfo=UTC), changes)
     assert start == datetime(2026, 3, 10, 5, 0, tzinfo=UTC) and end == datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
+
+
+def test_shift_change_times_that_are_not_times_are_refused_clearly():
+    with pytest.raises(ValueError, match="08:00,20:00"):
+        parse_changes("eight,twenty")
+    with pytest.raises(ValueError):
+        parse_changes("25:00")

@@ -3,6 +3,7 @@ on a timer, and remembers the last answer and since when the server has not answ
 
 from __future__ import annotations
 
+import logging
 import weakref
 from datetime import datetime
 from functools import partial
@@ -16,6 +17,7 @@ from widgets.common.feature import TileDef
 from widgets.common.protocols import PanelContext
 
 Key = tuple[str, tuple[tuple[str, str], ...]]
+log = logging.getLogger(__name__)
 
 
 def key_of(tile: TileDef) -> Key:
@@ -47,7 +49,7 @@ class TileBoard(QObject):
         self.api = ctx.service(StatsApi)
         self.tiles = tiles
         self.data: dict[Key, Any] = {}
-        self.hidden: set[Key] = set()  # endpoints this user may not read (403) or that do not exist (404)
+        self.hidden: set[Key] = set()  # endpoints this user may not read, absent ones, wrongly asked ones
         self.offline_since: datetime | None = None
         self._inflight: set[Key] = set()
         self._stopped = False
@@ -103,7 +105,9 @@ class TileBoard(QObject):
         self._inflight.discard(key)
         if self._stopped:
             return
-        if isinstance(exc, ApiError) and exc.status in (403, 404):
+        if isinstance(exc, ApiError) and 400 <= exc.status < 500 and exc.status not in (401, 408, 429):
+            # Not for this user (403), not on this server (404), or a tile asking wrongly (422): no tile.
+            log.warning("stats %s answered %s: %s; its tiles are left out", key[0], exc.status, exc.message)
             self.hidden.add(key)
             self.changed.emit()
             return
