@@ -76,6 +76,12 @@ class IncidentHistory(Base):
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
 
+    # "Resolved in this period" and "resolved by its deadline" (backend/incidents/stats.py, the shift report).
+    __table_args__ = (
+        Index("ix_incident_history_field_new_at", "field", "new", "at", "incident_id"),
+        Index("ix_incident_history_incident_field", "incident_id", "field", "new", "at"),
+    )
+
 
 class IncidentComment(Base):
     __tablename__ = "incident_comments"
