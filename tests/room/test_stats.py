@@ -136,3 +136,17 @@ def test_shift_change_times_that_are_not_times_are_refused_clearly():
         parse_changes("eight,twenty")
     with pytest.raises(ValueError):
         parse_changes("25:00")
+
+
+def test_a_long_description_edit_still_saves_with_the_history_indexes(api):
+    """The stats' history indexes hold status rows only: a 4,000-character edit is beyond an index entry."""
+    import random
+
+    c = api("dispatcher")
+    made = c.post("/api/v1/incidents", json={"category": "roads", "lat": 51.66, "lon": 35.65,
+                                             "description": "Яма"}).json()
+    rng = random.Random(1)
+    text = "".join(rng.choice("абвгдеёжзийклмнопрстуфхцчшщъыьэюя ") for _ in range(4000))
+    r = c.patch(f"/api/v1/incidents/{made['id']}", json={"description": text},
+                headers={"If-Match": f'"{made["version"]}"'})
+    assert r.status_code == 200, r.text
