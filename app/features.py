@@ -15,6 +15,7 @@ FEATURE_MODULES = [
     "widgets.cleaning.feature",
     "widgets.signals.feature",
     "widgets.archive.feature",
+    "widgets.room.feature",
 ]
 
 

@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--self-test", action="store_true", help="check this installation headless and exit "
                         "(with --server, --user, --password-file; see app/selftest.py)")
     parser.add_argument("--camera-url", help="with --self-test: also decode one frame of this stream")
+    parser.add_argument("--wall", action="store_true", help="only the situation overview, full screen (a room's wall)")
     args = parser.parse_args(argv)
     if args.self_test:
         from app.selftest import run
@@ -181,14 +182,21 @@ def main(argv: list[str] | None = None) -> int:
     # 0.1-0.5 s that cannot be split: it goes first, not into a visible window's event loop.
     start_web_engine()
     ctx = build_context(client, user, settings, online=not offline)
-    window = MainWindow(ctx)
+    if args.wall:
+        from widgets.room.wall import open_wall
+
+        window = open_wall(ctx)  # full screen on the screen it used last, or on one that is free
+    else:
+        window = MainWindow(ctx)
     ctx.events.start()
     # Start-up objects live for the whole shift: keep full GC passes (which stop the GUI
     # thread too) from walking them again and again — up to ~200 ms pauses otherwise. Before
     # the show: the collection itself takes 30-100 ms.
     gc.collect()
     gc.freeze()
-    if settings.window_geometry:
+    if args.wall:
+        pass
+    elif settings.window_geometry:
         window.show()
     else:
         window.showMaximized()  # first start on a control-room screen: all of it

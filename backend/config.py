@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     signals_event_retention_days: int = 35   # raw controller events; measures are kept for years
     signals_comm_timeout_s: float = 60.0     # silence after which a controller counts as offline
     # --- end signals ---
+    # --- stats and reports: the local times shifts change at ("08:00,20:00"); a "shift" report covers one.
+    report_shift_changes: str = "08:00,20:00"
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":

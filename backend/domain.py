@@ -54,6 +54,16 @@ class Domain:
     migrations: Path | None = None
     # seed(demo: DemoSeed) -> None: the domain's demo reference data, made through its services.
     seed_demo: Ref | None = None
+    # Its key figures: an APIRouter with prefix /api/v1/stats/<name> (figures computed in SQL). It is
+    # included like `routers`; naming it here lets GET /api/v1/stats list it for the wall and benches.
+    stats: Ref | None = None
+    # Its parts of the shift report: section(session, period: backend_client.schemas.reports.Period)
+    # -> ReportSection, in the report in registry order.
+    report_sections: tuple[Ref, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.stats is not None and self.stats not in self.routers:
+            object.__setattr__(self, "routers", (*self.routers, self.stats))
 
 
 def resolve(ref: Ref) -> Any:

@@ -21,6 +21,8 @@ DOMAINS = [
     "backend.works.domain",
     "backend.cleaning.domain",
     "backend.signals.domain",
+    "backend.stats.domain",
+    "backend.reports.domain",
 ]
 
 

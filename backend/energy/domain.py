@@ -8,4 +8,6 @@ DOMAIN = Domain(
     services=("backend.energy.rules:rules_service",),
     models=("backend.energy.models",),
     seed_demo="backend.energy.demo:seed_demo",
+    stats="backend.energy.stats:router",
+    report_sections=("backend.energy.report:section",),
 )

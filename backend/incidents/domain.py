@@ -7,4 +7,6 @@ DOMAIN = Domain(
     routers=("backend.incidents.router:router", "backend.incidents.router:services_router"),
     models=("backend.incidents.models",),
     seed_demo="backend.incidents.demo:seed_demo",
+    stats="backend.incidents.stats:router",
+    report_sections=("backend.incidents.report:section",),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, utcnow
@@ -75,6 +75,15 @@ class IncidentHistory(Base):
     field: Mapped[str] = mapped_column(String(32))
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+
+    # "Resolved in this period" and "resolved by its deadline" (backend/incidents/stats.py, the shift report).
+    # Status rows only: other rows carry whole descriptions, too long for a PostgreSQL index entry.
+    __table_args__ = (
+        Index("ix_incident_history_status_at", "new", "at", "incident_id",
+              postgresql_where=text("field = 'status'"), sqlite_where=text("field = 'status'")),
+        Index("ix_incident_history_status_incident", "incident_id", "new", "at",
+              postgresql_where=text("field = 'status'"), sqlite_where=text("field = 'status'")),
+    )
 
 
 class IncidentComment(Base):

@@ -7,4 +7,7 @@ DOMAIN = Domain(
     routers=("backend.recordings.router:router",),
     services=("backend.recorder.service:from_app", "backend.recordings.exports:export_service"),
     models=("backend.recordings.models",),
+    # Views and exports of the archive, who and why: counted from the audit trail.
+    stats="backend.audit.stats:router",
+    report_sections=("backend.recordings.report:section",),
 )

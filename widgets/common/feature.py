@@ -64,6 +64,40 @@ class ActionDef:
 
 
 @dataclass(frozen=True)
+class TileDef:
+    """A key figure on the wall screen and the room panel, read from a /api/v1/stats endpoint.
+
+    ``title`` is English, marked with ``QT_TRANSLATE_NOOP("Tiles", ...)``. ``value`` is a dotted
+    path into the endpoint's JSON ("open_total", "sla_today.compliance", "resources.0.used").
+    kind: number | gauge (a share 0…1 or value against ``compare``) | sparkline (a list of
+    numbers) | bars (a list of {key, count}) | list (a list of dicts shown with ``item``, a
+    format string of their fields, and ``age``, a field of minutes shown as an age). The tile is
+    in alarm when the value is above ``alarm_above`` or below ``alarm_below``. ``events`` is the
+    live-event prefix that makes the endpoint be read again; ``labels`` names the keys of bars
+    (English, marked in "Tiles"); ``params`` are the endpoint's query parameters."""
+
+    name: str
+    title: str
+    endpoint: str
+    value: str
+    kind: str = "number"
+    unit: str = ""
+    scale: float = 1.0
+    decimals: int = 0
+    compare: str = ""
+    compare_label: str = ""       # English, marked in "Tiles": what ``compare`` is ("last week")
+    detail: str = ""              # English, marked in "Tiles": a format of the JSON ("{opened_today} today")
+    alarm_above: float | None = None
+    alarm_below: float | None = None
+    events: str = ""
+    item: str = ""
+    age: str = ""
+    labels: tuple[tuple[str, str], ...] = ()
+    min_role: str = "dispatcher"
+    params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class FeatureSpec:
     name: str                      # object name; keys the saved dock layout
     title: str                     # English, marked with QT_TRANSLATE_NOOP("Panels", ...)
@@ -73,6 +107,7 @@ class FeatureSpec:
     layers: tuple[LayerDef, ...] = ()
     actions: tuple[ActionDef, ...] = ()
     settings: type | None = None   # a dataclass: the feature's typed section of the settings
+    tiles: tuple[TileDef, ...] = ()  # its key figures on the wall screen (widgets.room)
 
     def build(self, ctx: Any):
         module, _, attr = self.panel.partition(":")
