@@ -58,7 +58,7 @@ class ReportRunner:
             r = s.get(Report, report_id)
             for k, v in values.items():
                 setattr(r, k, v)
-            publish(s, "report.updated", to_out(r).model_dump(mode="json"))
+            publish(s, "report.updated", to_out(r).model_dump(mode="json"), min_role="supervisor")
             s.commit()
 
     def run(self, report_id: int) -> None:

@@ -56,7 +56,7 @@ def create_report(session: Session, *, user: User, data: ReportCreate, shift_cha
     session.flush()
     record(session, user=user, action="report.create", target=f"report:{report.id}",
            details={"kind": period.kind, "start": period.start.isoformat(), "end": period.end.isoformat()})
-    publish(session, "report.updated", to_out(report).model_dump(mode="json"))
+    publish(session, "report.updated", to_out(report).model_dump(mode="json"), min_role="supervisor")
     return report
 
 
