@@ -40,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("seed-demo", help="create the Kurchatov demo city and demo users")
     for extra in ("recorder",):
         sub.add_parser(extra, help=f"run only the {extra} service")
+    # --- transit: GTFS import (backend/transit/cli.py) ---
+    ti = sub.add_parser("transit-import", help="validate a GTFS feed and make it the active schedule")
+    ti.add_argument("feed", help="the GTFS zip")
+    ti.add_argument("--check", action="store_true", help="validate only; change nothing")
+    # --- end transit ---
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -77,8 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         engine = make_engine(settings.resolved_database_url)
         migrate(engine)
         creds = seed_city(make_sessionmaker(engine))
+        seed_domains(make_sessionmaker(engine), settings)
         print_demo_credentials(creds, settings)
         return 0
+    if args.cmd == "transit-import":  # transit
+        from backend.transit.cli import transit_import
+
+        return transit_import(settings, args.feed, check_only=args.check)
     if args.cmd == "recorder":
         from backend.recorder.service import run_forever
 
@@ -96,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             from backend.simulator.demo import seed_city
 
             print_demo_credentials(seed_city(make_sessionmaker(engine)), settings)
+            seed_domains(make_sessionmaker(engine), settings)
         engine.dispose()
         # The workers read the rest of their settings (and SC_SECRET_KEY, if set) from this environment.
         env = {"SC_DATABASE_URL": settings.resolved_database_url, "SC_DEMO": str(settings.demo).lower()}
@@ -110,8 +121,19 @@ def main(argv: list[str] | None = None) -> int:
         from backend.simulator.demo import seed_city
 
         print_demo_credentials(seed_city(app.state.sessionmaker), settings)
+        seed_domains(app.state.sessionmaker, settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
+
+
+def seed_domains(maker, settings) -> None:
+    """Each registered domain's own demo step (Domain.seed_demo), in registry order."""
+    from backend.domain import DemoSeed, resolve
+    from backend.domains import registered
+
+    for domain in registered(settings.extra_domain_modules):
+        if domain.seed_demo is not None:
+            resolve(domain.seed_demo)(DemoSeed(maker=maker, settings=settings))
 
 
 def print_demo_credentials(creds: dict[str, str], settings) -> None:

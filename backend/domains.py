@@ -18,6 +18,7 @@ DOMAINS = [
     "backend.recordings.domain",
     "backend.telemetry.domain",
     "backend.energy.domain",
+    "backend.transit.domain",
 ]
 
 

@@ -5,7 +5,8 @@ from backend.domain import Domain
 DOMAIN = Domain(
     name="transit",
     routers=("backend.transit.router:router", "backend.transit.public:router"),
-    services=("backend.transit.ingest:mqtt_service", "backend.transit.watch:watch_service"),
+    services=("backend.transit.ingest:mqtt_service", "backend.transit.rtpull:pull_service",
+              "backend.transit.watch:watch_service"),
     models=("backend.transit.models",),
     seed_demo="backend.transit.demo:seed",
 )

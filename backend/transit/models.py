@@ -116,6 +116,8 @@ class Vehicle(Base):
     dist_m: Mapped[float | None] = mapped_column(Float)
     next_seq: Mapped[int | None] = mapped_column(Integer)  # the first stop not yet departed
     delay_s: Mapped[int | None] = mapped_column(Integer)
+    arr_ts: Mapped[int | None] = mapped_column(_BIG)  # arrival at the next stop while standing there
+    off_route: Mapped[bool] = mapped_column(Boolean, default=False)
     matched: Mapped[str] = mapped_column(String(16), default="none")  # reported | matched | none
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

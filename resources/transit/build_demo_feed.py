@@ -33,9 +33,12 @@ ROUTES = [
     ("5", "5", "Советская — Космонавтов", "F57C00",
      [(35.659, 51.647), (35.6515, 51.65), (35.6445, 51.672)]),
 ]
-# Weekday: first/last departure (h), peak headway, off-peak headway (min). Weekend: one headway.
-WEEKDAY = (6, 22, 10, 15)
-WEEKEND = (7, 21, 20)
+# Per service: (routes, first and last departure (h), headways (min): peak and off-peak, or one;
+# the first block number). Routes 1 and 3 also run at night: the nuclear plant works in shifts.
+SERVICE = {
+    "WD": [("all", 6, 22.5, (10, 15), 1), (("1", "3"), 0, 5.5, (30,), 9)],
+    "WE": [("all", 7, 22, (20,), 1), (("1", "3"), 0, 6.5, (40,), 9)],
+}
 SCHEDULE_SPEED_KMH = 21.0  # what the timetable assumes, dwell included: the planners' single figure
 LAYOVER_MIN = 6
 STOP_SPACING_M = 420
@@ -187,38 +190,39 @@ def build() -> dict[str, str]:
         acc = cumulative(shape_pts)
         for i, ((lon, lat), d) in enumerate(zip(shape_pts, acc)):
             files["shapes.txt"].append([shape_id, f"{lat:.6f}", f"{lon:.6f}", i + 1, f"{d:.1f}"])
-    for service_id, first_h, last_h, headways in (("WD", WEEKDAY[0], WEEKDAY[1], WEEKDAY[2:]),
-                                                  ("WE", WEEKEND[0], WEEKEND[1], WEEKEND[2:])):
-        for route_id, *_ in lines["routes"]:
-            run_s = {d: lines["route_stops"][(route_id, d)][2] / (SCHEDULE_SPEED_KMH / 3.6) for d in (0, 1)}
-            cycle = run_s[0] + run_s[1] + 2 * LAYOVER_MIN * 60
-            # departures from the first terminus; each bus does round trips (its block)
-            deps = []
-            t = first_h * 3600
-            while t <= last_h * 3600:
-                deps.append(t)
-                h = t / 3600
-                peak = len(headways) > 1 and (7 <= h < 9.5 or 16.5 <= h < 19)
-                t += (headways[0] if peak else headways[-1]) * 60
-            blocks: list[float] = []  # when each bus is back at terminus 0
-            for n, dep in enumerate(deps):
-                free = next((i for i, back in enumerate(blocks) if back <= dep), None)
-                if free is None:
-                    blocks.append(0.0)
-                    free = len(blocks) - 1
-                blocks[free] = dep + cycle
-                block_id = f"{service_id}-{route_id}-{free + 1}"
-                for direction, start in ((0, dep), (1, dep + run_s[0] + LAYOVER_MIN * 60)):
-                    shape_pts, st, length = lines["route_stops"][(route_id, direction)]
-                    trip_id = f"{service_id}-{route_id}-{direction}-{n + 1:03d}"
-                    headsign = st[-1][0]["name"]
-                    files["trips.txt"].append([route_id, service_id, trip_id, headsign, direction, block_id,
-                                               f"R{route_id}D{direction}"])
-                    for seq, (stop, s) in enumerate(st, 1):
-                        at = round(start + s / (SCHEDULE_SPEED_KMH / 3.6))
-                        hms = f"{at // 3600:02d}:{at % 3600 // 60:02d}:{at % 60:02d}"
-                        files["stop_times.txt"].append([trip_id, hms, hms, stop["id"], seq, f"{s:.1f}"])
-                        stop["trips"] += 1
+    all_routes = tuple(r[0] for r in lines["routes"])
+    for service_id, periods in SERVICE.items():
+        for period, (route_ids, first_h, last_h, headways, first_block) in enumerate(periods):
+            for route_id in (r for r in all_routes if r in route_ids or route_ids == "all"):
+                run_s = {d: lines["route_stops"][(route_id, d)][2] / (SCHEDULE_SPEED_KMH / 3.6) for d in (0, 1)}
+                cycle = run_s[0] + run_s[1] + 2 * LAYOVER_MIN * 60
+                # departures from the first terminus; each bus does round trips (its block)
+                deps = []
+                t = round(first_h * 3600)
+                while t <= last_h * 3600:
+                    deps.append(t)
+                    h = t / 3600
+                    peak = len(headways) > 1 and (7 <= h < 9.5 or 16.5 <= h < 19)
+                    t += (headways[0] if peak else headways[-1]) * 60
+                blocks: list[float] = []  # when each bus is back at terminus 0
+                for n, dep in enumerate(deps):
+                    free = next((i for i, back in enumerate(blocks) if back <= dep), None)
+                    if free is None:
+                        blocks.append(0.0)
+                        free = len(blocks) - 1
+                    blocks[free] = dep + cycle
+                    block_id = f"{service_id}-{route_id}-{first_block + free}"
+                    for direction, start in ((0, dep), (1, dep + run_s[0] + LAYOVER_MIN * 60)):
+                        shape_pts, st, length = lines["route_stops"][(route_id, direction)]
+                        trip_id = f"{service_id}-{route_id}-{direction}-{period}{n + 1:03d}"
+                        headsign = st[-1][0]["name"]
+                        files["trips.txt"].append([route_id, service_id, trip_id, headsign, direction, block_id,
+                                                   f"R{route_id}D{direction}"])
+                        for seq, (stop, s) in enumerate(st, 1):
+                            at = round(start + s / (SCHEDULE_SPEED_KMH / 3.6))
+                            hms = f"{at // 3600:02d}:{at % 3600 // 60:02d}:{at % 60:02d}"
+                            files["stop_times.txt"].append([trip_id, hms, hms, stop["id"], seq, f"{s:.1f}"])
+                            stop["trips"] += 1
     files["stops.txt"] = [["stop_id", "stop_name", "stop_lat", "stop_lon", "location_type"]]
     for s in stops:
         lon, lat = s["point"]
@@ -228,7 +232,11 @@ def build() -> dict[str, str]:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(rows)
         out[name] = buf.getvalue()
-    smart = sorted(stops, key=lambda s: (-s["trips"], s["id"]))[:8]
+    # the busiest stops, spread over the town (boards 600 m apart at least)
+    smart: list[dict] = []
+    for s in sorted(stops, key=lambda s: (-s["trips"], s["id"])):
+        if len(smart) < 8 and all(dist(s["point"], o["point"]) >= 600 for o in smart):
+            smart.append(s)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["stop_id", "board_name"])

@@ -163,6 +163,8 @@ def upgrade() -> None:
         sa.Column("dist_m", sa.Float),
         sa.Column("next_seq", sa.Integer),
         sa.Column("delay_s", sa.Integer),
+        sa.Column("arr_ts", BIG),
+        sa.Column("off_route", sa.Boolean, nullable=False),
         sa.Column("matched", sa.String(16), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
     )
