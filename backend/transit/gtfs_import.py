@@ -108,7 +108,7 @@ def _int(text: str) -> int | None:
 
 
 def read_text_tables(path: Path, report: Report) -> dict[str, pd.DataFrame]:
-    """Every GTFS table gtfs-kit knows, as text, with a `_line` column (the file's line number)."""
+    """Every GTFS table gtfs-kit knows, as text, with a `sc_line` column (the file's line number)."""
     tables: dict[str, pd.DataFrame] = {}
     try:
         zf = zipfile.ZipFile(path)
@@ -135,7 +135,7 @@ def read_text_tables(path: Path, report: Report) -> dict[str, pd.DataFrame]:
                 continue
             df.columns = [str(c).strip() for c in df.columns]
             df = df.apply(lambda col: col.str.strip()) if len(df) else df
-            df["_line"] = range(2, len(df) + 2)
+            df["sc_line"] = range(2, len(df) + 2)
             tables[table] = df
     return tables
 
@@ -160,11 +160,11 @@ def validate_tables(t: dict[str, pd.DataFrame], report: Report, *, today: date |
             continue
         usable[table] = df
         for c in REQUIRED_FIELDS.get(table, ()):
-            for line in df.loc[df[c] == "", "_line"]:
+            for line in df.loc[df[c] == "", "sc_line"]:
                 report.add("error", name, int(line), c, "required value is empty")
         if table in PRIMARY_KEYS:
             key = list(PRIMARY_KEYS[table])
-            for line in df.loc[df.duplicated(key, keep="first"), "_line"]:
+            for line in df.loc[df.duplicated(key, keep="first"), "sc_line"]:
                 report.add("error", name, int(line), ",".join(key), "duplicate key")
     _check_stops(usable.get("stops"), report)
     _check_routes(usable.get("routes"), report)
@@ -184,13 +184,13 @@ def _check_stops(df, report: Report) -> None:
             text = getattr(row, c, "") if c in df.columns else ""
             if not text:
                 if needs_position:
-                    report.add("error", "stops.txt", row._line, c, "required for a stop, station or entrance")
+                    report.add("error", "stops.txt", row.sc_line, c, "required for a stop, station or entrance")
                 continue
             v = _float(text)
             if v is None or not lo <= v <= hi:
-                report.add("error", "stops.txt", row._line, c, f"{text!r} is not a coordinate in [{lo}, {hi}]")
+                report.add("error", "stops.txt", row.sc_line, c, f"{text!r} is not a coordinate in [{lo}, {hi}]")
         if needs_position and not (getattr(row, "stop_name", "") if "stop_name" in df.columns else ""):
-            report.add("error", "stops.txt", row._line, "stop_name", "required for a stop, station or entrance")
+            report.add("error", "stops.txt", row.sc_line, "stop_name", "required for a stop, station or entrance")
 
 
 def _check_routes(df, report: Report) -> None:
@@ -198,7 +198,7 @@ def _check_routes(df, report: Report) -> None:
         return
     short = df["route_short_name"] if "route_short_name" in df.columns else pd.Series([""] * len(df), index=df.index)
     long_ = df["route_long_name"] if "route_long_name" in df.columns else pd.Series([""] * len(df), index=df.index)
-    for line, rt, s, lg in zip(df["_line"], df["route_type"], short, long_):
+    for line, rt, s, lg in zip(df["sc_line"], df["route_type"], short, long_):
         if rt and _int(rt) is None:
             report.add("error", "routes.txt", int(line), "route_type", f"{rt!r} is not an integer")
         if not s and not lg:
@@ -220,24 +220,24 @@ def _check_calendar(cal, dates, report: Report, today: date) -> None:
         for row in cal.itertuples(index=False):
             for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
                 if getattr(row, day) not in ("0", "1"):
-                    report.add("error", "calendar.txt", row._line, day, f"{getattr(row, day)!r} is not 0 or 1")
+                    report.add("error", "calendar.txt", row.sc_line, day, f"{getattr(row, day)!r} is not 0 or 1")
             start, end = _valid_date(row.start_date), _valid_date(row.end_date)
             for c, v in (("start_date", start), ("end_date", end)):
                 if v is None and getattr(row, c):
-                    report.add("error", "calendar.txt", row._line, c, f"{getattr(row, c)!r} is not a date YYYYMMDD")
+                    report.add("error", "calendar.txt", row.sc_line, c, f"{getattr(row, c)!r} is not a date YYYYMMDD")
             if start and end and end < start:
-                report.add("error", "calendar.txt", row._line, "end_date", "ends before it starts")
+                report.add("error", "calendar.txt", row.sc_line, "end_date", "ends before it starts")
             if end:
                 last_day = max(last_day or end, end)
     if dates is not None:
         for row in dates.itertuples(index=False):
             d = _valid_date(row.date)
             if d is None and row.date:
-                report.add("error", "calendar_dates.txt", row._line, "date", f"{row.date!r} is not a date YYYYMMDD")
+                report.add("error", "calendar_dates.txt", row.sc_line, "date", f"{row.date!r} is not a date YYYYMMDD")
             elif d:
                 last_day = max(last_day or d, d)
             if row.exception_type not in ("1", "2", ""):
-                report.add("error", "calendar_dates.txt", row._line, "exception_type",
+                report.add("error", "calendar_dates.txt", row.sc_line, "exception_type",
                            f"{row.exception_type!r} is not 1 (added) or 2 (removed)")
     if last_day and last_day < today:
         report.add("warning", "calendar.txt" if cal is not None else "calendar_dates.txt", None, None,
@@ -251,9 +251,9 @@ def _check_shapes(df, report: Report) -> None:
         for c, lo, hi in (("shape_pt_lat", -90, 90), ("shape_pt_lon", -180, 180)):
             v = _float(getattr(row, c))
             if getattr(row, c) and (v is None or not lo <= v <= hi):
-                report.add("error", "shapes.txt", row._line, c, f"{getattr(row, c)!r} is not a coordinate")
+                report.add("error", "shapes.txt", row.sc_line, c, f"{getattr(row, c)!r} is not a coordinate")
         if row.shape_pt_sequence and _int(row.shape_pt_sequence) is None:
-            report.add("error", "shapes.txt", row._line, "shape_pt_sequence", "not an integer")
+            report.add("error", "shapes.txt", row.sc_line, "shape_pt_sequence", "not an integer")
 
 
 def _check_trips(t: dict[str, pd.DataFrame], report: Report) -> None:
@@ -268,14 +268,14 @@ def _check_trips(t: dict[str, pd.DataFrame], report: Report) -> None:
         has_shape = "shape_id" in trips.columns
         for row in trips.itertuples(index=False):
             if route_ids is not None and row.route_id and row.route_id not in route_ids:
-                report.add("error", "trips.txt", row._line, "route_id", f"route {row.route_id!r} is not in routes.txt")
+                report.add("error", "trips.txt", row.sc_line, "route_id", f"route {row.route_id!r} is not in routes.txt")
             if services and row.service_id and row.service_id not in services:
-                report.add("error", "trips.txt", row._line, "service_id",
+                report.add("error", "trips.txt", row.sc_line, "service_id",
                            f"service {row.service_id!r} is in neither calendar.txt nor calendar_dates.txt")
             if has_shape and row.shape_id and row.shape_id not in shapes:
-                report.add("error", "trips.txt", row._line, "shape_id", f"shape {row.shape_id!r} is not in shapes.txt")
+                report.add("error", "trips.txt", row.sc_line, "shape_id", f"shape {row.shape_id!r} is not in shapes.txt")
         if routes is not None:
-            for line, rid in zip(routes["_line"], routes["route_id"]):
+            for line, rid in zip(routes["sc_line"], routes["route_id"]):
                 if rid not in set(trips["route_id"]):
                     report.add("warning", "routes.txt", int(line), "route_id", f"route {rid!r} has no trips")
     if st is None:
@@ -285,7 +285,7 @@ def _check_trips(t: dict[str, pd.DataFrame], report: Report) -> None:
     arr = st["arrival_time"] if "arrival_time" in st.columns else pd.Series([""] * len(st), index=st.index)
     dep = st["departure_time"] if "departure_time" in st.columns else pd.Series([""] * len(st), index=st.index)
     by_trip: dict[str, list] = defaultdict(list)
-    for line, trip, stop, seq, a, d in zip(st["_line"], st["trip_id"], st["stop_id"], st["stop_sequence"], arr, dep):
+    for line, trip, stop, seq, a, d in zip(st["sc_line"], st["trip_id"], st["stop_id"], st["stop_sequence"], arr, dep):
         line = int(line)
         if trip and trip_ids and trip not in trip_ids:
             report.add("error", "stop_times.txt", line, "trip_id", f"trip {trip!r} is not in trips.txt")
@@ -317,13 +317,13 @@ def _check_trips(t: dict[str, pd.DataFrame], report: Report) -> None:
                 report.add("error", "stop_times.txt", line, "departure_time", "earlier than the arrival")
             last = td if td is not None else last
     if trips is not None:
-        for line, tid in zip(trips["_line"], trips["trip_id"]):
+        for line, tid in zip(trips["sc_line"], trips["trip_id"]):
             if tid and tid not in by_trip:
                 report.add("error", "trips.txt", int(line), "trip_id", f"trip {tid!r} has no stop times")
     if stops is not None:
         used = set(st["stop_id"])
         parents = set(stops["parent_station"]) if "parent_station" in stops.columns else set()
-        for line, sid in zip(stops["_line"], stops["stop_id"]):
+        for line, sid in zip(stops["sc_line"], stops["stop_id"]):
             if sid not in used and sid not in parents:
                 report.add("warning", "stops.txt", int(line), "stop_id", f"stop {sid!r} is not served by any trip")
 
@@ -334,16 +334,16 @@ def _check_frequencies(df, trips, report: Report) -> None:
     trip_ids = set(trips["trip_id"]) if trips is not None else set()
     for row in df.itertuples(index=False):
         if trip_ids and row.trip_id not in trip_ids:
-            report.add("error", "frequencies.txt", row._line, "trip_id", f"trip {row.trip_id!r} is not in trips.txt")
+            report.add("error", "frequencies.txt", row.sc_line, "trip_id", f"trip {row.trip_id!r} is not in trips.txt")
         a, b, h = time_to_s(row.start_time), time_to_s(row.end_time), _int(row.headway_secs)
         if a is None:
-            report.add("error", "frequencies.txt", row._line, "start_time", "not a time HH:MM:SS")
+            report.add("error", "frequencies.txt", row.sc_line, "start_time", "not a time HH:MM:SS")
         if b is None:
-            report.add("error", "frequencies.txt", row._line, "end_time", "not a time HH:MM:SS")
+            report.add("error", "frequencies.txt", row.sc_line, "end_time", "not a time HH:MM:SS")
         if h is None or h <= 0:
-            report.add("error", "frequencies.txt", row._line, "headway_secs", "not a positive integer")
+            report.add("error", "frequencies.txt", row.sc_line, "headway_secs", "not a positive integer")
         if a is not None and b is not None and b <= a:
-            report.add("error", "frequencies.txt", row._line, "end_time", "not after start_time")
+            report.add("error", "frequencies.txt", row.sc_line, "end_time", "not after start_time")
 
 
 def validate(path: str | Path, *, today: date | None = None) -> Report:

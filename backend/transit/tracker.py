@@ -51,6 +51,7 @@ class VehicleState:
     off_route: bool = False
     last_dep_ts: int | None = None  # departure from calls[next_i - 1]
     history: list[tuple[int, float]] = field(default_factory=list)  # (ts, dist) of the current trip
+    backwards: int = 0  # reports in a row that went back along the shape
     prev_pos: tuple[float, float] | None = None  # the report before this one (for the direction of travel)
 
     @property
@@ -79,7 +80,7 @@ class Tracker:
             self._start(v, trip, sd, "reported", lat, lon)
         elif trip is None and (v.trip is None or self._trip_over(v, lat, lon)):
             events += self._finish(v)
-            found = self._match(v, ts, lat, lon)
+            found = self._next_in_block(v, ts, lat, lon) or self._match(v, ts, lat, lon)
             if found is None:
                 v.trip, v.service_date, v.dist, v.delay_s, v.matched = None, None, None, None, "none"
                 return v, events
@@ -99,7 +100,24 @@ class Tracker:
                 best = (gap, sd)
         return best[1]
 
+    def _next_in_block(self, v: VehicleState, ts: int, lat: float, lon: float) -> tuple[TripInfo, str] | None:
+        """After a trip, its bus runs the next trip of its block (when it is there, at that trip's start)."""
+        t = v.trip
+        if t is None or not t.block_id or v.next_i < len(t.calls):
+            return None
+        block = self.net.blocks.get((t.service_id, t.block_id), [])
+        later = [b for b in block if b.start_s >= t.end_s]
+        if not later:
+            return None
+        nxt = later[0]
+        dist, off, _ = project(self.net.shapes[nxt.shape_id], lat, lon)
+        if off > OFF_ROUTE_M or dist > nxt.calls[1].dist_m:
+            return None
+        return nxt, v.service_date
+
     def _match(self, v: VehicleState, ts: int, lat: float, lon: float) -> tuple[TripInfo, str] | None:
+        if v.prev_pos is None:
+            return None  # one report says nothing of the direction; wait for the next
         best = None
         for trip, sd, t_s in self.net.running_trips(ts, before_s=MATCH_WINDOW_S, after_s=MATCH_WINDOW_S,
                                                    route_id=v.route_id):
@@ -123,7 +141,7 @@ class Tracker:
 
     def _trip_over(self, v: VehicleState, lat: float, lon: float) -> bool:
         t = v.trip
-        if v.next_i >= len(t.calls):
+        if v.next_i >= len(t.calls) or v.backwards >= 2:  # done, or going the other way: not this trip
             return True
         _, off, _ = project(self.net.shapes[t.shape_id], lat, lon, start_i=max(0, v.seg_i - 2))
         return off > 2 * OFF_ROUTE_M
@@ -132,7 +150,7 @@ class Tracker:
         v.trip, v.service_date, v.matched = trip, sd, how
         v.route_id = trip.route_id
         v.dist, v.seg_i, v.next_i, v.arr_ts, v.last_dep_ts = None, 0, 0, None, None
-        v.history = []
+        v.history, v.backwards = [], 0
 
     def _finish(self, v: VehicleState) -> list[StopEventRecord]:
         """A trip left: a bus standing at its last stop has arrived there."""
@@ -153,7 +171,10 @@ class Tracker:
             return []
         prev_ts, prev_dist = (v.history[-1] if v.history else (ts, dist))
         if v.dist is not None and dist < v.dist:  # GPS jitter backwards: hold the bus where it was
+            v.backwards = v.backwards + 1 if dist < v.dist - 40 else v.backwards
             dist = v.dist
+        elif v.dist is not None and dist > v.dist + 10:
+            v.backwards = 0
         v.dist, v.seg_i = dist, seg
         v.history.append((ts, dist))
         if len(v.history) > 400:
