@@ -36,8 +36,8 @@ ROUTES = [
 # Per service: (routes, first and last departure (h), headways (min): peak and off-peak, or one;
 # the first block number). Routes 1 and 3 also run at night: the nuclear plant works in shifts.
 SERVICE = {
-    "WD": [("all", 6, 22.5, (10, 15), 1), (("1", "3"), 0, 5.5, (30,), 9)],
-    "WE": [("all", 7, 22, (20,), 1), (("1", "3"), 0, 6.5, (40,), 9)],
+    "WD": [("all", 6, 23.5, (10, 15), 1), (("1", "3"), 0, 5.5, (30,), 9)],
+    "WE": [("all", 7, 23.5, (20,), 1), (("1", "3"), 0, 6.5, (40,), 9)],
 }
 SCHEDULE_SPEED_KMH = 21.0  # what the timetable assumes, dwell included: the planners' single figure
 LAYOVER_MIN = 6
