@@ -11,6 +11,7 @@ FEATURE_MODULES = [
     "widgets.map.feature",
     "widgets.video.feature",
     "widgets.energy.feature",
+    "widgets.transit.feature",
     "widgets.archive.feature",
 ]
 
