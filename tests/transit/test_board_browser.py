@@ -53,7 +53,7 @@ def test_board_page_shows_arrivals_and_keeps_them_when_the_server_goes_away(qtbo
     qtbot.waitUntil(lambda: len(_js(qtbot, page, STATE)["rows"]) > 0, timeout=10_000)
     first_rows_s = time.perf_counter() - started
     s = _js(qtbot, page, STATE)
-    assert "Школьная" in s["title"]
+    assert s["title"] == "ул. Школьная, 14"
     assert s["stale"] == "" and len(s["clock"]) == 5 and s["clock"][2] == ":"
     texts = [t for _, t in s["rows"]]
     assert any(("мин" in t or "прибывает" in t) for t in texts), texts
