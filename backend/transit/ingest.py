@@ -97,6 +97,20 @@ def vehicle_row(v: VehicleState) -> dict:
             "matched": v.matched, "updated_at": utcnow()}
 
 
+POSITION_COLUMNS = ("vehicle_id", "ts", "lat", "lon", "trip_id", "dist_m")
+
+
+def _insert_positions(session: Session, positions: list[dict]) -> None:
+    """PostgreSQL: COPY in the session's transaction (the bulk of what ingestion writes); else executemany."""
+    if session.get_bind().dialect.name == "postgresql":
+        raw = session.connection().connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY transit_positions ({', '.join(POSITION_COLUMNS)}) FROM STDIN") as cp:
+            for p in positions:
+                cp.write_row(tuple(p[c] for c in POSITION_COLUMNS))
+    else:
+        session.execute(m.Position.__table__.insert(), positions)
+
+
 class PositionWriter:
     """Parses, tracks and writes batches of reports; shared by MQTT, GTFS-rt pulls and benches."""
 
@@ -158,7 +172,7 @@ class PositionWriter:
                 cols = {c: stmt.excluded[c] for c in vehicles[next(iter(vehicles))] if c != "vehicle_id"}
                 session.execute(stmt.on_conflict_do_update(index_elements=["vehicle_id"], set_=cols),
                                 list(vehicles.values()))
-                session.execute(m.Position.__table__.insert(), positions)
+                _insert_positions(session, positions)
                 if events:
                     session.execute(insert(m.StopEvent).on_conflict_do_nothing(
                         index_elements=["service_date", "trip_id", "seq"]), events)

@@ -89,13 +89,17 @@ class Network:
             v.sort(key=lambda t: t.start_s)
         self.trips_by_route, self.calls_by_stop, self.blocks = dict(by_route), dict(by_stop), dict(blocks)
         self._active_cache: dict[str, frozenset] = {}
+        self._day_start_cache: dict[str, int] = {}
 
     # the service day --------------------------------------------------------------------------
     def day_start_ms(self, service_date: str) -> int:
         """Epoch ms of 'noon minus 12 h' of a service date in the agency's zone (GTFS times count from it)."""
+        if (hit := self._day_start_cache.get(service_date)) is not None:
+            return hit
         d = datetime.strptime(service_date, "%Y%m%d")
         noon = datetime(d.year, d.month, d.day, 12, tzinfo=self.tz)
-        return int((noon - timedelta(hours=12)).timestamp() * 1000)
+        ms = self._day_start_cache[service_date] = int((noon - timedelta(hours=12)).timestamp() * 1000)
+        return ms
 
     def active_services(self, service_date: str) -> frozenset:
         if (hit := self._active_cache.get(service_date)) is not None:
