@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
 
 from google.protobuf import json_format
@@ -134,6 +135,60 @@ def alerts(session: Session, *, now_ms: int) -> tuple[rt.FeedMessage, int]:
     if isinstance(last_change, datetime):
         newest = max(newest, int(last_change.timestamp()))
     return msg, _header(msg, "alerts", newest or 1)
+
+
+class FeedCache:
+    """The feeds as last built, rebuilt in the background once older than `max_age_s` (stale while it
+    revalidates): a consumer polling at any rate gets bytes at once, at most max_age_s + one build old."""
+
+    def __init__(self, maker, *, max_age_s: float = 1.0) -> None:
+        self.maker, self.max_age_s = maker, max_age_s
+        self._built: dict[str, tuple[float, rt.FeedMessage, int, bytes]] = {}
+        self._building: set[str] = set()
+        self._lock = threading.Lock()
+
+    BUILDERS = {"vehicles": vehicle_positions, "trips": trip_updates, "alerts": alerts}
+
+    def _build(self, kind: str) -> tuple[float, rt.FeedMessage, int, bytes]:
+        from backend.transit import clock
+
+        try:
+            with self.maker() as session:
+                msg, ts = self.BUILDERS[kind](session, now_ms=clock.now_ms())
+            entry = (time.monotonic(), msg, ts, msg.SerializeToString())
+            with self._lock:
+                self._built[kind] = entry
+            return entry
+        finally:
+            with self._lock:
+                self._building.discard(kind)
+
+    def invalidate(self, kind: str) -> None:
+        """This process changed the feed's data (an alert): the next request builds it afresh."""
+        with self._lock:
+            self._built.pop(kind, None)
+
+    def get(self, kind: str, *, fresh: bool = False) -> tuple[rt.FeedMessage, int, bytes]:
+        with self._lock:
+            entry = self._built.get(kind)
+            stale = entry is None or fresh or time.monotonic() - entry[0] > self.max_age_s
+            start = stale and kind not in self._building and entry is not None
+            if start:
+                self._building.add(kind)
+        if entry is None or fresh:
+            with self._lock:
+                self._building.add(kind)
+            entry = self._build(kind)
+        elif start:
+            threading.Thread(target=self._build, args=(kind,), daemon=True, name=f"gtfsrt-{kind}").start()
+        return entry[1], entry[2], entry[3]
+
+
+def cache_for(app) -> FeedCache:
+    cache = getattr(app.state, "gtfsrt_cache", None)
+    if cache is None:
+        cache = app.state.gtfsrt_cache = FeedCache(app.state.sessionmaker)
+    return cache
 
 
 def as_json(msg: rt.FeedMessage) -> dict:

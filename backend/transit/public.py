@@ -6,12 +6,12 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from backend.db import SessionDep
 from backend.errors import NotFound
-from backend.transit import clock, gtfsrt, service
+from backend.transit import gtfsrt, service
 from backend_client.schemas.transit import Arrivals
 
 router = APIRouter(tags=["transit public"])
@@ -21,7 +21,13 @@ Ims = Annotated[str | None, Header(alias="If-Modified-Since")]
 Format = Annotated[str, Query(pattern="^(pb|json)$", description="json: the same feed as JSON, for people debugging")]
 
 
-def _feed_response(msg, ts: int, fmt: str, ims: str | None) -> Response:
+def _cached(request: Request, kind: str):
+    """(message, header timestamp) of the feed as last built, and its bytes (see gtfsrt.FeedCache)."""
+    msg, ts, body = gtfsrt.cache_for(request.app).get(kind)
+    return msg, ts, body
+
+
+def _feed_response(msg, ts: int, fmt: str, ims: str | None, body: bytes | None = None) -> Response:
     headers = {"Last-Modified": formatdate(ts, usegmt=True), "Cache-Control": "no-cache",
                "Access-Control-Allow-Origin": "*"}
     if ims:
@@ -32,26 +38,26 @@ def _feed_response(msg, ts: int, fmt: str, ims: str | None) -> Response:
             pass  # an unreadable date: answer in full, as HTTP says
     if fmt == "json":
         return JSONResponse(gtfsrt.as_json(msg), headers=headers)
-    return Response(msg.SerializeToString(), media_type=PB_TYPE, headers=headers)
+    return Response(body if body is not None else msg.SerializeToString(), media_type=PB_TYPE, headers=headers)
 
 
 @router.get("/gtfs-rt/vehicle-positions.pb", operation_id="gtfsrt_vehicle_positions",
             responses={200: {"content": {PB_TYPE: {}}}})
-def vehicle_positions(session: SessionDep, ims: Ims = None, format: Format = "pb") -> Response:
-    msg, ts = gtfsrt.vehicle_positions(session, now_ms=clock.now_ms())
-    return _feed_response(msg, ts, format, ims)
+def vehicle_positions(request: Request, ims: Ims = None, format: Format = "pb") -> Response:
+    msg, ts, body = _cached(request, "vehicles")
+    return _feed_response(msg, ts, format, ims, body)
 
 
 @router.get("/gtfs-rt/trip-updates.pb", operation_id="gtfsrt_trip_updates", responses={200: {"content": {PB_TYPE: {}}}})
-def trip_updates(session: SessionDep, ims: Ims = None, format: Format = "pb") -> Response:
-    msg, ts = gtfsrt.trip_updates(session, now_ms=clock.now_ms())
-    return _feed_response(msg, ts, format, ims)
+def trip_updates(request: Request, ims: Ims = None, format: Format = "pb") -> Response:
+    msg, ts, body = _cached(request, "trips")
+    return _feed_response(msg, ts, format, ims, body)
 
 
 @router.get("/gtfs-rt/alerts.pb", operation_id="gtfsrt_alerts", responses={200: {"content": {PB_TYPE: {}}}})
-def alerts(session: SessionDep, ims: Ims = None, format: Format = "pb") -> Response:
-    msg, ts = gtfsrt.alerts(session, now_ms=clock.now_ms())
-    return _feed_response(msg, ts, format, ims)
+def alerts(request: Request, ims: Ims = None, format: Format = "pb") -> Response:
+    msg, ts, body = _cached(request, "alerts")
+    return _feed_response(msg, ts, format, ims, body)
 
 
 @router.get("/boards/{stop_id}", response_class=HTMLResponse, operation_id="board_page")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 
 from backend.auth.deps import CurrentUser, require_role
 from backend.auth.models import User
 from backend.db import SessionDep
 from backend.errors import BadRequest
-from backend.transit import service
+from backend.transit import gtfsrt, service
 from backend.transit.ingest import stored_drops
 from backend.transit.models import Vehicle
 from backend_client.schemas.transit import (AlertIn, AlertOut, AlertPatch, Arrivals, IngestStats, Marey, RouteDetail,
@@ -67,9 +67,10 @@ def list_alerts(session: SessionDep, _: CurrentUser, active: bool = False) -> li
 
 
 @router.post("/alerts", response_model=AlertOut, status_code=201, operation_id="transit_alert_create")
-def create_alert(data: AlertIn, session: SessionDep, user: Dispatcher) -> AlertOut:
+def create_alert(data: AlertIn, request: Request, session: SessionDep, user: Dispatcher) -> AlertOut:
     out = service.create_alert(session, user=user, data=data)
     session.commit()
+    gtfsrt.cache_for(request.app).invalidate("alerts")
     return out
 
 
@@ -83,15 +84,17 @@ def _version(if_match: str | None) -> int | None:
 
 
 @router.patch("/alerts/{alert_id}", response_model=AlertOut, operation_id="transit_alert_update")
-def update_alert(alert_id: int, patch: AlertPatch, session: SessionDep, user: Dispatcher,
+def update_alert(alert_id: int, patch: AlertPatch, request: Request, session: SessionDep, user: Dispatcher,
                  if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> AlertOut:
     out = service.update_alert(session, user=user, alert_id=alert_id, patch=patch, expected_version=_version(if_match))
     session.commit()
+    gtfsrt.cache_for(request.app).invalidate("alerts")
     return out
 
 
 @router.post("/alerts/{alert_id}/end", response_model=AlertOut, operation_id="transit_alert_end")
-def end_alert(alert_id: int, session: SessionDep, user: Dispatcher) -> AlertOut:
+def end_alert(alert_id: int, request: Request, session: SessionDep, user: Dispatcher) -> AlertOut:
     out = service.end_alert(session, user=user, alert_id=alert_id)
     session.commit()
+    gtfsrt.cache_for(request.app).invalidate("alerts")
     return out
