@@ -49,7 +49,7 @@ def load_network(url: str):
 
 def eta_accuracy(learn_days: int = 7, *, first_day: date = date(2026, 11, 16), sample_s: int = 30,
                  quiet: bool = False) -> dict:
-    from backend.transit.predict import HistoryModel, predict_trip, schedule_only, schedule_plus_delay
+    from backend.transit.predict import HistoryModel, predict_trip, schedule_only, schedule_plus_delay, trip_pace
     from backend.transit.tracker import Tracker
     from citysim.transit.feed import CarrierFeed
     from citysim.transit.model import CityBuses
@@ -80,10 +80,13 @@ def eta_accuracy(learn_days: int = 7, *, first_day: date = date(2026, 11, 16), s
     truth = {(r.trip.trip_id, seq): arr for r in runs for seq, _, arr, _ in r.arrivals}
     tracker = Tracker(net)
     last_pred: dict[str, int] = {}
+    seen: dict[tuple[str, str], list] = defaultdict(list)  # today's stop events per trip (what the server stores)
     errors: dict[str, list[list[float]]] = {p: [[] for _ in BUCKETS] for p in ("schedule", "delay", "ours")}
     for ts, vid, p in city.reports(runs, seed=99):
-        v, _ = tracker.update(vid, ts=ts, lat=p["lat"], lon=p["lon"], speed=p["speed"], bearing=p["bearing"],
-                              route_id=p["route_id"], trip_id=p.get("trip_id"))
+        v, evs = tracker.update(vid, ts=ts, lat=p["lat"], lon=p["lon"], speed=p["speed"], bearing=p["bearing"],
+                                route_id=p["route_id"], trip_id=p.get("trip_id"))
+        for e in evs:
+            seen[(e.service_date, e.trip_id)].append(e)
         if v.trip is None or v.dist is None or ts - last_pred.get(vid, 0) < sample_s * 1000:
             continue
         last_pred[vid] = ts
@@ -92,7 +95,9 @@ def eta_accuracy(learn_days: int = 7, *, first_day: date = date(2026, 11, 16), s
             "schedule": schedule_only(net, v.trip, v.service_date, next_i=start),
             "delay": schedule_plus_delay(net, v.trip, v.service_date, next_i=start, delay_s=v.delay_s or 0),
             "ours": [q for q in predict_trip(net, model, v.trip, v.service_date, now_ms=ts, dist=v.dist,
-                                             next_i=v.next_i, arr_ts=v.arr_ts) if q.seq > (
+                                             next_i=v.next_i, arr_ts=v.arr_ts,
+                                             pace=trip_pace(model, v.service_date,
+                                                            seen[(v.service_date, v.trip.trip_id)])) if q.seq > (
                 v.trip.calls[v.next_i].seq if v.at_stop else -1)],
         }
         for name, plist in preds.items():
@@ -112,7 +117,9 @@ def eta_accuracy(learn_days: int = 7, *, first_day: date = date(2026, 11, 16), s
             shares.append(100.0 * ok / len(errs) if errs else 0.0)
             maes.append(statistics.fmean(abs(e) for e in errs) if errs else 0.0)
             counts.append(len(errs))
-        result[name] = {"score": statistics.fmean(shares), "shares": shares, "mae": maes, "n": counts}
+        result[name] = {"score": statistics.fmean(shares), "shares": shares, "mae": maes, "n": counts,
+                        "bias": [statistics.fmean(errs) if errs else 0.0 for errs in per_bucket],
+                        "errors": per_bucket}
     return result
 
 
