@@ -201,3 +201,39 @@ def test_a_bus_that_stops_reporting_raises_one_incident(backend, live_city, monk
         ids = {f.incident_id for f in faults}
         assert len(ids) == len(faults) and None not in ids
         assert all(s.get(Incident, i).source == "transit" for i in ids)
+
+
+def test_bunching_opens_one_incident_per_route_and_closes_when_the_gap_returns(backend, monkeypatch):
+    from datetime import datetime, timezone
+
+    from backend.incidents.models import Incident
+    from backend.transit import network
+    from backend.transit.watch import check
+
+    factory.import_demo(backend.sessionmaker)
+    now = factory.set_clock(monkeypatch, factory.MORNING)
+    with backend.sessionmaker() as s:
+        net = network.load(s)
+        trips = [t for t in net.trips_by_route["2"] if t.direction_id == 0 and t.service_id == "WD"][:2]
+        calls = trips[0].calls
+
+        def bus(vid, trip, dist):
+            return m.Vehicle(vehicle_id=vid, ts=now - 5000, lat=51.655, lon=35.65, route_id="2", trip_id=trip.trip_id,
+                             service_date="20261118", dist_m=dist, next_seq=calls[3].seq, delay_s=0, arr_ts=None,
+                             off_route=False, matched="reported", updated_at=datetime.now(timezone.utc))
+
+        s.add_all([bus("B1", trips[0], calls[2].dist_m + 100), bus("B2", trips[1], calls[2].dist_m + 160)])
+        s.commit()
+        assert check(s, now_ms=now)["bunching"] == 1
+        check(s, now_ms=now + 15_000)
+        s.commit()
+        faults = s.scalars(select(m.Fault).where(m.Fault.kind == "bunching")).all()
+        assert [f.subject for f in faults] == ["2"]
+        incident = s.get(Incident, faults[0].incident_id)
+        assert incident.source == "transit" and "2" in incident.description
+        s.get(m.Vehicle, "B2").dist_m = calls[2].dist_m + 100 + 2500  # the gap is back
+        s.commit()
+        assert check(s, now_ms=now + 30_000)["bunching"] == 0
+        s.commit()
+        assert s.scalars(select(m.Fault).where(m.Fault.kind == "bunching")).all() == []
+        assert s.get(Incident, incident.id).status == "closed"
