@@ -2,6 +2,76 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru">
 <context>
+    <name>AlertForm</name>
+    <message>
+        <source>New service alert</source>
+        <translation>Новое объявление для пассажиров</translation>
+    </message>
+    <message>
+        <source>(no route: stops only)</source>
+        <translation>(без маршрута: только остановки)</translation>
+    </message>
+    <message>
+        <source>stop ids, comma-separated, e.g. KUR013, KUR020</source>
+        <translation>коды остановок через запятую, например KUR013, KUR020</translation>
+    </message>
+    <message>
+        <source>until ended</source>
+        <translation>до отмены</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> ч</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Маршрут</translation>
+    </message>
+    <message>
+        <source>Stops</source>
+        <translation>Остановки</translation>
+    </message>
+    <message>
+        <source>Lasts</source>
+        <translation>Действует</translation>
+    </message>
+    <message>
+        <source>Headline (Russian)</source>
+        <translation>Заголовок (по-русски)</translation>
+    </message>
+    <message>
+        <source>Headline (English)</source>
+        <translation>Заголовок (по-английски)</translation>
+    </message>
+    <message>
+        <source>Details (Russian)</source>
+        <translation>Подробности (по-русски)</translation>
+    </message>
+    <message>
+        <source>Details (English)</source>
+        <translation>Подробности (по-английски)</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>Опубликовать</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsTab</name>
+    <message>
+        <source>New alert…</source>
+        <translation>Новое объявление…</translation>
+    </message>
+    <message>
+        <source>End alert</source>
+        <translation>Завершить объявление</translation>
+    </message>
+    <message>
+        <source>Service alert</source>
+        <translation>Объявление для пассажиров</translation>
+    </message>
+</context>
+<context>
     <name>Layers</name>
     <message>
         <source>Bus route</source>
@@ -72,6 +142,26 @@
     <message>
         <source>Route</source>
         <translation>Маршрут</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Объявление</translation>
+    </message>
+    <message>
+        <source>Stops</source>
+        <translation>Остановки</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>До</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>действует</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>завершено</translation>
     </message>
     <message>
         <source>Buses</source>
@@ -159,6 +249,10 @@
     <message>
         <source>Vehicles</source>
         <translation>Автобусы на линии</translation>
+    </message>
+    <message>
+        <source>Service alerts</source>
+        <translation>Объявления</translation>
     </message>
     <message>
         <source>Choose a route</source>

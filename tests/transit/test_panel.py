@@ -58,3 +58,34 @@ def test_panel_shows_smart_stops_routes_vehicles_marey_and_map_layers(qtbot, mak
         qtbot.wait(300)
         panel.grab().save(os.path.join(os.environ["SC_SCREENSHOTS"], "transit_panel.png"))
         QApplication.instance().setStyleSheet("")
+
+
+def test_dispatcher_publishes_and_ends_a_service_alert_from_the_panel(qtbot, make_ctx, transit_server):
+    from widgets.transit.alerts import AlertForm
+    from widgets.transit.panel import TransitPanel
+
+    ctx = make_ctx(transit_server, start_events=False)
+    panel = TransitPanel(ctx)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.alerts.routes != [], timeout=60_000)
+    form = AlertForm(panel.alerts.routes)
+    qtbot.addWidget(form)
+    form.route.setCurrentIndex(form.route.findData("2"))
+    form.stops.setText("KUR013, KUR020")
+    form.header_ru.setText("Маршрут 2 идёт в объезд")
+    form.header_en.setText("Route 2 detour")
+    with qtbot.waitSignal(panel.alerts.changed, timeout=20_000):
+        panel.alerts.publish(form)
+    qtbot.waitUntil(lambda: panel.alerts.model.rowCount() == 1, timeout=20_000)
+    alert = panel.api.alerts()[0]
+    assert alert.active and alert.route_id == "2" and alert.stop_ids == ["KUR013", "KUR020"]
+    assert alert.ends_at is not None
+    panel.alerts.view.selectRow(0)
+    with qtbot.waitSignal(panel.alerts.changed, timeout=20_000):
+        panel.alerts.end_selected()
+    assert not panel.api.alerts()[0].active
+    # a form with no headline is refused before anything is sent
+    empty = AlertForm(panel.alerts.routes)
+    qtbot.addWidget(empty)
+    with pytest.raises(ValueError):
+        empty.alert()

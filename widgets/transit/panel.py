@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QHe
 
 from backend_client.transit import TransitApi
 from widgets.common.palette import STATE_COLORS
+from widgets.transit.alerts import AlertsTab
 from widgets.transit.marey import MareyChart
 from widgets.transit.models import ID_ROLE, RoutesModel, StopsModel, VehiclesModel
 
@@ -75,6 +76,8 @@ class TransitPanel(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.stops_view, self.tr("Smart stops"))
         self.tabs.addTab(self.vehicles_view, self.tr("Vehicles"))
+        self.alerts = AlertsTab(ctx, self.api, self)
+        self.tabs.addTab(self.alerts, self.tr("Service alerts"))
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(4, 4, 4, 4)
@@ -117,6 +120,7 @@ class TransitPanel(QWidget):
         ctx.events.subscribe("transit.", self._on_event)
         self.ctx.tasks.run(self.api.stops, on_done=self._stops_loaded, what="transit stops")
         self.refresh()
+        self.alerts.refresh()
 
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -145,6 +149,7 @@ class TransitPanel(QWidget):
                                                                        self.vehicles_view))
         self.smart = {s.stop_id for s, _ in smart}
         self.stops_model.fill(smart, now)
+        self.alerts.routes = routes
         self.route_colours = {r.route_id: f"#{r.color}" if r.color else STATE_COLORS["info"] for r in routes}
         self.routes_model.fill(routes)
         self.vehicles_model.fill(vehicles, now)
@@ -186,8 +191,10 @@ class TransitPanel(QWidget):
     def _on_event(self, type_: str, data) -> None:
         if type_ == "transit.vehicles":
             self._bus_timer.start()  # coalesce: at most one vehicles reload a second
-        elif type_ in ("transit.board", "transit.alert"):
+        elif type_ == "transit.board":
             self.refresh()
+        elif type_ == "transit.alert":
+            self.alerts.refresh()
 
     def _refresh_vehicles(self) -> None:
         self.ctx.tasks.run(self.api.vehicles, on_done=self._vehicles_loaded, what="transit vehicles")
