@@ -383,7 +383,7 @@ def board_first_paint(pg_url: str, *, loads: int = 5) -> list[float]:
                 loop.exec()
                 box = []
                 page.runJavaScript("document.querySelectorAll('#rows tr').length + "
-                                   "(document.getElementById('empty').style.display === 'block' ? 1 : 0)",
+                                   "((document.getElementById('empty') || {style: {}}).style.display === 'block' ? 1 : 0)",
                                    0, box.append)
                 loop2 = QEventLoop()
                 QTimer.singleShot(10, loop2.quit)
@@ -393,6 +393,9 @@ def board_first_paint(pg_url: str, *, loads: int = 5) -> list[float]:
                     break
             out.append(painted if painted is not None else float("nan"))
             page.deleteLater()
+            loop = QEventLoop()
+            QTimer.singleShot(50, loop.quit)
+            loop.exec()
     _ = app
     return out
 
