@@ -107,7 +107,43 @@ def check(session: Session, *, now_ms: int, board_silence_s: float = 120.0) -> d
         if f.subject not in bunched_routes:
             close_fault(session, kind="bunching", subject=f.subject, comment="Интервал восстановлен")
     opened["bunching"] = len(bunched_routes)
+    opened["trip_not_started"] = _trips_not_started(session, net, vehicles, now_ms)
     return dict(opened)
+
+
+NOT_STARTED_S = 10 * 60  # a trip this late to start, with no bus of its block on the road, is missing
+
+
+def _trips_not_started(session: Session, net, vehicles, now_ms: int) -> int:
+    """Trips that should have left 10-40 min ago while no bus is on them or still on their block's earlier
+    trips; one incident each, closed when a bus takes the trip."""
+    on_trip = {v.trip_id for v in vehicles if v.trip_id and now_ms - v.ts <= live.SILENT_MS}
+    busy_blocks = {(net.trips[t].service_id, net.trips[t].block_id) for t in on_trip if t in net.trips}
+    missing = set()
+    for trip, sd, t_s in net.running_trips(now_ms, before_s=0, after_s=4 * NOT_STARTED_S):
+        late = t_s - trip.start_s
+        if not NOT_STARTED_S <= late <= 4 * NOT_STARTED_S or trip.trip_id in on_trip:
+            continue
+        if trip.block_id and (trip.service_id, trip.block_id) in busy_blocks:
+            continue  # its bus is still on an earlier trip: late, not missing
+        started = session.scalar(select(m.StopEvent.id).where(m.StopEvent.service_date == sd,
+                                                              m.StopEvent.trip_id == trip.trip_id).limit(1))
+        if started is not None:
+            continue
+        subject = f"{sd}:{trip.trip_id}"
+        missing.add(subject)
+        if session.get(m.Fault, ("trip_not_started", subject)) is None:
+            stop = net.stops.get(trip.calls[0].stop_id, ("", 51.659, 35.652))
+            start = f"{trip.start_s // 3600 % 24:02d}:{trip.start_s % 3600 // 60:02d}"
+            open_fault(session, kind="trip_not_started", subject=subject,
+                       description=f"Рейс {trip.trip_id} маршрута {net.routes.get(trip.route_id, ('',))[0]} "
+                                   f"(отправление {start} от остановки «{stop[0]}») не вышел на линию. Trip not started.",
+                       lat=stop[1], lon=stop[2], address=stop[0])
+    for f in session.scalars(select(m.Fault).where(m.Fault.kind == "trip_not_started")).all():
+        sd, _, tid = f.subject.partition(":")
+        if tid in on_trip:
+            close_fault(session, kind="trip_not_started", subject=f.subject, comment="Рейс вышел на линию")
+    return len(missing)
 
 
 def prune(session: Session, *, now_ms: int) -> None:

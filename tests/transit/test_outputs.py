@@ -237,3 +237,33 @@ def test_bunching_opens_one_incident_per_route_and_closes_when_the_gap_returns(b
         s.commit()
         assert s.scalars(select(m.Fault).where(m.Fault.kind == "bunching")).all() == []
         assert s.get(Incident, incident.id).status == "closed"
+
+
+def test_a_trip_nobody_runs_raises_one_incident_closed_when_a_bus_takes_it(backend, monkeypatch):
+    from datetime import datetime, timezone
+
+    from backend.incidents.models import Incident
+    from backend.transit import network
+    from backend.transit.watch import check
+
+    factory.import_demo(backend.sessionmaker)
+    now = factory.set_clock(monkeypatch, factory.MORNING)  # no buses on the road at all
+    with backend.sessionmaker() as s:
+        first = check(s, now_ms=now)["trip_not_started"]
+        s.commit()
+        assert first >= 4  # every route has trips that should have left 10-40 min ago
+        assert check(s, now_ms=now)["trip_not_started"] == first  # a second pass opens nothing new
+        s.commit()
+        faults = s.scalars(select(m.Fault).where(m.Fault.kind == "trip_not_started")).all()
+        assert len(faults) == first
+        assert all(s.get(Incident, f.incident_id).source == "transit" for f in faults)
+        sd, _, trip_id = faults[0].subject.partition(":")
+        trip = network.load(s).trips[trip_id]
+        s.add(m.Vehicle(vehicle_id="LATE-1", ts=now - 1000, lat=51.65, lon=35.64, route_id=trip.route_id,
+                        trip_id=trip_id, service_date=sd, dist_m=10.0, next_seq=trip.calls[1].seq, delay_s=900,
+                        arr_ts=None, off_route=False, matched="reported", updated_at=datetime.now(timezone.utc)))
+        s.commit()
+        check(s, now_ms=now + 30_000)
+        s.commit()
+        assert s.get(m.Fault, ("trip_not_started", faults[0].subject)) is None
+        assert s.get(Incident, faults[0].incident_id).status == "closed"
