@@ -58,7 +58,6 @@ def eta_accuracy(learn_days: int = 7, *, first_day: date = date(2026, 11, 16), s
     net = load_network(f"sqlite:///{tmp}/bench.sqlite3")
     city = CityBuses(CarrierFeed.read(FEED))
     model = HistoryModel(net.tz)
-    directions = {t.trip_id: (t.route_id, t.direction_id) for t in net.trips.values()}
     t0 = time.perf_counter()
     n_reports = 0
     for k in range(learn_days):
@@ -70,7 +69,7 @@ def eta_accuracy(learn_days: int = 7, *, first_day: date = date(2026, 11, 16), s
                                     bearing=p["bearing"], route_id=p["route_id"], trip_id=p.get("trip_id"))
             events += evs
             n_reports += 1
-        model.learn(events, directions)
+        model.learn(events)
     learn_s = time.perf_counter() - t0
     if not quiet:
         print(f"learned from {learn_days} days: {n_reports:,} reports, {model.samples:,} stop events "
@@ -82,14 +81,12 @@ def eta_accuracy(learn_days: int = 7, *, first_day: date = date(2026, 11, 16), s
     tracker = Tracker(net)
     last_pred: dict[str, int] = {}
     seen: dict[tuple[str, str], list] = defaultdict(list)  # today's stop events per trip (what the server stores)
-    line_deps: dict[tuple, list[int]] = defaultdict(list)  # today's departures per (route, direction) and stop
     errors: dict[str, list[list[float]]] = {p: [[] for _ in BUCKETS] for p in ("schedule", "delay", "ours")}
     for ts, vid, p in city.reports(runs, seed=99):
         v, evs = tracker.update(vid, ts=ts, lat=p["lat"], lon=p["lon"], speed=p["speed"], bearing=p["bearing"],
                                 route_id=p["route_id"], trip_id=p.get("trip_id"))
         for e in evs:
             seen[(e.service_date, e.trip_id)].append(e)
-            line_deps[(directions[e.trip_id], e.stop_id)].append(e.dep_ts)
         if v.trip is None or v.dist is None or ts - last_pred.get(vid, 0) < sample_s * 1000:
             continue
         last_pred[vid] = ts
@@ -100,8 +97,7 @@ def eta_accuracy(learn_days: int = 7, *, first_day: date = date(2026, 11, 16), s
             "ours": [q for q in predict_trip(net, model, v.trip, v.service_date, now_ms=ts, dist=v.dist,
                                              next_i=v.next_i, arr_ts=v.arr_ts,
                                              pace=trip_pace(model, v.service_date,
-                                                            seen[(v.service_date, v.trip.trip_id)]),
-                                             gap_min=_gap(v, seen, line_deps, directions)) if q.seq > (
+                                                            seen[(v.service_date, v.trip.trip_id)])) if q.seq > (
                 v.trip.calls[v.next_i].seq if v.at_stop else -1)],
         }
         for name, plist in preds.items():
@@ -125,16 +121,6 @@ def eta_accuracy(learn_days: int = 7, *, first_day: date = date(2026, 11, 16), s
                         "bias": [statistics.fmean(errs) if errs else 0.0 for errs in per_bucket],
                         "errors": per_bucket}
     return result
-
-
-def _gap(v, seen, line_deps, directions) -> float | None:
-    from backend.transit.predict import headway_gap
-
-    mine = seen.get((v.service_date, v.trip.trip_id))
-    if not mine:
-        return None
-    last = max(mine, key=lambda e: e.seq)
-    return headway_gap(line_deps, directions[v.trip.trip_id], last.stop_id, last.dep_ts)
 
 
 def print_eta(result: dict, learn_days: int) -> None:

@@ -55,35 +55,16 @@ class HistoryModel:
         self._dwell: dict[tuple, list[float]] = defaultdict(list)
         self.run: dict[tuple, tuple[float, float]] = {}
         self.dwell: dict[tuple, tuple[float, float]] = {}
-        # dwell against the headway to the bus ahead: (stop, group, hour) -> [(gap min, dwell s)] and its fit
-        self._dwell_gap: dict[tuple, list[tuple[float, float]]] = defaultdict(list)
-        self.dwell_fit: dict[tuple, tuple[float, float]] = {}
         self.samples = 0
 
     def _hour(self, ts_ms: int) -> int:
         return datetime.fromtimestamp(ts_ms / 1000, self.tz).hour
 
-    def learn(self, events: Iterable, directions: dict[str, tuple[str, int]] | None = None) -> None:
-        """Stop events (objects with service_date, trip_id, seq, stop_id, arr_ts, dep_ts), any order;
-        `directions` (trip -> (route, direction)) lets dwell be learned against the headway too."""
+    def learn(self, events: Iterable) -> None:
+        """Stop events (objects with service_date, trip_id, seq, stop_id, arr_ts, dep_ts), any order."""
         by_trip: dict[tuple, list] = defaultdict(list)
-        events = list(events)
         for e in events:
             by_trip[(e.service_date, e.trip_id)].append(e)
-        if directions:
-            line: dict[tuple, list] = defaultdict(list)
-            for e in events:
-                d = directions.get(e.trip_id)
-                if d is not None:
-                    line[(e.service_date, d, e.stop_id)].append(e)
-            for (sd, _, stop), evs in line.items():
-                g = day_group(sd)
-                evs.sort(key=lambda e: e.arr_ts)
-                for prev, e in zip(evs, evs[1:]):
-                    gap = (e.arr_ts - prev.dep_ts) / 60_000
-                    dwell = (e.dep_ts - e.arr_ts) / 1000
-                    if 0 < gap < 60 and 0 <= dwell < 600:
-                        self._dwell_gap[(stop, g, self._hour(e.arr_ts))].append((gap, dwell))
         for (sd, _), evs in by_trip.items():
             g = day_group(sd)
             evs.sort(key=lambda e: e.seq)
@@ -102,7 +83,6 @@ class HistoryModel:
             self.samples += len(evs)
         self.run = {k: _median_spread(v) for k, v in self._run.items() if len(v) >= MIN_SAMPLES}
         self.dwell = {k: _median_spread(v) for k, v in self._dwell.items() if len(v) >= MIN_SAMPLES}
-        self.dwell_fit = {k: fit for k, v in self._dwell_gap.items() if len(v) >= 8 and (fit := _line(v))}
 
     def run_time(self, a: str, b: str, group: str, hour: int, scheduled: float) -> tuple[float, float]:
         for key in ((a, b, group, hour), (a, b, group, None)):
@@ -110,11 +90,7 @@ class HistoryModel:
                 return hit
         return scheduled, max(30.0, 0.25 * scheduled)
 
-    def dwell_time(self, stop: str, group: str, hour: int, scheduled: float,
-                   gap_min: float | None = None) -> tuple[float, float]:
-        if gap_min is not None and (fit := self.dwell_fit.get((stop, group, hour))) is not None:
-            spread = self.dwell.get((stop, group, hour), (0.0, 10.0))[1]
-            return max(0.0, fit[0] + fit[1] * gap_min), spread
+    def dwell_time(self, stop: str, group: str, hour: int, scheduled: float) -> tuple[float, float]:
         for key in ((stop, group, hour), (stop, group, None)):
             if (hit := self.dwell.get(key)) is not None:
                 return hit
@@ -122,24 +98,6 @@ class HistoryModel:
 
 
 PACE_PRIOR_S = 240.0  # seconds of "as usual" the bus's own pace is weighed against
-
-
-def _line(points: list[tuple[float, float]]) -> tuple[float, float] | None:
-    """Least squares dwell = a + b * gap with b >= 0 (more waiting passengers never shorten a stop)."""
-    n = len(points)
-    mx = sum(p[0] for p in points) / n
-    my = sum(p[1] for p in points) / n
-    sxx = sum((p[0] - mx) ** 2 for p in points)
-    if sxx <= 1e-9:
-        return None
-    b = max(0.0, sum((p[0] - mx) * (p[1] - my) for p in points) / sxx)
-    return my - b * mx, b
-
-
-def headway_gap(line_departures: dict, route_dir: tuple[str, int], stop_id: str, dep_ts: int) -> float | None:
-    """Minutes between this bus leaving `stop_id` at dep_ts and the bus ahead leaving it (today's events)."""
-    before = [t for t in line_departures.get((route_dir, stop_id), ()) if t < dep_ts]
-    return (dep_ts - max(before)) / 60_000 if before else None
 
 
 def trip_pace(model: HistoryModel, service_date: str, events: Iterable) -> float:
@@ -163,8 +121,7 @@ def trip_pace(model: HistoryModel, service_date: str, events: Iterable) -> float
 
 def predict_trip(net: Network, model: HistoryModel, trip: TripInfo, service_date: str, *, now_ms: int,
                  dist: float | None, next_i: int, arr_ts: int | None = None,
-                 not_before_ms: int | None = None, pace: float = 1.0,
-                 gap_min: float | None = None) -> list[Prediction]:
+                 not_before_ms: int | None = None, pace: float = 1.0) -> list[Prediction]:
     """Predictions for trip.calls[next_i:] of a bus at `dist` (None: not yet at the first stop);
     `pace` scales the learned running times (trip_pace)."""
     calls = trip.calls
@@ -203,7 +160,7 @@ def predict_trip(net: Network, model: HistoryModel, trip: TripInfo, service_date
         if i == len(calls) - 1:
             out.append(Prediction(b.seq, b.stop_id, arr, arr, math.sqrt(var) + BASE_SIGMA_S))
             return out
-        dwell, dsd = model.dwell_time(b.stop_id, group, model._hour(arr), b.dep_s - b.arr_s, gap_min)
+        dwell, dsd = model.dwell_time(b.stop_id, group, model._hour(arr), b.dep_s - b.arr_s)
         var += dsd * dsd
         out.append(Prediction(b.seq, b.stop_id, arr, arr + round(dwell * 1000), math.sqrt(var) + BASE_SIGMA_S))
         t, i = arr + round(dwell * 1000), i + 1
@@ -215,7 +172,7 @@ def predict_trip(net: Network, model: HistoryModel, trip: TripInfo, service_date
         if i == len(calls) - 1:
             out.append(Prediction(b.seq, b.stop_id, arr, arr, math.sqrt(var) + BASE_SIGMA_S))
             break
-        dwell, dsd = model.dwell_time(b.stop_id, group, model._hour(arr), b.dep_s - b.arr_s, gap_min)
+        dwell, dsd = model.dwell_time(b.stop_id, group, model._hour(arr), b.dep_s - b.arr_s)
         var += dsd * dsd
         dep = arr + round(dwell * 1000)
         out.append(Prediction(b.seq, b.stop_id, arr, dep, math.sqrt(var) + BASE_SIGMA_S))
