@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from backend.transit import clock
 from backend.transit import models as m
 from backend.transit import network as network_mod
 from backend.transit.network import Network, TripInfo
-from backend.transit.predict import HistoryModel, Prediction, predict_trip
+from backend.transit.predict import HistoryModel, Prediction, predict_trip, trip_pace
 
 LEARN_DAYS = 28
 MODEL_TTL_S = 600.0
@@ -25,6 +26,7 @@ SILENT_MS = 3 * 60_000  # a bus that has not reported for this long is "not repo
 DEPARTED_SHOWN_MS = 10 * 60_000
 LOOKAHEAD_S = 90 * 60
 MIN_LAYOVER_MS = 90_000
+RECENT_MS = 3 * 3_600_000  # stop events that say how buses run today
 
 
 @dataclass
@@ -84,6 +86,12 @@ def next_index(trip: TripInfo, next_seq: int | None) -> int:
 def live_trips(session: Session, net: Network, now_ms: int) -> list[LiveTrip]:
     """Buses on a trip that reported recently, with their predictions for the stops ahead."""
     model = models.get(session, net)
+    # today's recent stop events: each bus's pace on its trip so far
+    by_trip: dict[tuple[str, str], list] = defaultdict(list)
+    for e in session.execute(select(m.StopEvent.service_date, m.StopEvent.trip_id, m.StopEvent.seq,
+                                    m.StopEvent.stop_id, m.StopEvent.arr_ts, m.StopEvent.dep_ts)
+                             .where(m.StopEvent.dep_ts >= now_ms - RECENT_MS)):
+        by_trip[(e.service_date, e.trip_id)].append(e)
     out = []
     for v in session.scalars(select(m.Vehicle).where(m.Vehicle.trip_id.is_not(None),
                                                      m.Vehicle.ts >= now_ms - SILENT_MS)):
@@ -93,8 +101,9 @@ def live_trips(session: Session, net: Network, now_ms: int) -> list[LiveTrip]:
         i = next_index(trip, v.next_seq)
         if i >= len(trip.calls):
             continue
+        pace = trip_pace(model, v.service_date, by_trip.get((v.service_date, trip.trip_id), []))
         preds = predict_trip(net, model, trip, v.service_date, now_ms=max(now_ms, v.ts), dist=v.dist_m,
-                             next_i=i, arr_ts=v.arr_ts)
+                             next_i=i, arr_ts=v.arr_ts, pace=pace)
         out.append(LiveTrip(v, trip, v.service_date, i, preds))
     return out
 
