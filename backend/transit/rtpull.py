@@ -1,7 +1,7 @@
 """GTFS-rt in: pull carriers' VehiclePositions feeds (SC_TRANSIT_FEEDS) into the same path as MQTT reports.
 
-TripUpdates entities in those feeds are read for the vehicles' trips only; the predictions
-published are ours.
+TripUpdates entities (in the same feed or another URL) are read for which trip each vehicle runs:
+a position without a trip takes the trip its carrier assigned; the predictions published are ours.
 """
 
 from __future__ import annotations
@@ -18,10 +18,15 @@ from backend.transit.ingest import PositionWriter, writer_for
 log = logging.getLogger(__name__)
 
 
-def reports_from_feed(data: bytes) -> list[tuple[str, dict]]:
-    """(vehicle_id, report) of every VehiclePosition with a position; raises DecodeError on garbage."""
+def reports_from_feed(data: bytes, assigned: dict[str, str] | None = None) -> list[tuple[str, dict]]:
+    """(vehicle_id, report) of every VehiclePosition with a position; raises DecodeError on garbage.
+    `assigned` (vehicle -> trip) is updated from TripUpdates and fills in positions without a trip."""
     msg = rt.FeedMessage()
     msg.ParseFromString(data)
+    assigned = assigned if assigned is not None else {}
+    for e in msg.entity:
+        if e.HasField("trip_update") and e.trip_update.trip.trip_id and e.trip_update.vehicle.id:
+            assigned[e.trip_update.vehicle.id] = e.trip_update.trip.trip_id
     out = []
     for e in msg.entity:
         if not e.HasField("vehicle") or not e.vehicle.HasField("position"):
@@ -36,8 +41,8 @@ def reports_from_feed(data: bytes) -> list[tuple[str, dict]]:
             report["bearing"] = vp.position.bearing
         if vp.trip.route_id:
             report["route_id"] = vp.trip.route_id
-        if vp.trip.trip_id:
-            report["trip_id"] = vp.trip.trip_id
+        if vp.trip.trip_id or vid in assigned:
+            report["trip_id"] = vp.trip.trip_id or assigned[vid]
         out.append((vid, report))
     return out
 
@@ -46,6 +51,7 @@ class FeedPuller:
     def __init__(self, urls: list[str], writer: PositionWriter, *, every_s: float = 15.0) -> None:
         self.urls, self.writer, self.every_s = urls, writer, every_s
         self.errors: dict[str, str] = {}
+        self.assigned: dict[str, str] = {}  # vehicle -> trip, from the carriers' TripUpdates
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -55,7 +61,7 @@ class FeedPuller:
             try:
                 r = requests.get(url, timeout=10)
                 r.raise_for_status()
-                batch = reports_from_feed(r.content)
+                batch = reports_from_feed(r.content, self.assigned)
             except (requests.RequestException, DecodeError) as exc:
                 self.errors[url] = str(exc)
                 self.writer.dropped["feed_unreadable"] += 1

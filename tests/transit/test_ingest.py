@@ -134,7 +134,19 @@ def test_gtfs_rt_vehicle_positions_are_pulled_and_garbage_is_counted(backend, ci
     e.vehicle.trip.trip_id = "WD-1-0-0016"
     e.vehicle.trip.route_id = "1"
     e.vehicle.timestamp = city_now // 1000
-    bodies = {"/good.pb": msg.SerializeToString(), "/bad.pb": b"\xff\x00 not protobuf"}
+    e2 = msg.entity.add()  # a second bus whose trip only its carrier's TripUpdates name
+    e2.id = "v2"
+    e2.vehicle.vehicle.id = "CARRIER-8"
+    e2.vehicle.position.latitude, e2.vehicle.position.longitude = 51.6606, 35.6515
+    e2.vehicle.timestamp = city_now // 1000
+    tu = rt.FeedMessage()
+    tu.header.gtfs_realtime_version = "2.0"
+    t = tu.entity.add()
+    t.id = "tu-8"
+    t.trip_update.trip.trip_id = "WD-1-0-0017"
+    t.trip_update.vehicle.id = "CARRIER-8"
+    bodies = {"/good.pb": msg.SerializeToString(), "/bad.pb": b"\xff\x00 not protobuf",
+              "/trips.pb": tu.SerializeToString()}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -151,11 +163,12 @@ def test_gtfs_rt_vehicle_positions_are_pulled_and_garbage_is_counted(backend, ci
     try:
         base = f"http://127.0.0.1:{server.server_port}"
         w = PositionWriter(backend.sessionmaker)
-        puller = FeedPuller([f"{base}/good.pb", f"{base}/bad.pb", f"{base}/missing.pb"], w)
-        assert puller.pull_once() == 1
+        puller = FeedPuller([f"{base}/trips.pb", f"{base}/good.pb", f"{base}/bad.pb", f"{base}/missing.pb"], w)
+        assert puller.pull_once() == 2
         assert w.dropped["feed_unreadable"] == 2 and len(puller.errors) == 2
         with backend.sessionmaker() as s:
             v = s.get(m.Vehicle, "CARRIER-7")
             assert v.trip_id == "WD-1-0-0016" and v.matched == "reported"
+            assert s.get(m.Vehicle, "CARRIER-8").trip_id == "WD-1-0-0017"
     finally:
         server.shutdown()
