@@ -67,7 +67,7 @@ def board_page(stop_id: str, session: SessionDep) -> HTMLResponse:
     if board is None:
         raise NotFound("board", stop_id)
     session.commit()
-    html = BOARD_HTML.replace("{{STOP_ID}}", stop_id).replace("{{BOARD_NAME}}", _escape(board.name))
+    html = BOARD_HTML.replace("{{STOP_ID}}", _escape(stop_id)).replace("{{BOARD_NAME}}", _escape(board.name))
     return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
 
