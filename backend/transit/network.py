@@ -177,6 +177,7 @@ def build(session: Session, fid: int) -> Network:
     trips = {t.trip_id: TripInfo(t.trip_id, t.route_id, t.service_id, t.direction_id, t.shape_id, t.block_id,
                                  t.headsign, calls[t.trip_id])
              for t in session.scalars(select(m.Trip).where(m.Trip.feed_id == fid)) if len(calls[t.trip_id]) >= 2}
+    _expand_frequencies(trips, session.scalars(select(m.Frequency).where(m.Frequency.feed_id == fid)).all())
     shapes = {s.shape_id: s.points for s in session.scalars(select(m.Shape).where(m.Shape.feed_id == fid))}
     services = {s.service_id: (s.days, s.start_date or "00000000", s.end_date or "99999999",
                                frozenset(s.added or ()), frozenset(s.removed or ()))
@@ -184,6 +185,26 @@ def build(session: Session, fid: int) -> Network:
     lats = [v[1] for v in stops.values()] or [0.0]
     lons = [v[2] for v in stops.values()] or [0.0]
     return Network(fid, tz, stops, routes, trips, shapes, services, (min(lats), min(lons), max(lats), max(lons)))
+
+
+def _expand_frequencies(trips: dict[str, TripInfo], rows) -> None:
+    """A frequency-based trip is a pattern: one trip per departure in each of its windows, named
+    "<trip_id>@HH:MM:SS" (the start time a GTFS-rt consumer pairs with the trip id)."""
+    by_trip: dict[str, list] = defaultdict(list)
+    for f in rows:
+        by_trip[f.trip_id].append(f)
+    for tid, windows in by_trip.items():
+        pattern = trips.pop(tid, None)
+        if pattern is None:
+            continue
+        for f in windows:
+            for start in range(f.start_s, f.end_s, max(f.headway_s, 1)):
+                shift = start - pattern.start_s
+                name = f"{tid}@{start // 3600:02d}:{start % 3600 // 60:02d}:{start % 60:02d}"
+                trips[name] = TripInfo(name, pattern.route_id, pattern.service_id, pattern.direction_id,
+                                       pattern.shape_id, "", pattern.headsign,
+                                       [Call(c.seq, c.stop_id, c.arr_s + shift, c.dep_s + shift, c.dist_m)
+                                        for c in pattern.calls])
 
 
 def utc_ms(dt: datetime) -> int:

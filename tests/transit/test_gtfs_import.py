@@ -160,3 +160,20 @@ def test_stop_times_without_times_between_timepoints_are_interpolated(backend, t
         rows = s.scalars(select(m.StopTime).where(m.StopTime.trip_id == "WD-1-0-0001").order_by(m.StopTime.seq)).all()
         assert rows[1].arr_s < rows[2].arr_s < rows[3].arr_s
 
+
+
+def test_frequency_based_trips_run_once_per_headway(backend, tmp_path):
+    from backend.transit import network
+
+    feed = rewrite(tmp_path, edit={})
+    with zipfile.ZipFile(feed, "a") as z:
+        z.writestr("frequencies.txt", "trip_id,start_time,end_time,headway_secs\nWD-5-0-0001,10:00:00,11:00:00,900\n")
+    with backend.sessionmaker() as s:
+        import_feed(s, feed, today=date(2026, 11, 1))
+        s.commit()
+        net = network.load(s)
+        assert "WD-5-0-0001" not in net.trips  # the pattern itself does not run
+        runs = sorted(t for t in net.trips if t.startswith("WD-5-0-0001@"))
+        assert runs == ["WD-5-0-0001@10:00:00", "WD-5-0-0001@10:15:00", "WD-5-0-0001@10:30:00",
+                        "WD-5-0-0001@10:45:00"]
+        assert net.trips["WD-5-0-0001@10:15:00"].start_s == 10 * 3600 + 15 * 60
