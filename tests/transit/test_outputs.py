@@ -267,3 +267,31 @@ def test_a_trip_nobody_runs_raises_one_incident_closed_when_a_bus_takes_it(backe
         s.commit()
         assert s.get(m.Fault, ("trip_not_started", faults[0].subject)) is None
         assert s.get(Incident, faults[0].incident_id).status == "closed"
+
+
+def test_a_bus_off_its_route_raises_one_incident_closed_when_it_returns(backend, monkeypatch):
+    from datetime import datetime, timezone
+
+    from backend.incidents.models import Incident
+    from backend.transit import network
+    from backend.transit.watch import check
+
+    factory.import_demo(backend.sessionmaker)
+    now = factory.set_clock(monkeypatch, factory.MORNING)
+    with backend.sessionmaker() as s:
+        trip = next(t for t in network.load(s).trips_by_route["3"] if t.service_id == "WD")
+        s.add(m.Vehicle(vehicle_id="DETOUR-1", ts=now - 2000, lat=51.64, lon=35.70, route_id="3", trip_id=trip.trip_id,
+                        service_date="20261118", dist_m=900.0, next_seq=trip.calls[3].seq, delay_s=0, arr_ts=None,
+                        off_route=True, matched="reported", updated_at=datetime.now(timezone.utc)))
+        s.commit()
+        assert check(s, now_ms=now)["off_route"] == 1
+        check(s, now_ms=now + 15_000)
+        s.commit()
+        fault = s.get(m.Fault, ("off_route", "DETOUR-1"))
+        assert fault is not None and s.get(Incident, fault.incident_id).source == "transit"
+        s.get(m.Vehicle, "DETOUR-1").off_route = False
+        s.commit()
+        check(s, now_ms=now + 30_000)
+        s.commit()
+        assert s.get(m.Fault, ("off_route", "DETOUR-1")) is None
+        assert s.get(Incident, fault.incident_id).status == "closed"
