@@ -72,6 +72,8 @@ def parse_position(body: bytes | str | dict, *, now_ms: int) -> dict:
         raise Dropped("bad_position")
     speed, bearing = _num(body.get("speed")), _num(body.get("bearing"))
     route, trip = body.get("route_id"), body.get("trip_id")
+    if any(isinstance(x, str) and "\x00" in x for x in (route, trip)):
+        raise Dropped("malformed")  # PostgreSQL refuses NUL in text: one such report would lose its batch
     return {"ts": ts, "lat": lat, "lon": lon,
             "speed": speed if speed is not None and 0 <= speed < 70 else None,
             "bearing": bearing % 360 if bearing is not None else None,

@@ -94,6 +94,18 @@ class Arrivals(BaseModel):
     alerts: list["AlertOut"] = []
 
 
+def _aware(v: datetime | None) -> datetime | None:
+    if v is not None and v.tzinfo is None:
+        raise ValueError("needs a time zone, e.g. 2026-11-18T08:00:00+03:00")
+    return v
+
+
+def _no_nul(v: str | None) -> str | None:
+    if v is not None and "\x00" in v:
+        raise ValueError("must not contain NUL characters")
+    return v
+
+
 class AlertIn(BaseModel):
     route_id: str | None = None
     stop_ids: list[str] = []
@@ -110,6 +122,9 @@ class AlertIn(BaseModel):
         if not v.strip():
             raise ValueError("must not be blank")
         return v.strip()
+
+    _tz = field_validator("starts_at", "ends_at")(_aware)
+    _nul = field_validator("header_ru", "header_en", "text_ru", "text_en", "route_id")(_no_nul)
 
     @model_validator(mode="after")
     def _period(self) -> "AlertIn":
@@ -129,6 +144,9 @@ class AlertPatch(BaseModel):
     header_en: str | None = Field(None, max_length=200)
     text_ru: str | None = Field(None, max_length=2000)
     text_en: str | None = Field(None, max_length=2000)
+
+    _tz = field_validator("starts_at", "ends_at")(_aware)
+    _nul = field_validator("header_ru", "header_en", "text_ru", "text_en", "route_id")(_no_nul)
 
 
 class AlertOut(BaseModel):

@@ -30,6 +30,7 @@ def test_bad_reports_are_counted_per_reason_and_dropped(backend, city_now):
     batch = [
         ("bus-a", b"{not json"),
         ("bus-a", json.dumps([1, 2]).encode()),
+        ("bus-a", {**good, "trip_id": "x\u0000y"}),
         ("bus-a", {**good, "ts": "yesterday"}),
         ("bus-a", {**good, "ts": now - 11 * 60_000}),
         ("bus-a", {**good, "ts": now + 5 * 60_000}),
@@ -42,7 +43,7 @@ def test_bad_reports_are_counted_per_reason_and_dropped(backend, city_now):
         ("a/b", good),
     ]
     assert w.ingest(batch) == 1
-    assert dict(w.dropped) == {"malformed": 3, "bad_timestamp": 1, "stale": 1, "future": 1, "bad_position": 1,
+    assert dict(w.dropped) == {"malformed": 4, "bad_timestamp": 1, "stale": 1, "future": 1, "bad_position": 1,
                                "out_of_area": 1, "unknown_route": 1, "out_of_order": 2}
     with backend.sessionmaker() as s:
         drops = {r.reason: r.count for r in s.scalars(select(m.DropCount))}

@@ -115,6 +115,10 @@ def test_alerts_crud_reach_the_board_and_alerts_pb(api, live_city, backend):
     bad = disp.post("/api/v1/transit/alerts", json={"header_ru": "Объезд"})
     assert bad.status_code == 422  # names neither a route nor a stop
     assert disp.post("/api/v1/transit/alerts", json={"header_ru": "x", "route_id": "99"}).status_code == 400
+    naive = disp.post("/api/v1/transit/alerts", json={"header_ru": "x", "route_id": "2",
+                                                      "starts_at": "2026-11-18T08:00:00"})
+    assert naive.status_code == 422 and "time zone" in naive.text
+    assert disp.post("/api/v1/transit/alerts", json={"header_ru": "a\u0000b", "route_id": "2"}).status_code == 422
     r = disp.post("/api/v1/transit/alerts", json={
         "route_id": "2", "stop_ids": ["KUR013"], "header_ru": "Маршрут 2 идёт в объезд",
         "header_en": "Route 2 detour", "text_ru": "Ремонт ул. Школьной", "text_en": "Roadworks"})
