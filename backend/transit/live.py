@@ -39,22 +39,44 @@ class LiveTrip:
 
 
 class _ModelCache:
+    """The learned model, per process. The first request (or a new feed) learns it in place; later it is
+    relearned in the background every MODEL_TTL_S while requests keep using the one they have."""
+
     def __init__(self) -> None:
         self.model: HistoryModel | None = None
         self.net: Network | None = None
         self.built = 0.0
         self.lock = threading.Lock()
+        self._relearning = False
+
+    @staticmethod
+    def _learn(session: Session, net: Network) -> HistoryModel:
+        since = clock.now_ms() - LEARN_DAYS * 86_400_000
+        rows = session.execute(select(m.StopEvent.service_date, m.StopEvent.trip_id, m.StopEvent.seq,
+                                      m.StopEvent.stop_id, m.StopEvent.arr_ts, m.StopEvent.dep_ts)
+                               .where(m.StopEvent.arr_ts >= since)).all()
+        model = HistoryModel(net.tz)
+        model.learn(rows)
+        return model
+
+    def _relearn(self, engine, net: Network) -> None:
+        try:
+            with Session(engine) as session:
+                model = self._learn(session, net)
+            with self.lock:
+                if self.net is net:
+                    self.model, self.built = model, time.monotonic()
+        finally:
+            self._relearning = False
 
     def get(self, session: Session, net: Network, *, refresh: bool = False) -> HistoryModel:
         with self.lock:
-            if refresh or self.model is None or self.net is not net or time.monotonic() - self.built > MODEL_TTL_S:
-                since = clock.now_ms() - LEARN_DAYS * 86_400_000
-                rows = session.execute(select(m.StopEvent.service_date, m.StopEvent.trip_id, m.StopEvent.seq,
-                                              m.StopEvent.stop_id, m.StopEvent.arr_ts, m.StopEvent.dep_ts)
-                                       .where(m.StopEvent.arr_ts >= since)).all()
-                model = HistoryModel(net.tz)
-                model.learn(rows)
-                self.model, self.net, self.built = model, net, time.monotonic()
+            if refresh or self.model is None or self.net is not net:
+                self.model, self.net, self.built = self._learn(session, net), net, time.monotonic()
+            elif time.monotonic() - self.built > MODEL_TTL_S and not self._relearning:
+                self._relearning = True
+                threading.Thread(target=self._relearn, args=(session.get_bind(), net), daemon=True,
+                                 name="sc-transit-relearn").start()
             return self.model
 
 
