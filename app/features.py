@@ -14,6 +14,7 @@ FEATURE_MODULES = [
     "widgets.works.feature",
     "widgets.cleaning.feature",
     "widgets.signals.feature",
+    "widgets.transit.feature",
     "widgets.archive.feature",
     "widgets.room.feature",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 
 
@@ -41,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     from backend import ops
 
     ops.add_commands(sub)  # check, backup, restore
+    from backend.domain import resolve
+    from backend.domains import registered
+
+    extra = [m for m in os.environ.get("SC_EXTRA_DOMAINS", "").split(",") if m.strip()]
+    for domain in registered(extra):  # the domains' own subcommands (e.g. transit-import)
+        for add in domain.commands:
+            resolve(add)(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.cmd in ("check", "backup", "restore"):
@@ -53,7 +61,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from backend.db import make_engine, make_sessionmaker, migrate
-    from backend.domains import registered
 
     domains = registered(settings.extra_domain_modules)
     if args.cmd == "migrate":
@@ -83,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         migrate(engine, domains)
         print_demo_credentials(seed_demo(make_sessionmaker(engine), settings, domains), settings)
         return 0
+    if getattr(args, "run", None) is not None:
+        return args.run(settings, args)
     if args.cmd == "recorder":
         from backend.recorder.service import run_forever
 

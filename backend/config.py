@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     # Comma-separated modules of domains beyond backend/domains.py (each with a DOMAIN), e.g. plug-ins or
     # the fake domain of tests/backend/test_domain_registry.py.
     extra_domains: str = ""
+    # --- transit (backend/transit) ---
+    # Comma-separated GTFS-rt VehiclePositions URLs of carriers to pull every transit_pull_seconds.
+    transit_feeds: str = ""
+    transit_pull_seconds: float = 15.0
+    # A smart stop's board silent for longer than this raises "табло не отвечает" (once).
+    transit_board_silence_s: float = 120.0
+    # --- end transit ---
     # Set by `sc-server --workers N` for each worker (0…N−1); duties that must run once per
     # deployment, such as re-running interrupted exports, run only in worker 0.
     serve_worker: int = 0

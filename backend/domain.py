@@ -54,6 +54,9 @@ class Domain:
     migrations: Path | None = None
     # seed(demo: DemoSeed) -> None: the domain's demo reference data, made through its services.
     seed_demo: Ref | None = None
+    # Its `sc-server` subcommands: add(subparsers) makes a parser whose defaults carry
+    # run=fn(settings, args) -> exit code.
+    commands: tuple[Ref, ...] = ()
     # Its key figures: an APIRouter with prefix /api/v1/stats/<name> (figures computed in SQL). It is
     # included like `routers`; naming it here lets GET /api/v1/stats list it for the wall and benches.
     stats: Ref | None = None

@@ -23,6 +23,7 @@ DOMAINS = [
     "backend.signals.domain",
     "backend.stats.domain",
     "backend.reports.domain",
+    "backend.transit.domain",
 ]
 
 

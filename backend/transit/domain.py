@@ -1,0 +1,13 @@
+"""Transit: GTFS schedule, live buses over MQTT and GTFS-rt, predictions, GTFS-rt out, the stop boards."""
+
+from backend.domain import Domain
+
+DOMAIN = Domain(
+    name="transit",
+    routers=("backend.transit.router:router", "backend.transit.public:router"),
+    services=("backend.transit.ingest:mqtt_service", "backend.transit.rtpull:pull_service",
+              "backend.transit.watch:watch_service"),
+    models=("backend.transit.models",),
+    seed_demo="backend.transit.demo:seed",
+    commands=("backend.transit.cli:add_command",),
+)

@@ -1,0 +1,3 @@
+from citysim.transit.runner import main
+
+main()
