@@ -373,3 +373,19 @@ def test_web_engine_and_the_sender_thread_start_before_the_window_shows(qtbot):
         assert len(sender._pool._threads) == 1  # before any message: the first flush starts no thread
     finally:
         sender.shutdown()
+
+
+def test_a_feature_can_centre_the_map_on_its_item_and_hear_clicks_on_it(panel, qtbot, ctx):
+    panel.set_layer_items("cameras", demo.demo_layers()["cameras"])
+    panel.set_layer_items("excavations", demo.demo_layers()["excavations"])
+    qtbot.waitUntil(lambda: panel.batches.item("cameras", 4) is not None, timeout=5_000)
+    ctx.bus.map_focus_requested.emit("cameras", 4)
+    view = json.loads(js_until(panel, qtbot, "JSON.stringify(SC.snapshot())",
+                               lambda r: abs(json.loads(r)["lat"] - 51.6555) < 1e-3))
+    assert view["zoom"] == 17 and view["lon"] == pytest.approx(35.6545, abs=1e-3)
+    qtbot.waitUntil(lambda: panel.batches.item("excavations", 1) is not None, timeout=5_000)
+    ctx.bus.map_focus_requested.emit("excavations", 1)
+    js_until(panel, qtbot, "JSON.stringify(SC.snapshot())", lambda r: abs(json.loads(r)["lat"] - 51.65645) < 5e-4)
+    with qtbot.waitSignal(ctx.bus.map_item_clicked, timeout=2_000) as blocker:
+        panel.bridge.item_clicked.emit("cameras", "4")
+    assert blocker.args == ["cameras", "4"]

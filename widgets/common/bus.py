@@ -14,4 +14,5 @@ class Bus(QObject):
     archive_requested = Signal(int, str)             # camera id, ISO time
     map_items_changed = Signal(str, object)          # layer name, list of items (for the map)
     map_focus_requested = Signal(str, object)        # layer name, item id: centre the map on it
+    map_item_clicked = Signal(str, str)              # layer name, item id: the feature that owns the layer opens it
     status_message = Signal(str)

@@ -128,6 +128,7 @@ class MapPanel(QWidget):
         self.batches.message.connect(self.bridge.batch)
         self.batches.applied.connect(self.batch_applied)
         self.bridge.incident_clicked.connect(self._on_incident_clicked)
+        self.bridge.item_clicked.connect(lambda layer, item_id: self.ctx.bus.map_item_clicked.emit(layer, item_id))
         self.bridge.context_menu.connect(self._on_context_menu)
         self.bridge.area_drawn.connect(self._on_area_drawn)
         self.bridge.item_drag_started.connect(self._on_item_drag)
@@ -277,6 +278,20 @@ class MapPanel(QWidget):
     def select_incident(self, incident_id: int, centre: bool = True) -> None:
         self.batches.post("op", {"op": "select", "id": int(incident_id), "centre": centre})
 
+    def focus_item(self, layer: str, item_id) -> None:
+        """Centre on one item of a layer (a point closely, a shape whole); unknown items are ignored."""
+        item = self.batches.item(layer, item_id)
+        if item is None:
+            log.info("map: no item %s in layer %s to focus on", item_id, layer)
+            return
+        if "lat" in item:
+            self.center_on(float(item["lat"]), float(item["lon"]), zoom=17)
+            return
+        points = list(_positions(item.get("geometry", {}).get("coordinates")))
+        if points:
+            lats, lons = [p[1] for p in points], [p[0] for p in points]
+            self.batches.post("op", {"op": "fit", "bounds": [[min(lats), min(lons)], [max(lats), max(lons)]]})
+
     def show_city(self) -> None:
         self.batches.post("op", {"op": "fit", "bounds": geo.CITY_BOUNDS})
 
@@ -287,6 +302,7 @@ class MapPanel(QWidget):
         bus = self.ctx.bus
         bus.incident_selected.connect(self._on_bus_incident_selected)
         bus.map_items_changed.connect(self.set_layer_items)
+        bus.map_focus_requested.connect(self.focus_item)
         # The one door for incidents: an incident logged offline is here at once, with its local number.
         gateway = self.ctx.incidents
         gateway.incidents_loaded.connect(self.set_incidents)
@@ -437,3 +453,13 @@ class MapPanel(QWidget):
         if self._tiles_server is not None:
             self._tiles_server.stop()
             self._tiles_server = None
+
+
+def _positions(coords):
+    """Every [lon, lat] pair of GeoJSON coordinates, however nested."""
+    if isinstance(coords, (list, tuple)) and coords:
+        if isinstance(coords[0], (int, float)):
+            yield coords
+        else:
+            for c in coords:
+                yield from _positions(c)
