@@ -23,6 +23,7 @@ def transit_server(live_server, monkeypatch):
 
 
 def test_panel_shows_smart_stops_routes_vehicles_marey_and_map_layers(qtbot, make_ctx, transit_server, tmp_path):
+    from widgets.transit.models import ID_ROLE
     from widgets.transit.panel import BUSES, ROUTE, STOPS, TransitPanel
 
     ctx = make_ctx(transit_server, start_events=False)
@@ -43,6 +44,11 @@ def test_panel_shows_smart_stops_routes_vehicles_marey_and_map_layers(qtbot, mak
     assert len(layers[STOPS]) == 42 and sum(1 for s in layers[STOPS] if s["radius"] == 6) == 8
     assert all(b["glyph"] and "lat" in b for b in layers[BUSES])
     assert layers[ROUTE][0]["geometry"]["type"] == "LineString"
+    # A bus clicked on the map opens its row here.
+    bus_id = panel.vehicles_model.rows[-1][0]
+    ctx.bus.map_item_clicked.emit(BUSES, bus_id)
+    assert panel.tabs.currentWidget() is panel.vehicles_view
+    assert panel.vehicles_model.data(panel.vehicles_view.currentIndex(), ID_ROLE) == bus_id
 
     panel.stops_view.selectRow(0)
     assert panel.board_button.isEnabled()

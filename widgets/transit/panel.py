@@ -58,6 +58,7 @@ class TransitPanel(QWidget):
         self.vehicles_view = _table(self.vehicles_model, self)
         self.routes_view = _table(self.routes_model, self)
         self.stops_view.selectionModel().currentRowChanged.connect(self._stop_chosen)
+        ctx.bus.map_item_clicked.connect(self.open_item)
         self.vehicles_view.selectionModel().currentRowChanged.connect(self._vehicle_chosen)
         self.routes_view.selectionModel().currentRowChanged.connect(self._route_chosen)
 
@@ -258,6 +259,15 @@ class TransitPanel(QWidget):
         vid = self.vehicles_model.data(current, ID_ROLE) if current.isValid() else None
         if vid:
             self.ctx.bus.map_focus_requested.emit(BUSES, vid)
+
+    def open_item(self, layer: str, item_id: str) -> None:
+        """A stop or a bus clicked on the map: its row here, in view."""
+        for name, view, model in ((STOPS, self.stops_view, self.stops_model),
+                                  (BUSES, self.vehicles_view, self.vehicles_model)):
+            if layer == name and (row := model.row_of(item_id)) >= 0:
+                self.tabs.setCurrentWidget(view)
+                view.selectRow(row)
+                view.scrollTo(model.index(row, 0))
 
     def selected_stop(self) -> str | None:
         return self._current(self.stops_view)
