@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     from citysim.cameras import StreamSimulator
     from citysim.cleaning import CleaningSimulator
     from citysim.traffic.sim import TrafficSimulator
+    from citysim.transit.runner import BusSimulator
     from citysim.complaints import ComplaintSimulator
     from citysim.meters import HttpMeterFeed, MeterFeed
     from citysim.mqtt import broker_up
@@ -45,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         parts.append(StreamSimulator())
     # The city's systems, one line each; each talks to the product over HTTP or MQTT only.
     parts.append(CleaningSimulator(args.server, args.mqtt_url, args.user, password))
-    if args.mqtt_url and broker_up(args.mqtt_url):  # signal controllers speak MQTT only
+    if args.mqtt_url and broker_up(args.mqtt_url):  # buses' on-board units and signal controllers speak MQTT
+        parts.append(BusSimulator(args.server, args.mqtt_url))
         # The hours before now are simulated fast and uploaded as the controllers' CSV, so the
         # measures charts have a history when the desktop opens.
         parts.append(TrafficSimulator(mqtt_url=args.mqtt_url, server_url=args.server, user=args.user,
