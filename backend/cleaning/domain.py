@@ -9,4 +9,6 @@ DOMAIN = Domain(
     services=("backend.cleaning.ingest:fleet_service", "backend.cleaning.duty:cleaning_service"),
     models=("backend.cleaning.models",),
     seed_demo="backend.cleaning.demo:seed",
+    stats="backend.cleaning.stats:router",
+    report_sections=("backend.cleaning.report:section",),
 )

@@ -8,4 +8,6 @@ DOMAIN = Domain(
     services=("backend.signals.mqtt:signals_mqtt_service", "backend.signals.duties:duties_service"),
     models=("backend.signals.models",),
     seed_demo="backend.signals.demo:seed",
+    stats="backend.signals.stats:router",
+    report_sections=("backend.signals.report:section",),
 )

@@ -10,4 +10,6 @@ DOMAIN = Domain(
     models=("backend.transit.models",),
     seed_demo="backend.transit.demo:seed",
     commands=("backend.transit.cli:add_command",),
+    stats="backend.transit.stats:router",
+    report_sections=("backend.transit.report:section",),
 )

@@ -69,6 +69,11 @@ def stop_arrivals(session: Session, *, stop_id: str, limit: int = 12) -> Arrival
                     alerts=active_alerts(session, route_ids=route_ids, stop_id=stop_id))
 
 
+# Schedule adherence: a bus at most this early or this late (seconds) is on time (the Transport panel's routes
+# and GET /api/v1/stats/transit count alike).
+EARLY_LIMIT_S, LATE_LIMIT_S = 60, 300
+
+
 def _scheduled_headway(net: Network, route_id: str, now: int) -> float | None:
     starts = []
     for sd in net.service_dates_around(now):
@@ -88,7 +93,7 @@ def list_routes(session: Session) -> list[RouteOut]:
     out = []
     for rid, (short, long_name, colour) in sorted(net.routes.items(), key=lambda r: _natural(r[1][0])):
         mine = [v for v in vehicles if v.route_id == rid and v.trip_id and v.delay_s is not None]
-        within = [v for v in mine if -60 <= v.delay_s <= 300]
+        within = [v for v in mine if -EARLY_LIMIT_S <= v.delay_s <= LATE_LIMIT_S]
         out.append(RouteOut(route_id=rid, short_name=short, long_name=long_name, color=colour, vehicles=len(mine),
                             headway_min=_scheduled_headway(net, rid, t),
                             adherence=round(len(within) / len(mine), 2) if mine else None,

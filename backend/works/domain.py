@@ -9,4 +9,6 @@ DOMAIN = Domain(
     services=("backend.works.duty:works_service",),
     models=("backend.works.models",),
     seed_demo="backend.works.demo:seed",
+    stats="backend.works.stats:router",
+    report_sections=("backend.works.report:section",),
 )

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from backend_client.schemas.common import WireModel
+from backend_client.schemas.stats import GroupCount
 
 KINDS: tuple[str, ...] = ("sweeping", "washing", "snow_clearing", "waste_collection")
 WORKS: tuple[str, ...] = ("sweeping", "washing", "plowing", "none")  # what a machine reports doing
@@ -162,3 +163,32 @@ class PublicSection(BaseModel):
     distance_m: float
     next_windows: list[Window]
     calendar: str = Field(description="path of the section's iCalendar feed")
+
+
+class MissedRow(BaseModel):
+    section_id: int
+    code: str
+    name: str
+    service: str
+    window_start: datetime
+    share: float
+    incident_id: int | None
+
+
+class CleaningStats(BaseModel):
+    """GET /api/v1/stats/cleaning: the section windows missed today (ended without the section cleaned)."""
+
+    today: date
+    sections_active: int
+    missed_today: int
+    missed_by_service: list[GroupCount]
+    missed_by_kind: list[GroupCount]
+    missed: list[MissedRow]
+
+
+class CleaningPeriodStats(BaseModel):
+    start: datetime
+    end: datetime
+    missed: int
+    missed_by_service: list[GroupCount]
+    rows: list[MissedRow]

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from backend_client.schemas.common import WireModel
+from backend_client.schemas.stats import GroupCount
 
 # Indiana/Purdue high-resolution event codes the system reads (Sturdevant et al., 2012).
 PHASE_BEGIN_GREEN = 1
@@ -319,3 +320,40 @@ class Command(BaseModel):
 
     command: Literal["flash", "resume"]
     reason: str = Field("", max_length=300)
+
+
+class IntersectionInFault(BaseModel):
+    uid: str
+    name: str
+    faults: int
+    kinds: str  # the open faults' kinds, comma-separated and sorted
+    since: datetime
+    age_minutes: int
+
+
+class SignalFaultRow(BaseModel):
+    opened_at: datetime
+    closed_at: datetime | None
+    uid: str
+    name: str
+    kind: str
+    detail: str
+
+
+class SignalsStats(BaseModel):
+    """GET /api/v1/stats/signals: the intersections with an open fault now, by the fault's kind (flash, lost
+    communication, a stuck detector, ...)."""
+
+    intersections: int
+    in_fault: int
+    in_fault_by_kind: list[GroupCount]
+    in_fault_list: list[IntersectionInFault]
+
+
+class SignalsPeriodStats(BaseModel):
+    start: datetime
+    end: datetime
+    opened: int
+    closed: int
+    opened_by_kind: list[GroupCount]
+    faults: list[SignalFaultRow]

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from backend_client.schemas.stats import GroupCount
+
 
 class FeedProblem(BaseModel):
     severity: str
@@ -186,3 +188,31 @@ class Marey(BaseModel):
 
 
 Arrivals.model_rebuild()
+
+
+class RouteOnTime(BaseModel):
+    route_id: str
+    short_name: str
+    buses: int
+    on_time: int
+
+
+class BoardDown(BaseModel):
+    stop_id: str
+    name: str
+    last_seen_at: datetime | None
+    silent_minutes: int | None
+
+
+class TransitStats(BaseModel):
+    """GET /api/v1/stats/transit: the buses on their trips now against the schedule, and the stop boards."""
+
+    now_ms: int
+    buses_on_trip: int
+    buses_on_time: int
+    on_time: float | None  # share of the buses on a trip within the adherence limits; None with no bus
+    by_route: list[RouteOnTime]
+    boards_total: int
+    boards_down: int
+    boards_down_list: list[BoardDown]
+    faults_by_kind: list[GroupCount]  # open transit faults (silent board, silent bus, bunching, ...)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from backend_client.schemas.common import WireModel
+from backend_client.schemas.stats import GroupCount
 
 PERMIT_STATUSES: tuple[str, ...] = ("applied", "granted", "suspended", "closed", "expired")
 PURPOSES: tuple[str, ...] = ("heating_main", "water", "sewerage", "cable", "gas", "road", "landscaping", "other")
@@ -224,3 +225,41 @@ class IncidentCheck(BaseModel):
 
 class ViolationCreate(BaseModel):
     note: str = Field(default="", max_length=2000)
+
+
+class DigWithoutPermit(BaseModel):
+    incident_id: int
+    number: str
+    address: str
+    checked_at: datetime
+    age_minutes: int
+
+
+class OverdueRestoration(BaseModel):
+    permit_id: int
+    number: str
+    contractor: str
+    address: str
+    restore_by: date
+    days_overdue: int
+
+
+class WorksStats(BaseModel):
+    """GET /api/v1/stats/works: open excavation incidents by the permit check's verdict (those "no permit"
+    listed), and the permits whose surface restoration is overdue."""
+
+    today: date
+    open_without_permit: int
+    open_by_verdict: list[GroupCount]
+    without_permit: list[DigWithoutPermit]
+    permits_by_status: list[GroupCount]
+    restoration_overdue: int
+    overdue: list[OverdueRestoration]
+
+
+class WorksPeriodStats(BaseModel):
+    start: datetime
+    end: datetime
+    checked: int
+    checked_by_verdict: list[GroupCount]
+    permits_granted: int  # permits whose validity starts in the period
