@@ -125,4 +125,15 @@
         <translation>Уборка</translation>
     </message>
 </context>
+<context>
+    <name>Tiles</name>
+    <message>
+        <source>Sections missed today</source>
+        <translation>Пропущено участков сегодня</translation>
+    </message>
+    <message>
+        <source>of {sections_active} sections in the plan</source>
+        <translation>из {sections_active} участков в плане</translation>
+    </message>
+</context>
 </TS>

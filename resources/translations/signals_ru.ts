@@ -248,4 +248,43 @@
         <translation>Фаза {0}: прибытия на зелёный {1}</translation>
     </message>
 </context>
+<context>
+    <name>Tiles</name>
+    <message>
+        <source>Flashing</source>
+        <translation>Мигание</translation>
+    </message>
+    <message>
+        <source>No link</source>
+        <translation>Нет связи</translation>
+    </message>
+    <message>
+        <source>Stuck detector</source>
+        <translation>Детектор залип</translation>
+    </message>
+    <message>
+        <source>Mute detector</source>
+        <translation>Детектор молчит</translation>
+    </message>
+    <message>
+        <source>Max-outs</source>
+        <translation>Max-out</translation>
+    </message>
+    <message>
+        <source>Split failures</source>
+        <translation>Недоезды</translation>
+    </message>
+    <message>
+        <source>Intersections in fault</source>
+        <translation>Перекрёстки в неисправности</translation>
+    </message>
+    <message>
+        <source>of {intersections} intersections</source>
+        <translation>из {intersections} перекрёстков</translation>
+    </message>
+    <message>
+        <source>Intersections in fault by kind</source>
+        <translation>Неисправности перекрёстков по видам</translation>
+    </message>
+</context>
 </TS>

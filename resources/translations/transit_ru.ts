@@ -94,6 +94,17 @@
     </message>
 </context>
 <context>
+    <name>Tiles</name>
+    <message>
+        <source>Buses on time</source>
+        <translation>Автобусы по расписанию</translation>
+    </message>
+    <message>
+        <source>Boards down</source>
+        <translation>Табло не отвечают</translation>
+    </message>
+</context>
+<context>
     <name>TransitModels</name>
     <message>
         <source>left %n min ago</source>

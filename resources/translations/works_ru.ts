@@ -16,6 +16,21 @@
     </message>
 </context>
 <context>
+    <name>Tiles</name>
+    <message>
+        <source>Works without permit</source>
+        <translation>Раскопки без разрешения</translation>
+    </message>
+    <message>
+        <source>Restoration overdue</source>
+        <translation>Просрочено восстановление</translation>
+    </message>
+    <message>
+        <source>permits past their restore-by date</source>
+        <translation>разрешений с истёкшим сроком восстановления</translation>
+    </message>
+</context>
+<context>
     <name>WorksLabels</name>
     <message>
         <source>Applied</source>

@@ -69,6 +69,6 @@ def test_a_features_tiles_come_to_the_wall(qtbot, make_ctx, figures_server):
     assert wall.widgets["transit.boards"].value == 1
     qtbot.waitUntil(lambda: len(wall.board.hidden) == 1, timeout=15_000)
     assert wall.board.offline_since is None and wall.status.text() == ""
-    assert wall.page_count() == 2 and len(wall.shown_tiles()) == 15
+    assert wall.page_count() == 3 and len(wall.shown_tiles()) == 22
     assert "transit.wrong" not in {t.name for t in wall.shown_tiles()}
     wall.close()

@@ -58,12 +58,12 @@ def test_figures_are_live_from_the_event_stream(qtbot, wall, live_server):
 
 
 def test_pages_rotate_when_tiles_do_not_fit(qtbot, wall):
-    assert wall.page_count() == 2  # 13 tiles, 10 places
+    assert wall.page_count() == 2  # 20 tiles (the room's 13, transport, intersections, works, cleaning), 10 places
     first = {n for n, w in wall.widgets.items() if w.isVisible()}
     with qtbot.waitSignal(wall.page_changed, timeout=5_000):
         pass
     second = {n for n, w in wall.widgets.items() if w.isVisible()}
-    assert first and second and not first & second and len(first | second) == 13
+    assert first and second and not first & second and len(first | second) == 20
     assert "2" in wall.pages.text()
 
 

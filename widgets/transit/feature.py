@@ -2,7 +2,9 @@
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from widgets.common.feature import FeatureSpec, LayerDef, Placement
+from widgets.common.feature import FeatureSpec, LayerDef, Placement, TileDef
+
+STATS = "/api/v1/stats/transit"
 
 FEATURES = (
     FeatureSpec("transit", QT_TRANSLATE_NOOP("Panels", "Transport"), "widgets.transit.panel:TransitPanel",
@@ -12,5 +14,10 @@ FEATURES = (
                         LayerDef("transit_stops", QT_TRANSLATE_NOOP("Layers", "Bus stops"), style="dot",
                                  color="#c9ced6", radius=4),
                         LayerDef("transit_buses", QT_TRANSLATE_NOOP("Layers", "Buses"), style="icon",
-                                 color="#3e9eff", glyph="А"))),
+                                 color="#3e9eff", glyph="А")),
+                tiles=(TileDef("transit.buses_on_time", QT_TRANSLATE_NOOP("Tiles", "Buses on time"), STATS,
+                               "on_time", kind="gauge", unit="%", scale=100, alarm_below=80, events="transit."),
+                       TileDef("transit.boards_silent", QT_TRANSLATE_NOOP("Tiles", "Boards down"), STATS,
+                               "boards_down_list", kind="list", item="{name}", age="silent_minutes",
+                               alarm_above=0, events="transit.board"))),
 )
