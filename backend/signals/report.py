@@ -8,6 +8,8 @@ from backend.reports.fmt import duration, when
 from backend.signals import stats
 from backend_client.schemas.reports import Chart, ChartSeries, KeyFigure, Period, ReportSection, Table
 
+MODE_RU = {"coordinated": "координированный", "free": "свободный", "manual": "ручной", "flash": "жёлтое мигание",
+           "offline": "нет связи", "unknown": "неизвестно"}
 KIND_RU = {"flash": "жёлтое мигание", "comm_lost": "нет связи", "detector_stuck_on": "детектор залип (занят)",
            "detector_stuck_off": "детектор молчит", "max_outs": "частые max-out", "split_failures": "частые недоезды"}
 
@@ -31,6 +33,8 @@ def section(session: Session, period: Period) -> ReportSection:
                  KeyFigure(label="Перекрёстков в неисправности сейчас", value=now.in_fault),
                  *[KeyFigure(label=f"Сейчас: {KIND_RU.get(g.key, g.key)}", value=g.count)
                    for g in now.in_fault_by_kind]],
+        notes=["Режимы перекрёстков сейчас: " + (", ".join(f"{MODE_RU.get(g.key, g.key)} — {g.count}"
+                                                          for g in now.by_mode) or "—") + "."],
         charts=charts,
         tables=[Table(title="Неисправности за период", columns=["Открыта", "Устранена", "Перекрёсток", "Вид", "Подробно"],
                       rows=[[when(r.opened_at), when(r.closed_at) if r.closed_at else "—", r.name,

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from backend.auth.deps import CurrentUser
 from backend.db import SessionDep, utcnow
 from backend.errors import BadRequest
+from backend.signals import service
+from backend.signals import state as st
 from backend.signals.models import SignalController as C
 from backend.signals.models import SignalFault as F
 from backend.stats.periods import MAX_PERIOD, as_utc
@@ -38,7 +40,18 @@ def live(session: Session, *, now: datetime | None = None) -> SignalsStats:
     listed = [IntersectionInFault(uid=uid, name=name, faults=n, kinds=", ".join(sorted(kinds.get(uid, ()))),
                                   since=since, age_minutes=max(0, int((now - since).total_seconds() // 60)))
               for uid, name, n, since in rows]
-    return SignalsStats(intersections=total, in_fault=in_fault, in_fault_by_kind=by_kind, in_fault_list=listed)
+    return SignalsStats(intersections=total, in_fault=in_fault, in_fault_by_kind=by_kind, in_fault_list=listed,
+                        by_mode=by_mode(session, now))
+
+
+def by_mode(session: Session, now: datetime) -> list[GroupCount]:
+    """The mode is what the live state machine makes of a controller's JSON state (state.mode with
+    service.is_offline), read through those functions rather than copied into SQL; a city has dozens."""
+    modes: dict[str, int] = {}
+    for ctl in session.scalars(select(C)):
+        mode = st.mode(ctl.state or {}, offline=service.is_offline(ctl, now))
+        modes[mode] = modes.get(mode, 0) + 1
+    return [GroupCount(key=k, count=n) for k, n in sorted(modes.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def period(session: Session, *, start: datetime, end: datetime) -> SignalsPeriodStats:

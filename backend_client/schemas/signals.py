@@ -348,6 +348,7 @@ class SignalsStats(BaseModel):
     in_fault: int
     in_fault_by_kind: list[GroupCount]
     in_fault_list: list[IntersectionInFault]
+    by_mode: list[GroupCount] = []  # every intersection by its mode now (coordinated, free, flash, offline, ...)
 
 
 class SignalsPeriodStats(BaseModel):

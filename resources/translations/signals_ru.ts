@@ -251,6 +251,18 @@
 <context>
     <name>Tiles</name>
     <message>
+        <source>Coordinated</source>
+        <translation>Координированный</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>Свободный</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>Ручной</translation>
+    </message>
+    <message>
         <source>Flashing</source>
         <translation>Мигание</translation>
     </message>
@@ -259,20 +271,12 @@
         <translation>Нет связи</translation>
     </message>
     <message>
-        <source>Stuck detector</source>
-        <translation>Детектор залип</translation>
+        <source>Unknown</source>
+        <translation>Неизвестно</translation>
     </message>
     <message>
-        <source>Mute detector</source>
-        <translation>Детектор молчит</translation>
-    </message>
-    <message>
-        <source>Max-outs</source>
-        <translation>Max-out</translation>
-    </message>
-    <message>
-        <source>Split failures</source>
-        <translation>Недоезды</translation>
+        <source>Intersections by mode</source>
+        <translation>Перекрёстки по режимам</translation>
     </message>
     <message>
         <source>Intersections in fault</source>
@@ -281,10 +285,6 @@
     <message>
         <source>of {intersections} intersections</source>
         <translation>из {intersections} перекрёстков</translation>
-    </message>
-    <message>
-        <source>Intersections in fault by kind</source>
-        <translation>Неисправности перекрёстков по видам</translation>
     </message>
 </context>
 </TS>

@@ -47,9 +47,14 @@ def signals_city(backend, now: datetime) -> None:
     """4 intersections; in fault now: A (flash + comm_lost), B (detector_stuck_on); C's fault is closed."""
     with backend.sessionmaker() as s:
         ids = {}
-        for uid, name in (("A", "Ленина × Мира"), ("B", "Курчатова × Школьная"), ("C", "Садовая × Молодёжная"),
-                          ("D", "Набережная × Советская")):
-            c = SignalController(uid=uid, name=name, lat=51.66, lon=35.65, phases=[], stages=[])
+        # Modes now: A flash, B coordinated (plan 3), C offline (never heard), D manual.
+        for uid, name, state, heard in (
+                ("A", "Ленина × Мира", {"flash": True}, now),
+                ("B", "Курчатова × Школьная", {"pattern": 3, "groups": {"2": {"state": "green"}}}, now),
+                ("C", "Садовая × Молодёжная", {}, None),
+                ("D", "Набережная × Советская", {"manual": True}, now)):
+            c = SignalController(uid=uid, name=name, lat=51.66, lon=35.65, phases=[], stages=[], state=state,
+                                 last_heard_at=heard)
             s.add(c)
             s.flush()
             ids[uid] = c.id

@@ -40,7 +40,7 @@ def test_the_four_domains_sections_are_in_the_report_with_the_apis_figures(api, 
     sig = sup.get("/api/v1/stats/signals/period", params=span).json()
     assert figure(text, "Неисправностей за период") == str(sig["opened"]) == "4"
     assert figure(text, "Перекрёстков в неисправности сейчас") == str(sig_now["in_fault"]) == "2"
-    assert "Курчатова × Школьная" in text and "жёлтое мигание" in text
+    assert "Курчатова × Школьная" in text and "жёлтое мигание" in text and "координированный — 1" in text
 
     works = sup.get("/api/v1/stats/works").json()
     assert figure(text, "Открытых раскопок без разрешения") == str(works["open_without_permit"]) == "2"

@@ -46,6 +46,7 @@ def test_signals_intersections_in_fault_by_kind(api, backend):
     assert [(x["uid"], x["faults"], x["kinds"]) for x in f["in_fault_list"]] == [
         ("B", 1, "detector_stuck_on"), ("A", 2, "comm_lost, flash")]  # the oldest fault first
     assert 179 <= f["in_fault_list"][0]["age_minutes"] <= 180
+    assert counts(f["by_mode"]) == {"flash": 1, "coordinated": 1, "offline": 1, "manual": 1}
     p = c.get("/api/v1/stats/signals/period", params={"from": (now - timedelta(hours=6)).isoformat(),
                                                      "to": now.isoformat()}).json()
     # Opened in the last 6 h: A flash, A comm_lost, B, C (D 50 h ago); closed in it: C.

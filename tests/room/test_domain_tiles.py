@@ -11,7 +11,7 @@ from backend.stats.periods import CITY_TZ, day_start
 from tests.room.domain_factories import cleaning_city, signals_city, transit_city, works_city
 
 UTC = timezone.utc
-NEW_TILES = ("transit.buses_on_time", "transit.boards_silent", "signals.in_fault", "signals.by_kind",
+NEW_TILES = ("transit.buses_on_time", "transit.boards_silent", "signals.in_fault", "signals.by_mode",
              "works.without_permit", "works.restoration_overdue", "cleaning.missed_today")
 
 
@@ -40,8 +40,8 @@ def test_the_four_domains_tiles_are_on_the_wall(qtbot, make_ctx, live_server, tm
     assert on_time.value == pytest.approx(50.0) and on_time.alarm  # below 80 %
     assert w["transit.boards_silent"].value == 1 and w["transit.boards_silent"].alarm
     assert w["signals.in_fault"].value == 2 and w["signals.in_fault"].alarm
-    assert {g["key"]: g["count"] for g in w["signals.by_kind"].data["in_fault_by_kind"]} == {
-        "flash": 1, "comm_lost": 1, "detector_stuck_on": 1}
+    assert {g["key"]: g["count"] for g in w["signals.by_mode"].data["by_mode"]} == {
+        "flash": 1, "coordinated": 1, "offline": 1, "manual": 1}
     assert w["works.without_permit"].value == 2 and w["works.without_permit"].alarm
     assert w["works.restoration_overdue"].value == 2
     assert w["cleaning.missed_today"].value == 3 and w["cleaning.missed_today"].alarm

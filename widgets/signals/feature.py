@@ -5,13 +5,13 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from widgets.common.feature import FeatureSpec, LayerDef, Placement, TileDef
 
 STATS = "/api/v1/stats/signals"
-FAULT_LABELS = (
+MODE_LABELS = (
+    ("coordinated", QT_TRANSLATE_NOOP("Tiles", "Coordinated")),
+    ("free", QT_TRANSLATE_NOOP("Tiles", "Free")),
+    ("manual", QT_TRANSLATE_NOOP("Tiles", "Manual")),
     ("flash", QT_TRANSLATE_NOOP("Tiles", "Flashing")),
-    ("comm_lost", QT_TRANSLATE_NOOP("Tiles", "No link")),
-    ("detector_stuck_on", QT_TRANSLATE_NOOP("Tiles", "Stuck detector")),
-    ("detector_stuck_off", QT_TRANSLATE_NOOP("Tiles", "Mute detector")),
-    ("max_outs", QT_TRANSLATE_NOOP("Tiles", "Max-outs")),
-    ("split_failures", QT_TRANSLATE_NOOP("Tiles", "Split failures")),
+    ("offline", QT_TRANSLATE_NOOP("Tiles", "No link")),
+    ("unknown", QT_TRANSLATE_NOOP("Tiles", "Unknown")),
 )
 
 FEATURES = (
@@ -22,7 +22,7 @@ FEATURES = (
                 tiles=(TileDef("signals.in_fault", QT_TRANSLATE_NOOP("Tiles", "Intersections in fault"), STATS,
                                "in_fault", alarm_above=0, events="signals.fault",
                                detail=QT_TRANSLATE_NOOP("Tiles", "of {intersections} intersections")),
-                       TileDef("signals.by_kind", QT_TRANSLATE_NOOP("Tiles", "Intersections in fault by kind"),
-                               STATS, "in_fault_by_kind", kind="bars", labels=FAULT_LABELS,
-                               events="signals.fault"))),
+                       # A controller going to flash or silent opens a fault: those events move the modes.
+                       TileDef("signals.by_mode", QT_TRANSLATE_NOOP("Tiles", "Intersections by mode"),
+                               STATS, "by_mode", kind="bars", labels=MODE_LABELS, events="signals.fault"))),
 )
