@@ -25,10 +25,11 @@ def key_of(tile: TileDef) -> Key:
 
 
 def all_tiles(ctx: PanelContext) -> list[TileDef]:
-    """Every registered feature's tiles the user's role may see, in registry order."""
+    """Every registered feature's tiles the user's role may see: the city-wide figures (the room's
+    own: incidents, SLA, energy) first, then each system's in registry order."""
     seen: set[str] = set()
     out = []
-    for spec in ctx.features:
+    for spec in sorted(ctx.features, key=lambda s: s.name != "room"):
         if not ctx.has_role(spec.min_role):
             continue
         for tile in spec.tiles:
