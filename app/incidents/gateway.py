@@ -203,14 +203,22 @@ class IncidentGateway(QObject):
                 categories = [c.model_dump(mode="json") for c in self.api.categories()]
             except ConnectionLost as exc:
                 return exc, None, None
-            return True, [i.model_dump(mode="json") for i in items], categories
+            return True, items, categories
 
-        def store(fetched) -> tuple[object, list[dict]]:  # disk: on the one-worker queue
+        def store(fetched, shown: bool) -> tuple[object, list[dict] | None, dict]:  # disk: the one-worker queue
             online, items, categories = fetched
             if items is not None:
                 self.outbox.remember_categories(categories)
-                self.store.remember(items)
-            return online, self.store.incidents(), self.store.renumbered()
+                self.store.remember([i.model_dump(mode="json") for i in items])
+            # Already shown: nothing of this desk's was on top of the server's copies, so only the
+            # renumbering is news; otherwise the panels get the cache's views, pending edits on top.
+            return online, None if shown else self.store.incidents(), self.store.renumbered()
+
+        def show(items: list[IncidentOut]) -> None:
+            self._known = {i.id: i for i in items}
+            self.incidents_loaded.emit(items)
+            if on_done:
+                on_done(items)
 
         def done(result) -> None:
             self.loading = False
@@ -220,19 +228,23 @@ class IncidentGateway(QObject):
                 self.ctx.errors.report(operation_text("load"), online)
                 online = False
             self.set_online(online)
-            items = sorted((to_out(v) for v in views), key=lambda i: str(i.created_at), reverse=True)
-            self._known = {i.id: i for i in items}
-            self.incidents_loaded.emit(items)
-            if on_done:
-                on_done(items)
+            if views is not None:
+                show(sorted((to_out(v) for v in views), key=lambda i: str(i.created_at), reverse=True))
+
+        def fetched(result) -> None:
+            # Nothing of this desk's waiting or stuck: the server's list is the whole truth, shown at
+            # once; the cache is written behind it (100,000 rows take seconds on a busy disk).
+            shown = result[1] is not None and self.waiting == 0 and not self.problems
+            if shown:
+                show(result[1])
+            self.ctx.tasks.run(store, result, shown, serial=True, on_done=done, on_error=failed,
+                               what="incidents.cache")
 
         def failed(exc: BaseException) -> None:
             self.loading = False
             self._fail(operation_text("load"), exc, None)
 
-        self.ctx.tasks.run(fetch, what="incidents.refresh", on_error=failed,
-                           on_done=lambda fetched: self.ctx.tasks.run(store, fetched, serial=True, on_done=done,
-                                                                      on_error=failed, what="incidents.cache"))
+        self.ctx.tasks.run(fetch, what="incidents.refresh", on_error=failed, on_done=fetched)
 
     def load_details(self, incident_id: int, on_done: Callable[[IncidentDetails], None],
                      on_error: Callback = None) -> None:
@@ -491,6 +503,11 @@ class IncidentGateway(QObject):
         """A live change from the server: into the cache (with our pending edits on top), then to panels."""
         if not isinstance(data, dict) or "id" not in data:
             return
+        if self.waiting == 0 and not self.problems:
+            # Nothing of this desk's to lay on top: show the server's copy now, not after the
+            # cache write (an fsync per event on a busy disk). The cache's view follows and wins.
+            self._event_view(data)
+
         def done(result) -> None:
             views, renumbered = result
             self._renumber_seen(renumbered)
@@ -506,7 +523,7 @@ class IncidentGateway(QObject):
         if any(w[2].id == inc.id for w in self._waiters.values()):
             return  # our own change: its answer comes with the settle (after the caller's on_done)
         old = self._known.get(inc.id)
-        if old is None or old.version <= inc.version:
+        if old is None or (old.version <= inc.version and old != inc):
             self._known[inc.id] = inc
             self.incident_changed.emit(inc)
 
