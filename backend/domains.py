@@ -20,6 +20,7 @@ DOMAINS = [
     "backend.energy.domain",
     "backend.works.domain",
     "backend.cleaning.domain",
+    "backend.retention",  # pruning of the tables domains declare prunable (a duty)
 ]
 
 

@@ -5,6 +5,6 @@ from backend.domain import Domain
 DOMAIN = Domain(
     name="recordings",
     routers=("backend.recordings.router:router",),
-    services=("backend.recorder.service:from_app", "backend.recordings.exports:export_service"),
+    duties=("backend.recorder.service:from_app", "backend.recordings.exports:export_service"),
     models=("backend.recordings.models",),
 )
