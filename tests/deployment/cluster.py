@@ -225,3 +225,31 @@ class PrivateBroker:
     def destroy(self) -> None:
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def add_meters(db_url: str, uids: list[str]) -> None:
+    """Electricity meters of one site, made in the shared database before the instances read it."""
+    from backend.db import make_engine, make_sessionmaker
+    from backend.telemetry import service
+    from backend.telemetry.models import Site
+    from backend_client.schemas.telemetry import DeviceIn, SiteIn
+
+    engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(engine)() as s:
+            site = s.query(Site).filter_by(code="deploy-site").one_or_none() or service.create_site(
+                s, data=SiteIn(code="deploy-site", name="Школа № 2", kind="school", address="ул. Ленина, 2",
+                               lat=51.66, lon=35.65))
+            for uid in uids:
+                service.create_device(s, data=DeviceIn(uid=uid, name="meter", site_id=site.id,
+                                                       resource="electricity", key="kwh"))
+            s.commit()
+    finally:
+        engine.dispose()
+
+
+def ingest_stats(url: str, admin_token: str) -> dict:
+    r = requests.get(f"{url}/api/v1/health", params={"details": 1},
+                     headers={"Authorization": f"Bearer {admin_token}"}, timeout=10)
+    r.raise_for_status()
+    return r.json()["details"]["ingest"]
