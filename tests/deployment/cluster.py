@@ -35,9 +35,9 @@ def cli(db_url: str, *args: str, stdin: str | None = None, env: dict | None = No
     return out.stdout
 
 
-def add_users(db_url: str, roles=("dispatcher", "supervisor", "admin")) -> None:
+def add_users(db_url: str, roles=("dispatcher", "supervisor", "admin"), password: str = PASSWORD) -> None:
     for role in roles:
-        cli(db_url, "create-user", role, "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
+        cli(db_url, "create-user", role, "--role", role, "--password-stdin", stdin=password + "\n")
 
 
 class Instance:
