@@ -152,15 +152,20 @@ class PrivatePostgres:
         self.data = self.root / "data"
         self.port = free_port()
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/situation"
-        self._run_as = [] if os.geteuid() != 0 else None
+        # PostgreSQL refuses to run as root: then the cluster runs as the system's postgres user.
+        self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self._as:
+            self.root.mkdir(parents=True, exist_ok=True)
+            shutil.chown(self.root, "postgres", "postgres")
 
     def _cmd(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([str(self.bin / args[0]), *args[1:]], capture_output=True, text=True, check=check,
-                              timeout=120)
+        out = subprocess.run([*self._as, str(self.bin / args[0]), *args[1:]], capture_output=True, text=True,
+                             timeout=120)
+        if check and out.returncode:
+            raise RuntimeError(f"{args[0]} failed: {out.stdout[-1500:]} {out.stderr[-1500:]}")
+        return out
 
     def start(self) -> "PrivatePostgres":
-        if os.geteuid() == 0:
-            raise RuntimeError("PostgreSQL refuses to run as root; run the soak as an ordinary user")
         if not (self.data / "PG_VERSION").exists():
             self._cmd("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                       "--no-sync")
@@ -196,6 +201,12 @@ class PrivateBroker:
         self.proc: subprocess.Popen | None = None
         exe = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         self.exe = exe
+        if os.geteuid() == 0:  # mosquitto drops root for its own user, which must write the persistence
+            self.root.mkdir(parents=True, exist_ok=True)
+            try:
+                shutil.chown(self.root, "mosquitto")
+            except (LookupError, OSError):
+                pass
         (self.root / "mosquitto.conf").write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
             f"persistence_location {self.root}/\nmax_queued_messages 200000\nmax_inflight_messages 0\n"
