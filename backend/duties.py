@@ -230,5 +230,8 @@ def holders(engine) -> dict[int, str]:
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT l.objid::bigint, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.classid = :ns AND l.granted"), {"ns": LEASE_NS}).all()
+            "WHERE l.locktype = 'advisory' AND l.classid = :ns AND l.granted "
+            # advisory locks belong to one database: other deployments on this server hold their own
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
+            {"ns": LEASE_NS}).all()
     return {int(k): name.removeprefix("sc-duty:") for k, name in rows}

@@ -73,6 +73,9 @@ class RetentionDuty:
         self._thread.join(10)
 
     def _run(self) -> None:
+        # The first round waits a little, so a starting server (or a test's) is not slowed by it.
+        if self._stop.wait(min(60.0, self.interval_s)):
+            return
         while not self._stop.is_set():
             t0 = time.monotonic()
             self.last = prune_all(self.app.state.engine, self.app.state.settings, self.app.state.domains)

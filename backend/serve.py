@@ -8,9 +8,9 @@ so that race decides the load for hours: with 8 keep-alive connections and 2 wor
 the same reason; this does the same with SCM_RIGHTS, one small message per connection (not
 per request), so the spread is even to within one connection.
 
-The parent runs migrations once, then starts the workers; only worker 0 runs the process-wide
-background duties (MQTT ingest, alarm rules, recorder, re-running interrupted exports). A worker
-that dies is started again.
+The parent runs migrations once, then starts the workers; on SQLite worker 0 holds every
+once-per-deployment duty (backend/duties.py; on PostgreSQL leases decide, across workers and
+instances alike). A worker that dies is started again. SIGTERM/SIGINT: see GracefulServer.
 """
 
 from __future__ import annotations

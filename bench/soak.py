@@ -54,6 +54,7 @@ class Stats:
     failures: list[tuple[float, str, str]] = field(default_factory=list)  # (time, op, what)
     unrecovered: list[tuple[str, str]] = field(default_factory=list)
     server_errors: list[tuple[float, str, int]] = field(default_factory=list)
+    conflicts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def ok(self, op: str, seconds: float) -> None:
@@ -80,11 +81,13 @@ def call(stats: Stats, op: str, fn, *, stop: threading.Event, tries: int = 60):
         except ConnectionLost as exc:
             stats.failed(op, f"connection: {exc}"[:120])
         except ApiError as exc:
-            if exc.status < 500 and exc.status not in (409, 412):
+            if exc.status in (409, 412):  # a concurrent edit by another desktop: a real answer
+                with stats.lock:
+                    stats.conflicts += 1
+                return None
+            if exc.status < 500:
                 raise
             stats.failed(op, f"{exc.status} {exc.code}", exc.status)
-            if exc.status in (409, 412):
-                return None  # a concurrent edit by another desktop: a real answer, not a failure to retry
         if stop.is_set():
             break
         time.sleep(1.0)
@@ -224,7 +227,8 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(q * len(s)))]
 
 
-def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float, pace_s: float = 3.0,
+def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float, max_kills: int = 10**6,
+        pace_s: float = 3.0,
         citizen_every_s: float = 2.0, work: Path | None = None, log=print) -> dict:
     import tempfile
 
@@ -282,7 +286,7 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
 
         events_plan = []
         k = kill_every
-        while k < seconds * 0.95:
+        while k < seconds * 0.95 and len(events_plan) < max_kills:
             events_plan.append((k, "kill"))
             k += kill_every
         events_plan += [(seconds * 0.5, "broker"), (seconds * 0.75, "postgres")]
@@ -327,19 +331,18 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
         for d in desks:
             d.stream.stop()
         offered = sum(telemetry.per_second.values())
-        deadline = time.monotonic() + 90
-        stored_prev = -1
+        # Until all are stored, or nothing moved for 20 s (longer than the writer's retry back-off).
+        deadline = time.monotonic() + 180
+        stored_prev, still_since = -1, time.monotonic()
         while time.monotonic() < deadline:
             with engine.connect() as conn:
                 stored = conn.scalar(text("SELECT count(*) FROM readings"))
-            if stored >= offered or stored == stored_prev:
-                if stored >= offered:
-                    break
-                time.sleep(3)
-                with engine.connect() as conn:
-                    if conn.scalar(text("SELECT count(*) FROM readings")) == stored:
-                        break
-            stored_prev = stored
+            if stored >= offered:
+                break
+            if stored != stored_prev:
+                stored_prev, still_since = stored, time.monotonic()
+            elif time.monotonic() - still_since > 20:
+                break
             time.sleep(1)
         with engine.connect() as conn:
             stored = conn.scalar(text("SELECT count(*) FROM readings"))
@@ -376,6 +379,9 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
             "5xx": len(stats.server_errors),
             "5xx_outside_windows": sum(1 for t, _, _ in stats.server_errors if outside(t)),
             "unrecovered": len(stats.unrecovered),
+            "failure_kinds_outside": Counter(what.split("(")[0][:60] for t, _, what in stats.failures
+                                             if outside(t)).most_common(5),
+            "conflicts": stats.conflicts,
             "events_visible": len(visible),
             "events_lost_max": max((lost for lost, _ in per_desk), default=0),
             "events_doubled_max": max((dup for _, dup in per_desk), default=0),
@@ -408,6 +414,9 @@ def report(r: dict, log=print) -> None:
         log(f"{op:<10} {n:>7} {p50:>8.1f} {p99:>8.1f}")
     log(f"failed requests: {r['failures']} ({r['failures_outside_windows']} outside kill windows); "
         f"5xx: {r['5xx']} ({r['5xx_outside_windows']} outside); never succeeded on retry: {r['unrecovered']}")
+    if r["failure_kinds_outside"]:
+        log(f"  outside the windows: {r['failure_kinds_outside']}")
+    log(f"edit conflicts between desktops (409/412, answered, not failures): {r['conflicts']}")
     log(f"events: {r['events_visible']} visible; per desktop max lost {r['events_lost_max']}, "
         f"max doubled {r['events_doubled_max']}; desktops with any: {r['desks_with_loss']}")
     log(f"readings: offered {r['readings_offered']}, acknowledged by the broker {r['readings_acked_by_broker']}, "

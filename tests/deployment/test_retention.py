@@ -118,7 +118,8 @@ def test_pruning_runs_as_a_duty(backend):
         s.add(Event(type="t.old", data={}, created_at=OLD))
         s.commit()
     backend.app.state.settings = backend.settings.model_copy(update={"retain_events_days": 30,
-                                                                      "lease_poll_seconds": 0.1})
+                                                                      "lease_poll_seconds": 0.1,
+                                                                      "retention_interval_seconds": 0.5})
     with TestClient(backend.app):
         deadline = time.monotonic() + 30
         while _count(backend, Event) and time.monotonic() < deadline:
