@@ -257,6 +257,7 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
         admin = token(urls[0], "admin")
         time.sleep(2)
         mem_start = {i.port: i.rss_kb() for i in instances}
+        mem_since = {i.port: 0.0 for i in instances}
         with engine.connect() as conn:
             start_id = conn.scalar(text("SELECT coalesce(max(id), 0) FROM events"))
         desks = [Desktop(n, urls, start_id, stats, stop, pace_s) for n in range(desktops)]
@@ -307,6 +308,8 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
                     wait_duties(other, f"SIGKILL {inst.port}", t_fail)
                 time.sleep(3)
                 inst.start(timeout=120)
+                mem_start[inst.port] = inst.rss_kb()  # memory is compared from its new start
+                mem_since[inst.port] = time.monotonic() - t0
                 windows.append((what, t_fail - 1, time.monotonic() + 5))
             elif what == "broker":
                 log(f"  {t_fail - t0:6.1f} s  broker restart")
@@ -389,7 +392,7 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
             "readings_offered": offered, "readings_acked_by_broker": telemetry.acked,
             "readings_stored": stored,
             "readings_missing_at_kills": missing_explained, "readings_missing_unexplained": missing_other,
-            "handovers": handovers, "mem_start_kb": mem_start, "mem_end_kb": mem_end,
+            "handovers": handovers, "mem_start_kb": mem_start, "mem_end_kb": mem_end, "mem_since_s": mem_since,
             "windows": [(w, round(s - t0, 1), round(e - t0, 1)) for w, s, e in windows],
             "loadavg": os.getloadavg(),
         }
@@ -427,7 +430,8 @@ def report(r: dict, log=print) -> None:
         log(f"duty hand-over after {what}: {s:.2f} s")
     for port in r["mem_start_kb"]:
         a, b = r["mem_start_kb"][port], r["mem_end_kb"][port]
-        log(f"server :{port} RSS {a / 1024:.0f} MiB → {b / 1024:.0f} MiB (a killed one restarted in between)")
+        log(f"server :{port} RSS {a / 1024:.0f} MiB at {r['mem_since_s'][port]:.0f} s (its last start) → "
+            f"{b / 1024:.0f} MiB at the end ({(b - a) / max(a, 1) * 100:+.0f} %)")
     log(f"failure windows (s from start): {r['windows']}")
 
 
