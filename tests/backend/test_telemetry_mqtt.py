@@ -56,7 +56,10 @@ def test_readings_over_mqtt_are_stored_once_and_bad_ones_counted(backend, api, m
 
     uid = f"mq-{uuid.uuid4().hex[:8]}"
     dev = add_meter(backend, uid)
-    backend.app.state.settings = backend.settings.model_copy(update={"mqtt_url": mqtt_url, "run_ingest": True})
+    # A share group of this test's own: a shared group's offline persistent members (earlier runs'
+    # sessions) still get their turn of messages from Mosquitto, queued until they return.
+    backend.app.state.settings = backend.settings.model_copy(update={
+        "mqtt_url": mqtt_url, "run_ingest": True, "mqtt_share_group": f"t{uuid.uuid4().hex[:8]}"})
     with TestClient(backend.app) as client:
         service = _wait(lambda: running_ingest(backend.app))
         assert service.connected.wait(15), "the ingest service did not connect to the broker"
