@@ -113,3 +113,41 @@ def test_sigterm_ends_open_streams_and_hands_duties_over_at_once(fresh_pg, tmp_p
         a.kill()
         if "b" in locals():
             b.kill()
+
+
+def test_sigterm_lets_an_in_flight_upload_finish(tmp_path):
+    """A photo upload that is still arriving when SIGTERM comes is stored and answered (201)."""
+    from requests.models import RequestEncodingMixin
+
+    db = f"sqlite:///{tmp_path / 'sc.sqlite3'}"
+    cli(db, "migrate")
+    add_users(db, ("dispatcher",))
+    inst = Instance(db, tmp_path).start()
+    try:
+        hdr = {"Authorization": f"Bearer {token(inst.url, 'dispatcher')}"}
+        inc = requests.post(f"{inst.url}/api/v1/incidents", headers=hdr, timeout=10, json={
+            "category": "roads", "lat": 51.66, "lon": 35.65, "description": "pothole"}).json()
+        photo = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 64
+        body, ctype = RequestEncodingMixin._encode_files({"file": ("photo.jpg", photo, "image/jpeg")}, {})
+        sent = threading.Event()
+
+        def slowly():  # the body arrives over ~2 s, SIGTERM lands in the middle
+            for i in range(0, len(body), max(1, len(body) // 8)):
+                yield body[i:i + max(1, len(body) // 8)]
+                if i == 0:
+                    sent.set()
+                time.sleep(0.25)
+
+        answer: list = []
+        t = threading.Thread(target=lambda: answer.append(requests.post(
+            f"{inst.url}/api/v1/incidents/{inc['id']}/attachments", data=slowly(),
+            headers={**hdr, "Content-Type": ctype}, timeout=30)), daemon=True)
+        t.start()
+        assert sent.wait(10)
+        time.sleep(0.3)
+        took = inst.terminate(timeout=30)
+        t.join(10)
+        assert took < 10
+        assert answer and answer[0].status_code == 201, answer and answer[0].text
+    finally:
+        inst.kill()
