@@ -99,7 +99,8 @@ def build_context(client, user, settings, *, online: bool = True):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sc-desk", description="Situation Center operator desktop")
-    parser.add_argument("--server", help="backend URL, e.g. http://127.0.0.1:8765")
+    parser.add_argument("--server", help="backend URL, e.g. http://127.0.0.1:8765; several, comma-separated, "
+                        "to fail over between the servers of one deployment")
     parser.add_argument("--user", help="log in as this user")
     parser.add_argument("--password-file", help="read the password from this file (demo launcher)")
     parser.add_argument("--language", choices=["system", "ru", "en"])
@@ -163,9 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         if dlg.exec() != LoginDialog.DialogCode.Accepted:
             return 1
         client, user, offline, password = dlg.client, dlg.user, dlg.offline, dlg.password.text()
-        settings.server_url = client.base_url
+        settings.server_url = ",".join(client.base_urls)
     settings.last_username = user.username
     settings.save()
+    client.add_servers(settings.server_urls)  # the site's other servers: where to go when this one stops
     if not offline and password:  # so that this operator can start here when the server is down
         try:
             credentials.remember_login(client.base_url, user.username, password, user, client.token)

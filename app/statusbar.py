@@ -37,6 +37,8 @@ class ConnectionStatusBar(QStatusBar):
 
     def set_state(self, state: str, detail: str) -> None:
         self.state = state
+        if state == "connected" and detail:  # the server the desktop is on now (it fails over by itself)
+            self.server_label.setText(detail)
         text, colour = {
             "connected": (self.tr("● Online"), STATE_COLORS["ok"]),
             "connecting": (self.tr("● Connecting…"), STATE_COLORS["warning"]),

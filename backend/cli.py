@@ -6,6 +6,7 @@ import argparse
 import getpass
 import logging
 import os
+import socket
 import sys
 
 
@@ -17,6 +18,10 @@ def _settings(args):
         kw["database_url"] = args.database_url
     if getattr(args, "demo", False):
         kw["demo"] = True
+    if not os.environ.get("SC_INSTANCE") and getattr(args, "port", None):
+        # Two instances on one host differ by port; the name stays the same across restarts, so a
+        # restarted instance resumes its own MQTT session.
+        kw["instance"] = f"{socket.gethostname()}:{args.port}"
     return Settings(**kw)
 
 
@@ -111,19 +116,19 @@ def main(argv: list[str] | None = None) -> int:
             print_demo_credentials(seed_demo(make_sessionmaker(engine), settings, domains), settings)
         engine.dispose()
         # The workers read the rest of their settings (and SC_SECRET_KEY, if set) from this environment.
-        env = {"SC_DATABASE_URL": settings.resolved_database_url, "SC_DEMO": str(settings.demo).lower()}
+        env = {"SC_DATABASE_URL": settings.resolved_database_url, "SC_DEMO": str(settings.demo).lower(),
+               "SC_INSTANCE": settings.instance_name}
         return serve(host=args.host, port=args.port, workers=args.workers, env=env)
 
-    import uvicorn
-
     from backend.app import create_app
+    from backend.serve import run_single
 
     app = create_app(settings)
     if settings.demo:
         from backend.demo import seed_demo
 
         print_demo_credentials(seed_demo(app.state.sessionmaker, settings, app.state.domains), settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    run_single(app, host=args.host, port=args.port)
     return 0
 
 

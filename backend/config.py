@@ -11,6 +11,7 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "situation-center"
+AUDIT_MIN_DAYS = 3 * 365  # the audit trail is kept at least this long (README "Retention")
 
 
 def data_dir() -> Path:
@@ -64,6 +65,18 @@ class Settings(BaseSettings):
     # --- end signals ---
     # --- stats and reports: the local times shifts change at ("08:00,20:00"); a "shift" report covers one.
     report_shift_changes: str = "08:00,20:00"
+    # --- deployment: several instances, leases, shared ingest, shutdown, retention ---
+    instance: str = ""                # this server's name in leases and health; default host:port (sc-server)
+    lease_poll_seconds: float = 1.0   # how often an instance tries a free duty / checks one it holds
+    mqtt_share_group: str = "sc-ingest"  # MQTT 5 shared subscription group on PostgreSQL; "" = ingest by lease
+    shutdown_grace_seconds: float = 5.0  # on SIGTERM: in-flight requests get this long, streams are closed
+    retention_interval_seconds: float = 3600.0
+    retain_events_days: float = 7.0       # resuming clients need the events they missed; 0 keeps all
+    retain_idempotency_days: float = 30.0  # an Idempotency-Key answers the same for 30 days (README)
+    retain_readings_days: float = 400.0   # raw telemetry; hourly and daily rollups are kept
+    retain_fleet_days: float = 400.0      # machines' GPS fixes (cleaning; coverage per window is kept)
+    retain_audit_days: float = 1825.0     # never below AUDIT_MIN_DAYS (README "Retention"); 0 keeps all
+    # --- end deployment ---
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":
@@ -77,7 +90,18 @@ class Settings(BaseSettings):
             self.secret_key = _local_secret()
         elif len(self.secret_key) < 32:
             raise ValueError("SC_SECRET_KEY must be at least 32 characters long")
+        if 0 < self.retain_audit_days < AUDIT_MIN_DAYS:
+            raise ValueError(f"SC_RETAIN_AUDIT_DAYS must be 0 (keep all) or at least {AUDIT_MIN_DAYS} days")
+        if 0 < self.retain_events_days < 1:
+            raise ValueError("SC_RETAIN_EVENTS_DAYS must be 0 (keep all) or at least 1 day: clients resume from it")
         return self
+
+    @property
+    def instance_name(self) -> str:
+        import os
+        import socket
+
+        return self.instance or f"{socket.gethostname()}:{os.getpid()}"
 
     @property
     def extra_domain_modules(self) -> list[str]:

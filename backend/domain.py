@@ -36,6 +36,19 @@ class DemoSeed:
     created_users: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Prunable:
+    """Rows of `table` older than `Settings.<setting>` days (by `column`) are deleted by the retention duty.
+
+    `column` holds a timestamp, or epoch milliseconds when `epoch_ms`; `setting` names a Settings field
+    in days, where 0 means "keep for ever"."""
+
+    table: str
+    column: str
+    setting: str
+    epoch_ms: bool = False
+
+
 # "module:attribute" (imported when used, so listing a domain costs nothing) or the object itself.
 Ref = str | Callable[..., Any] | Any
 
@@ -47,6 +60,11 @@ class Domain:
     routers: tuple[Ref, ...] = ()
     # Factories: factory(app) returns an object with start()/stop(), or None when settings turn it off.
     services: tuple[Ref, ...] = ()
+    # Once-per-deployment services (same factories as `services`): each runs on the one instance
+    # holding its lease in the shared database (backend/duties.py), and moves when that one stops.
+    duties: tuple[Ref, ...] = ()
+    # Tables that grow without bound, pruned by the retention duty (backend/retention.py).
+    prunable: tuple["Prunable", ...] = ()
     # Modules whose import puts the domain's tables on backend.db.Base.metadata (for Alembic and tests).
     models: tuple[str, ...] = ()
     # A folder of Alembic revisions outside backend/migrations/versions, for a domain that lives

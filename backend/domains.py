@@ -24,6 +24,7 @@ DOMAINS = [
     "backend.stats.domain",
     "backend.reports.domain",
     "backend.transit.domain",
+    "backend.retention",  # pruning of the tables domains declare prunable (a duty)
 ]
 
 

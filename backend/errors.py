@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,15 @@ def install(app: FastAPI) -> None:
         log.warning("database unavailable: %s", type(exc.orig or exc).__name__)
         return JSONResponse(error_body("database_unavailable",
                                        "The database is not answering; try again in a moment."),
+                            503, headers={"Retry-After": "2"})
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(_: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection of this process stayed busy for the pool's whole wait (a
+        # database restart or an overload): the request was not run, so "try again" is the truth.
+        log.warning("database connection pool exhausted")
+        return JSONResponse(error_body("database_busy", "The server is too busy to reach the database; "
+                                                        "try again in a moment."),
                             503, headers={"Retry-After": "2"})
 
     @app.exception_handler(Exception)

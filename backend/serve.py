@@ -8,9 +8,9 @@ so that race decides the load for hours: with 8 keep-alive connections and 2 wor
 the same reason; this does the same with SCM_RIGHTS, one small message per connection (not
 per request), so the spread is even to within one connection.
 
-The parent runs migrations once, then starts the workers; only worker 0 runs the process-wide
-background duties (MQTT ingest, alarm rules, recorder, re-running interrupted exports). A worker
-that dies is started again.
+The parent runs migrations once, then starts the workers; on SQLite worker 0 holds every
+once-per-deployment duty (backend/duties.py; on PostgreSQL leases decide, across workers and
+instances alike). A worker that dies is started again. SIGTERM/SIGINT: see GracefulServer.
 """
 
 from __future__ import annotations
@@ -106,6 +106,8 @@ def serve(*, host: str, port: int, workers: int, env: dict[str, str]) -> int:
 def _start(index: int, env: dict[str, str]) -> _Worker:
     parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     worker_env = {**os.environ, **env, _CHANNEL_FD_ENV: str(child_end.fileno()), "SC_SERVE_WORKER": str(index)}
+    if worker_env.get("SC_INSTANCE"):  # each worker is an instance of its own in leases and health
+        worker_env["SC_INSTANCE"] = f"{worker_env['SC_INSTANCE']}/{index}"
     if index > 0:  # the process-wide duties run once, in worker 0
         worker_env.update(SC_RUN_INGEST="false", SC_RUN_RECORDER="false")
     proc = subprocess.Popen([sys.executable, "-m", "backend.serve"], env=worker_env, pass_fds=[child_end.fileno()])
@@ -116,14 +118,39 @@ def _start(index: int, env: dict[str, str]) -> _Worker:
     return _Worker(index, proc, parent_end)
 
 
+# ---------------------------------------------------------------- stopping
+
+class GracefulServer(uvicorn.Server):
+    """uvicorn that, when it begins to stop, tells the app's event streams to end (they ask their
+    desktops to reconnect), so SIGTERM is not held up by streams that would otherwise stay open for
+    a whole shift; in-flight requests get `shutdown_grace_seconds` to finish."""
+
+    def __init__(self, config: uvicorn.Config, app) -> None:
+        config.timeout_graceful_shutdown = app.state.settings.shutdown_grace_seconds
+        super().__init__(config)
+        self._app = app
+
+    async def shutdown(self, sockets=None) -> None:
+        from backend.events.service import notifier
+
+        self._app.state.stopping.set()
+        notifier.notify()  # wake the streams now rather than at their next poll
+        await super().shutdown(sockets=sockets)
+
+
+def run_single(app, *, host: str, port: int) -> None:
+    """`sc-server` without --workers: one process serving host:port until SIGTERM/SIGINT."""
+    GracefulServer(uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False), app).run()
+
+
 # ---------------------------------------------------------------- worker side
 
-class _HandedServer(uvicorn.Server):
+class _HandedServer(GracefulServer):
     """A uvicorn server without a listening socket of its own: it serves the connections the
     parent hands over on `channel`, and finishes when the parent closes the channel."""
 
-    def __init__(self, config: uvicorn.Config, channel: socket.socket) -> None:
-        super().__init__(config)
+    def __init__(self, config: uvicorn.Config, app, channel: socket.socket) -> None:
+        super().__init__(config, app)
         self._channel = channel
 
     async def startup(self, sockets=None) -> None:
@@ -157,7 +184,7 @@ def _worker_main() -> int:
     channel = socket.socket(fileno=int(os.environ.pop(_CHANNEL_FD_ENV)))
     channel.setblocking(False)
     app = create_app(run_migrations=False)  # the parent migrated
-    _HandedServer(uvicorn.Config(app, log_level="warning", access_log=False), channel).run()
+    _HandedServer(uvicorn.Config(app, log_level="warning", access_log=False), app, channel).run()
     return 0
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from backend_client.errors import ApiError, AuthExpired, ConnectionLost
 from backend_client.schemas.auth import Token, UserOut
@@ -26,12 +27,36 @@ def configure(*, ca_cert: str = "", proxy: str = "") -> None:
     _transport["proxy"] = proxy
 
 
-class ApiClient:
-    """A logged-in session with the backend; thread-safe for concurrent calls."""
+def _server_list(urls: str | Iterable[str]) -> list[str]:
+    items = urls.split(",") if isinstance(urls, str) else urls
+    return list(dict.fromkeys(u.strip().rstrip("/") for u in items if u and u.strip()))
 
-    def __init__(self, base_url: str, *, timeout: tuple[float, float] = DEFAULT_TIMEOUT, retries: int = 2,
-                 verify: bool | str | None = None, proxy: str | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
+
+def _unsent(exc: Exception) -> bool:
+    """Whether a failed request surely never reached a server (refused, unreachable, connect timeout),
+    so that even a POST may go to the next server."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    return isinstance(getattr(reason, "reason", reason), NewConnectionError)
+
+
+class ApiClient:
+    """A logged-in session with the backend; thread-safe for concurrent calls.
+
+    `base_url` may name several servers of one deployment ("http://a:8765,http://b:8765" or a
+    list): calls go to the current one, and when it stops answering the client moves on to the
+    next and stays there until that one fails (instances share the database, so a token and the
+    event ids hold on each)."""
+
+    def __init__(self, base_url: str | Iterable[str], *, timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+                 retries: int = 2, verify: bool | str | None = None, proxy: str | None = None) -> None:
+        self.base_urls = _server_list(base_url)
+        if not self.base_urls:
+            raise ValueError("no server URL given")
+        self._current = 0
+        self._switch = threading.Lock()
+        self.server_changed: list[Callable[[str], None]] = []  # called with the new URL, from any thread
         self.verify: bool | str = _transport["verify"] if verify is None else verify
         proxy = _transport["proxy"] if proxy is None else proxy
         self.proxies: dict[str, str] = {"http": proxy, "https": proxy} if proxy else {}
@@ -42,6 +67,40 @@ class ApiClient:
         self._local = threading.local()
         self._login: tuple[str, str] | None = None  # kept in memory only, for relogin()
         self._on_token: Callable[[str], None] | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The server calls go to now."""
+        return self.base_urls[self._current]
+
+    @base_url.setter
+    def base_url(self, urls: str | Iterable[str]) -> None:
+        """Point the client elsewhere (one URL or several), starting at the first."""
+        servers = _server_list(urls)
+        if not servers:
+            raise ValueError("no server URL given")
+        with self._switch:
+            self.base_urls, self._current = servers, 0
+
+    def add_servers(self, urls: str | Iterable[str]) -> None:
+        """More servers to fail over to (after the ones given), e.g. the site's reserve."""
+        with self._switch:
+            self.base_urls = _server_list([*self.base_urls, *_server_list(urls)])
+
+    def fail_over(self, failed: str) -> str:
+        """`failed` did not answer: move to the next server, unless another thread already moved on."""
+        with self._switch:
+            moved = len(self.base_urls) > 1 and self.base_urls[self._current] == failed
+            if moved:
+                self._current = (self._current + 1) % len(self.base_urls)
+            now = self.base_urls[self._current]
+        if moved:
+            for listener in list(self.server_changed):
+                try:
+                    listener(now)
+                except Exception:  # a listener's bug must not break the call that failed over
+                    pass
+        return now
 
     # One requests.Session per thread: Session is not guaranteed thread-safe.
     @property
@@ -57,8 +116,8 @@ class ApiClient:
             self._local.session = s
         return s
 
-    def url(self, path: str) -> str:
-        return path if path.startswith("http") else f"{self.base_url}{path}"
+    def url(self, path: str, base: str | None = None) -> str:
+        return path if path.startswith("http") else f"{base or self.base_url}{path}"
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -110,19 +169,29 @@ class ApiClient:
             hdrs.update(self.auth_headers())
         if retry is None:
             retry = method.upper() in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
-        attempts = 1 + (self.retries if retry else 0)
+        # Each server gets the attempts; with several, a failure moves to the next one. A call that
+        # may not be repeated (a POST without Idempotency-Key) moves on only if it was surely not sent.
+        servers = len(self.base_urls)
+        attempts = (1 + (self.retries if retry else 0)) * servers
         last: Exception | None = None
+        tried = ""
+        r: requests.Response | None = None
         for _ in range(attempts):
+            tried = self.base_url
             try:
                 # verify per request: on the session, REQUESTS_CA_BUNDLE in the environment would win.
-                r = self._http.request(method, self.url(path), params=params, json=json, data=data,
+                r = self._http.request(method, self.url(path, tried), params=params, json=json, data=data,
                                        files=files, headers=hdrs, timeout=timeout or self.timeout,
                                        verify=self.verify)
                 break
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last = exc
-        else:
-            raise ConnectionLost(f"The server {self.base_url} cannot be reached ({type(last).__name__})") from last
+                if servers > 1:
+                    self.fail_over(tried)
+                if not (retry or _unsent(exc)):
+                    break
+        if r is None:
+            raise ConnectionLost(f"The server {tried} cannot be reached ({type(last).__name__})") from last
         if r.status_code >= 400:
             raise self._error(r)
         if raw:

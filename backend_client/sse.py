@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from backend_client.client import ApiClient
+from backend_client.client import ApiClient, _unsent
 from backend_client.errors import AuthExpired
 
 
@@ -52,14 +52,19 @@ class EventStream:
             pass
 
     def __iter__(self) -> Iterator[Event]:
+        """Events in id order, each once: after a drop (or a move to another server of the
+        deployment) the stream resumes after the last id it yielded."""
         backoff = 0.5
+        hops = 0  # servers tried in a row without a connection; after all of them, back off
         while not self._stopped:
+            base = self.client.base_url
+            going_away = False
             try:
                 headers = {"Accept": "text/event-stream", **self.client.auth_headers()}
                 if self.last_event_id is not None:
                     headers["Last-Event-ID"] = str(self.last_event_id)
-                self.on_state("connecting", self.client.base_url)
-                with requests.get(self.client.url("/api/v1/events"), headers=headers, stream=True,
+                self.on_state("connecting", base)
+                with requests.get(self.client.url("/api/v1/events", base), headers=headers, stream=True,
                                   timeout=(3.05, self.read_timeout), verify=self.client.verify,
                                   proxies=self.client.proxies or None) as r:
                     self._response = r
@@ -71,10 +76,16 @@ class EventStream:
                     backoff = 0.5
                     for ev in self._parse(r):
                         if ev.type == "hello":
-                            self.on_state("connected", self.client.base_url)
+                            hops = 0
+                            self.on_state("connected", base)
                             if self.last_event_id is None:
                                 self.last_event_id = ev.id
                             continue
+                        if ev.type == "reconnect":  # the server is stopping: resume at once, elsewhere if need be
+                            if ev.id:
+                                self.last_event_id = ev.id
+                            going_away = True
+                            break
                         self.last_event_id = ev.id
                         yield ev
             except AuthExpired:
@@ -83,12 +94,18 @@ class EventStream:
                 if self._stopped:
                     break
                 self.on_state("disconnected", str(exc) or type(exc).__name__)
+                if _unsent(exc) and hops < len(self.client.base_urls) and self.client.fail_over(base) != base:
+                    hops += 1
+                    continue  # another server of the deployment: try it now, from the same id
             finally:
                 self._response = None
             if self._stopped:
                 break
+            if going_away:
+                continue
             time.sleep(backoff)
             backoff = min(backoff * 2, self.max_backoff)
+            hops = 0
 
     @staticmethod
     def _parse(r: requests.Response) -> Iterator[Event]:

@@ -5,7 +5,7 @@ from backend.domain import Domain
 DOMAIN = Domain(
     name="energy",
     routers=("backend.energy.router:router",),
-    services=("backend.energy.rules:rules_service",),
+    duties=("backend.energy.rules:rules_service",),
     models=("backend.energy.models",),
     seed_demo="backend.energy.demo:seed_demo",
     stats="backend.energy.stats:router",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -19,6 +20,21 @@ router = APIRouter(prefix="/api/v1", tags=["events"])
 HEARTBEAT_S = 15.0
 POLL_S = 1.0
 MAX_EVENT_ID = 2**63 - 1  # also picks up events written by other server instances
+
+_streams = {"open": 0, "opened": 0}
+_streams_lock = threading.Lock()
+
+
+def stream_counts() -> tuple[int, int]:
+    """(open now, opened since start) event streams of this process: the desktops connected here."""
+    with _streams_lock:
+        return _streams["open"], _streams["opened"]
+
+
+def _count(delta: int) -> None:
+    with _streams_lock:
+        _streams["open"] += delta
+        _streams["opened"] += max(delta, 0)
 
 
 @router.get("/events", operation_id="events_stream",
@@ -49,10 +65,13 @@ async def stream(request: Request, user: CurrentUser,
     if start is None:
         start = await run_in_threadpool(_head)
 
+    stopping = request.app.state.stopping
+
     async def gen():
         after = start
         waiter = notifier.subscribe()
         idle = 0.0
+        _count(1)
         try:
             yield f"retry: 2000\nid: {after}\nevent: hello\ndata: {json.dumps({'user': user.username, 'last_event_id': after})}\n\n"
             while True:
@@ -67,6 +86,11 @@ async def stream(request: Request, user: CurrentUser,
                     continue
                 if await request.is_disconnected():
                     return
+                if stopping.is_set():
+                    # The server is stopping: tell the client to resume elsewhere (or here, once back)
+                    # from this id, and end the response so the shutdown need not wait for it.
+                    yield f"id: {after}\nevent: reconnect\ndata: {{}}\n\n"
+                    return
                 try:
                     await asyncio.wait_for(waiter[1].wait(), POLL_S)
                     idle = 0.0
@@ -76,6 +100,7 @@ async def stream(request: Request, user: CurrentUser,
                         idle = 0.0
                         yield ": ping\n\n"
         finally:
+            _count(-1)
             notifier.unsubscribe(waiter)
 
     return StreamingResponse(gen(), media_type="text/event-stream",

@@ -209,11 +209,38 @@ class MqttIngest:
         self._flush_events()
 
 
+def running_ingest(app) -> MqttIngest | None:
+    """This instance's running telemetry ingest, if any: its shared one, or the duty while held here."""
+    for s in getattr(app.state, "services", ()):
+        found = getattr(s, "service", s)  # a Duty holds its service while it holds the lease
+        if isinstance(found, MqttIngest):
+            return found
+    return None
+
+
+def shared_ingest(settings) -> bool:
+    """Whether every instance ingests its share: PostgreSQL (several instances) and a share group."""
+    return settings.resolved_database_url.startswith("postgresql") and bool(settings.mqtt_share_group)
+
+
 def mqtt_service(app) -> MqttIngest | None:
-    """The lifespan factory: None unless SC_MQTT_URL is set and ingestion is on."""
+    """Every instance's share of the stream, over `$share/<group>/city/telemetry/+`; None unless
+    SC_MQTT_URL is set, ingestion is on and `shared_ingest`."""
     settings = app.state.settings
-    if not settings.mqtt_url or not settings.run_ingest:
+    if not settings.mqtt_url or not settings.run_ingest or not shared_ingest(settings):
         return None
-    # One persistent session per deployment and worker: the same id after a restart.
-    client_id = stable_client_id(settings.mqtt_url, settings.resolved_database_url, settings.serve_worker)
+    # One persistent session per instance (its name is stable across restarts, e.g. host:port), so a
+    # restarted instance gets what the broker queued for it while it was away.
+    client_id = stable_client_id(settings.mqtt_url, settings.resolved_database_url, settings.instance_name)
+    return MqttIngest(settings.mqtt_url, writer_for(app), client_id=client_id,
+                      share_group=settings.mqtt_share_group)
+
+
+def mqtt_duty(app) -> MqttIngest | None:
+    """The whole stream on the one instance holding the ingest lease: SQLite, or no share group."""
+    settings = app.state.settings
+    if not settings.mqtt_url or not settings.run_ingest or shared_ingest(settings):
+        return None
+    # One persistent session per deployment (whoever holds the lease): the same id after a hand-over.
+    client_id = stable_client_id(settings.mqtt_url, settings.resolved_database_url)
     return MqttIngest(settings.mqtt_url, writer_for(app), client_id=client_id)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import marshal
+import os
 import struct
 import sys
 import threading
@@ -152,7 +153,22 @@ class Receiver:
             self._cond.notify_all()
 
 
+def _die_with_parent() -> None:
+    """Linux: end this process when the server that started it dies, even by SIGKILL; an orphan would
+    stay in the broker's shared group and take messages no one stores."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def main(argv: list[str]) -> int:
+    _die_with_parent()
+    if hasattr(os, "getppid") and os.getppid() == 1:  # the server died before we could ask
+        return 1
     cfg = json.loads(argv[1])
     logging.basicConfig(level=logging.WARNING, format="sc-mqtt-receiver %(levelname)s %(message)s")
     out = sys.stdout.buffer

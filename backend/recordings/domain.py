@@ -5,7 +5,7 @@ from backend.domain import Domain
 DOMAIN = Domain(
     name="recordings",
     routers=("backend.recordings.router:router",),
-    services=("backend.recorder.service:from_app", "backend.recordings.exports:export_service"),
+    duties=("backend.recorder.service:from_app", "backend.recordings.exports:export_service"),
     models=("backend.recordings.models",),
     # Views and exports of the archive, who and why: counted from the audit trail.
     stats="backend.audit.stats:router",

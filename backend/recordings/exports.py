@@ -24,9 +24,11 @@ log = logging.getLogger(__name__)
 class ExportRunner:
     """One per app: a small pool so a long export never holds a request thread."""
 
-    def __init__(self, sessions: sessionmaker[Session], media_dir: Path, workers: int = 2) -> None:
+    def __init__(self, sessions: sessionmaker[Session], media_dir: Path, workers: int = 2,
+                 settings=None) -> None:
         self.sessions = sessions
         self.media_dir = media_dir
+        self.settings = settings
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sc-export")
         self._lock = threading.Lock()
 
@@ -48,11 +50,29 @@ class ExportRunner:
             s.commit()
 
     def run(self, export_id: int) -> None:
+        # With several instances, an export is made by one of them: the one holding its lease (the
+        # instance that took the request, or the export duty re-making one whose maker died).
+        lease = None
+        url = self.settings.resolved_database_url if self.settings is not None else ""
+        if url.startswith("postgresql"):
+            from backend.duties import PgLease
+
+            lease = PgLease(url, f"export:{export_id}", self.settings.instance_name)
+            if not lease.try_acquire():
+                log.info("export %s is being made by another instance", export_id)
+                return
         try:
+            with self.sessions() as s:
+                exp = s.get(RecordingExport, export_id)
+                if exp is None or exp.status in ("done", "failed"):
+                    return  # made meanwhile by an instance that held it before us
             self._run(export_id)
         except Exception as exc:  # the operator sees why in the export's status, not a log line
             log.exception("export %s failed", export_id)
             self._update(export_id, status="failed", error=str(exc) or type(exc).__name__, finished_at=utcnow())
+        finally:
+            if lease is not None:
+                lease.release()
 
     def _run(self, export_id: int) -> None:
         with self.sessions() as s:
@@ -95,13 +115,15 @@ class ExportRunner:
 def runner_for(app) -> ExportRunner:
     runner = getattr(app.state, "export_runner", None)
     if runner is None:
-        runner = ExportRunner(app.state.sessionmaker, app.state.settings.resolved_media_dir)
+        runner = ExportRunner(app.state.sessionmaker, app.state.settings.resolved_media_dir,
+                              settings=app.state.settings)
         app.state.export_runner = runner
     return runner
 
 
 class _ExportService:
-    """Lifespan service: exports left queued or running by a stopped server are made again."""
+    """A duty (one instance): exports left queued or running by a stopped instance are made again;
+    one still being made elsewhere is skipped by its own lease (ExportRunner.run)."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -109,8 +131,6 @@ class _ExportService:
     def start(self) -> None:
         from sqlalchemy import select
 
-        if self.app.state.settings.serve_worker != 0:  # with several workers, worker 0 does it
-            return
         with self.app.state.sessionmaker() as s:
             stale = list(s.scalars(select(RecordingExport.id).where(RecordingExport.status.in_(("queued", "running")))))
         runner = runner_for(self.app)

@@ -6,7 +6,7 @@ from backend.domain import Domain
 DOMAIN = Domain(
     name="works",
     routers=("backend.works.router:router", "backend.works.public:router"),
-    services=("backend.works.duty:works_service",),
+    duties=("backend.works.duty:works_service",),
     models=("backend.works.models",),
     seed_demo="backend.works.demo:seed",
     stats="backend.works.stats:router",

@@ -34,27 +34,34 @@ def _wait(predicate, timeout: float = 90.0):  # generous: the machine is shared;
 
 
 def test_service_is_off_without_url_or_with_ingest_disabled(backend, mqtt_url):
-    from backend.ingest.mqtt import MqttIngest, mqtt_service
+    from backend.ingest.mqtt import MqttIngest, mqtt_duty, mqtt_service
 
-    assert mqtt_service(backend.app) is None  # no SC_MQTT_URL
+    assert mqtt_service(backend.app) is None and mqtt_duty(backend.app) is None  # no SC_MQTT_URL
     backend.app.state.settings = backend.settings.model_copy(update={"mqtt_url": mqtt_url, "run_ingest": False})
-    assert mqtt_service(backend.app) is None
+    assert mqtt_service(backend.app) is None and mqtt_duty(backend.app) is None
     backend.app.state.settings = backend.settings.model_copy(update={"mqtt_url": mqtt_url, "run_ingest": True})
-    svc = mqtt_service(backend.app)
-    assert isinstance(svc, MqttIngest) and svc.topic == "city/telemetry/+"
+    shared, duty = mqtt_service(backend.app), mqtt_duty(backend.app)
+    if backend.settings.resolved_database_url.startswith("postgresql"):  # every instance takes its share
+        assert duty is None and isinstance(shared, MqttIngest)
+        assert shared.topic == "$share/sc-ingest/city/telemetry/+"
+    else:  # one server: the duty takes it all
+        assert shared is None and isinstance(duty, MqttIngest) and duty.topic == "city/telemetry/+"
 
 
 def test_readings_over_mqtt_are_stored_once_and_bad_ones_counted(backend, api, mqtt_url):
     from fastapi.testclient import TestClient
 
-    from backend.ingest.mqtt import MqttIngest
+    from backend.ingest.mqtt import running_ingest
     from backend.telemetry.models import HourlyRollup, Reading
 
     uid = f"mq-{uuid.uuid4().hex[:8]}"
     dev = add_meter(backend, uid)
-    backend.app.state.settings = backend.settings.model_copy(update={"mqtt_url": mqtt_url, "run_ingest": True})
+    # A share group of this test's own: a shared group's offline persistent members (earlier runs'
+    # sessions) still get their turn of messages from Mosquitto, queued until they return.
+    backend.app.state.settings = backend.settings.model_copy(update={
+        "mqtt_url": mqtt_url, "run_ingest": True, "mqtt_share_group": f"t{uuid.uuid4().hex[:8]}"})
     with TestClient(backend.app) as client:
-        service = next(s for s in backend.app.state.services if isinstance(s, MqttIngest))
+        service = _wait(lambda: running_ingest(backend.app))
         assert service.connected.wait(15), "the ingest service did not connect to the broker"
         pub = _publisher(mqtt_url)
         now = int(time.time() * 1000) // 1000 * 1000

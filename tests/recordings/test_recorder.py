@@ -72,7 +72,7 @@ def test_recorder_is_a_service_of_the_server_unless_turned_off(tmp_path):
     from backend.domains import registered
     from backend.recorder.service import Recorder, from_app
 
-    assert "backend.recorder.service:from_app" in [f for d in registered() for f in d.services]
+    assert "backend.recorder.service:from_app" in [f for d in registered() for f in d.duties]
     base = dict(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}", media_dir=str(tmp_path), secret_key="k" * 40)
     off = SimpleNamespace(state=SimpleNamespace(settings=Settings(**base, run_recorder=False), sessionmaker=None))
     assert from_app(off) is None
