@@ -8,7 +8,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.routing import Match
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -77,7 +79,33 @@ def install(app: FastAPI) -> None:
         message, fields = _describe_validation(list(exc.errors()))
         return JSONResponse(error_body("invalid", message, {"fields": fields}), 422)
 
-    @app.exception_handler(DBAPIError)  # OperationalError included
+    # What still slips past the edge types (backend_client.schemas.common) is bad input, not a
+    # server failure: numbers and dates beyond what Python or the database can hold, text the
+    # database refuses (NUL on PostgreSQL), a value a column type refuses (a naive datetime).
+    @app.exception_handler(OverflowError)
+    async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
+        return JSONResponse(error_body("bad_request", "A number or date in the request is out of range"), 400)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
+        # A versioned row changed between this request's read and its write (compare-and-set
+        # UPDATE ... WHERE version = ? matched nothing): another writer won; reload and retry.
+        return JSONResponse(error_body("conflict", "Someone else changed this at the same moment; "
+                                                   "reload it and try again"), 409)
+
+    @app.exception_handler(StatementError)
+    async def _statement(request: Request, exc: StatementError) -> JSONResponse:
+        if isinstance(exc, IntegrityError):
+            log.info("integrity error: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+            return JSONResponse(error_body("conflict", "This conflicts with data that already exists"), 409)
+        if isinstance(exc, DataError) or (not isinstance(exc, DBAPIError)
+                                           and isinstance(exc.orig, (ValueError, OverflowError, TypeError))):
+            return JSONResponse(error_body("bad_request", "A value in the request cannot be stored "
+                                                          "(out of range or containing forbidden characters)"), 400)
+        if isinstance(exc, DBAPIError):
+            return await _database(request, exc)
+        return await _internal(request, exc)
+
     async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
         if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
             return await _internal(_, exc)
@@ -94,10 +122,27 @@ def install(app: FastAPI) -> None:
                                                          "Try again, and tell the administrator if it repeats."), 500)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
             exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = "No such endpoint"
-        return JSONResponse(error_body(code, message), exc.status_code, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route that matched the path; RFC 9110 wants them all.
+            allowed = allowed_methods(request)
+            headers["Allow"] = ", ".join(allowed)
+            message = f"This endpoint accepts {', '.join(allowed)}"
+        return JSONResponse(error_body(code, message), exc.status_code, headers=headers or None)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
