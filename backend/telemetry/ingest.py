@@ -31,6 +31,9 @@ MIN_TS_MS = 946_684_800_000  # 2000-01-01: anything earlier is a device without 
 REASONS = ("malformed", "too_deep", "unknown_device", "non_numeric", "out_of_range", "bad_key", "future_timestamp",
            "bad_timestamp", "unparseable", "write_failed")
 MAX_UID = 64  # Device.uid
+# No meter, counter or sensor of the city reads beyond this; far below where sums of a series or
+# a day (thousands of readings) could overflow a double and come out as inf/null (issue 18, #12).
+MAX_ABS_VALUE = 1e15
 
 
 class Rejected(Exception):
@@ -108,7 +111,7 @@ def parse_payload(body: Any, *, now_ms: int, max_future_ms: int,
             if value is None:
                 rejected["non_numeric"] += 1
                 continue
-            if value is OUT_OF_RANGE:
+            if value is OUT_OF_RANGE or abs(value) > MAX_ABS_VALUE:
                 rejected["out_of_range"] += 1
                 continue
             out.append((ts, key, value))
