@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,7 +12,6 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
-from starlette.routing import Match
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 class AppError(Exception):
     """An error a service raises; the API turns it into a response once, here."""
 
-    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
+    def __init__(self, status: int, code: str, message: str, /, **details: Any) -> None:
+        # Positional-only: details may well be named status, code or message (a site code, an
+        # export status) without colliding with these.
         super().__init__(message)
         self.status = status
         self.code = code
@@ -32,7 +34,7 @@ def NotFound(what: str, ident: Any) -> AppError:
     return AppError(404, "not_found", f"{what} {ident} does not exist", what=what, id=ident)
 
 
-def Conflict(message: str, **details: Any) -> AppError:
+def Conflict(message: str, /, **details: Any) -> AppError:
     return AppError(409, "conflict", message, **details)
 
 
@@ -40,15 +42,15 @@ def Forbidden(message: str = "Your role does not allow this action") -> AppError
     return AppError(403, "forbidden", message)
 
 
-def BadRequest(message: str, **details: Any) -> AppError:
+def BadRequest(message: str, /, **details: Any) -> AppError:
     return AppError(400, "bad_request", message, **details)
 
 
-def Unprocessable(message: str, **details: Any) -> AppError:
+def Unprocessable(message: str, /, **details: Any) -> AppError:
     return AppError(422, "invalid", message, **details)
 
 
-def PreconditionFailed(message: str, **details: Any) -> AppError:
+def PreconditionFailed(message: str, /, **details: Any) -> AppError:
     return AppError(412, "stale_version", message, **details)
 
 
@@ -70,6 +72,10 @@ def _describe_validation(errors: list[dict]) -> tuple[str, list[dict]]:
 
 
 def install(app: FastAPI) -> None:
+    from backend.edge import EdgeGuard
+
+    app.add_middleware(EdgeGuard, max_upload_bytes=app.state.settings.max_attachment_bytes)
+
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
         headers = exc.details.pop("_headers", None)
@@ -130,7 +136,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 413: "too_large"}.get(
             exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed"
         if exc.status_code == 404 and message == "Not Found":
@@ -145,11 +152,22 @@ def install(app: FastAPI) -> None:
 
 
 def allowed_methods(request: Request) -> list[str]:
+    """Every method some operation of the API answers at this path (from the OpenAPI document,
+    which FastAPI's nested routers make the one flat list of operations)."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = []
+        for template, ops in request.app.openapi().get("paths", {}).items():
+            pattern = re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+            table.append((pattern, {m.upper() for m in ops if m in _METHODS}))
+        request.app.state.allowed_methods = table
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match != Match.NONE and getattr(route, "methods", None):
-            methods |= set(route.methods)
+    for pattern, ops in table:
+        if pattern.match(request.url.path):
+            methods |= ops
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
+
+
+_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}

@@ -23,7 +23,7 @@ from backend.db import SessionDep, run_db
 from backend.errors import AppError, BadRequest, Unprocessable
 from backend.incidents import attachments, service
 from backend.incidents.models import Incident, IncidentAttachment
-from backend_client.schemas.common import ErrorBody, Page
+from backend_client.schemas.common import ErrorBody, Page, UtcDateTime
 from backend_client.schemas.incidents import (MAX_ID, AttachmentOut, Assign, CategoryOut, CityServiceOut,
                                               CommentIn, CommentOut, HistoryEntryOut, IncidentCreate, IncidentOut,
                                               IncidentPatch, MarkDuplicate, StatusChange)
@@ -91,8 +91,8 @@ async def list_incidents(
         category: Annotated[list[str] | None, Query()] = None,
         priority: Annotated[list[str] | None, Query()] = None,
         q: Annotated[str | None, Query(max_length=200, description="text in description/address, or a number")] = None,
-        since: Annotated[datetime | None, Query(description="created at or after")] = None,
-        until: Annotated[datetime | None, Query(description="created before")] = None,
+        since: Annotated[UtcDateTime | None, Query(description="created at or after")] = None,
+        until: Annotated[UtcDateTime | None, Query(description="created before")] = None,
         bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
         overdue: bool | None = None,
         assignee: Annotated[str | None, Query(max_length=32)] = None,

@@ -11,6 +11,7 @@ from backend.telemetry import service
 from backend.telemetry.ingest import writer_for
 from backend_client.schemas.telemetry import (DeviceIn, DeviceOut, IngestResult, SiteIn, SiteOut, SiteTree,
                                               TelemetryPost, TelemetryStats)
+from backend_client.schemas.common import IdParam
 
 router = APIRouter(prefix="/api/v1/devices", tags=["devices"])
 
@@ -32,7 +33,7 @@ def create_site(data: SiteIn, session: SessionDep, _: Admin):
 
 
 @router.get("", response_model=list[DeviceOut], operation_id="devices_list")
-def list_devices(session: SessionDep, _: CurrentUser, site_id: int | None = None,
+def list_devices(session: SessionDep, _: CurrentUser, site_id: IdParam | None = None,
                  resource: str | None = None):
     return service.list_devices(session, site_id=site_id, resource=resource)
 
