@@ -18,7 +18,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.errors import error_body
+from backend.errors import OPEN311_PREFIX, error_body
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # any request but an upload; JSON batches stay far below
 UPLOAD_SLACK = 64 * 1024  # multipart framing around an attachment of the allowed size
@@ -36,7 +36,7 @@ class EdgeGuard:
             return await self.app(scope, receive, send)
         where = _bad_text(scope)
         if where:
-            return await _refuse(send, 400, "bad_request",
+            return await _refuse(scope, send, 400, "bad_request",
                                  f"The {where} contains NUL or other control characters")
         headers = dict(scope.get("headers") or ())
         ctype = headers.get(b"content-type", b"").lower()
@@ -44,7 +44,7 @@ class EdgeGuard:
         limit = self.max_upload_bytes + UPLOAD_SLACK if multipart else MAX_BODY_BYTES
         length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:
-            return await _refuse(send, 413, "too_large", f"The request body is larger than {limit} bytes")
+            return await _refuse(scope, send, 413, "too_large", f"The request body is larger than {limit} bytes")
         scan = ctype.startswith(b"application/json") or ctype.endswith(b"+json")
         return await self.app(scope, _guarded(receive, limit, scan), send)
 
@@ -79,10 +79,12 @@ def _guarded(receive: Receive, limit: int, scan: bool) -> Receive:
     return guarded
 
 
-async def _refuse(send: Send, status: int, code: str, message: str) -> None:
+async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
     import json
 
-    body = json.dumps(error_body(code, message)).encode()
+    shape = [{"code": status, "description": message}] if scope["path"].startswith(OPEN311_PREFIX) else \
+        error_body(code, message)
+    body = json.dumps(shape).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
