@@ -76,6 +76,8 @@ def _rewrite(schema: dict[str, Any]) -> None:
                 codes.add("409")
             if op.get("requestBody"):
                 codes.add("413")
+            if path.startswith("/public/"):
+                codes.add("429")  # public endpoints are rate-limited per client
             responses = op["responses"]
             ref = _OPEN311_REF if path.startswith(OPEN311_PREFIX) else _REF
             for code in codes:
@@ -86,3 +88,5 @@ def _rewrite(schema: dict[str, Any]) -> None:
                                                 not in (None, "", "Validation Error", "Unprocessable Content")
                                                 else _DESCRIPTIONS.get(code, "Error"))
                     response["content"] = {"application/json": {"schema": ref}}
+                    if ref is _OPEN311_REF:  # a .xml path answers its errors in XML
+                        response["content"]["text/xml"] = {"schema": {"type": "string"}}

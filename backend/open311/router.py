@@ -22,7 +22,7 @@ from backend_client.schemas.common import UtcDateTime
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 Format = Literal["json", "xml"]
 _FORMATS = {200: {"content": {"application/json": {}, "text/xml": {}}}}
-_CREATED = {201: {"content": {"application/json": {}, "text/xml": {}}}}
+_CREATED = {201: {"content": {"application/json": {}, "text/xml": {}}}, 403: {"description": "api_key refused"}}
 _TIME = TypeAdapter(UtcDateTime)
 
 
