@@ -7,8 +7,8 @@ supervisor role.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
@@ -21,6 +21,7 @@ from starlette.formparsers import MultiPartException
 from backend.auth.deps import CurrentUser, Supervisor
 from backend.db import SessionDep, run_db
 from backend.errors import AppError, BadRequest, Unprocessable
+from backend.etag import parse_if_match
 from backend.incidents import attachments, service
 from backend.incidents.models import Incident, IncidentAttachment
 from backend_client.schemas.common import ErrorBody, Page, UtcDateTime
@@ -34,20 +35,25 @@ services_router = APIRouter(prefix="/api/v1/services", tags=["incidents"])
 IncidentId = Annotated[int, Path(ge=1, le=MAX_ID, description="incident id")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description='the version you edited, e.g. "3"')]
 ERRORS = {code: {"model": ErrorBody} for code in (401, 403, 404, 409, 412, 422, 428)}
-_VERSION = re.compile(r'\s*(?:W/)?"?(\d{1,9})"?\s*')
 
 
-def _version(if_match: str | None, *, required: bool) -> int | None:
-    if if_match is None or not if_match.strip():
+def _version(if_match: str | None, *, required: bool, current: Callable[[], int] | None = None) -> int | None:
+    """The version the client edited, from If-Match (RFC 9110: `*`, lists, strong comparison).
+    None = no precondition; an If-Match no version can satisfy gives 0, which never matches (412)."""
+    parsed = parse_if_match(if_match)
+    if parsed is None:
         if required:
             raise AppError(428, "precondition_required",
                            "Send If-Match with the version of the incident you edited (its ETag), "
                            "so that nobody's change is overwritten unseen")
         return None
-    m = _VERSION.fullmatch(if_match)
-    if not m:
-        raise BadRequest(f"If-Match must be the incident's version, e.g. \"3\"; got {if_match!r}")
-    return int(m.group(1))
+    if parsed.any:
+        return None
+    versions = parsed.versions()
+    if len(versions) > 1 and current is not None:
+        now = current()
+        return now if now in versions else versions[0]
+    return versions[0] if versions else 0
 
 
 def _out(response: Response, incident: Incident) -> IncidentOut:
@@ -127,7 +133,7 @@ def get_incident(incident_id: IncidentId, session: SessionDep, _: CurrentUser, r
 def update_incident(incident_id: IncidentId, body: IncidentPatch, session: SessionDep, user: CurrentUser,
                     response: Response, if_match: IfMatch = None):
     """Needs If-Match: 428 without it, 412 (with the current incident in details) when stale."""
-    expected = _version(if_match, required=True)
+    expected = _version(if_match, required=True, current=lambda: service.get_incident(session, incident_id).version)
     incident = service.update_incident(session, user=user, incident_id=incident_id, patch=body,
                                        expected_version=expected)
     session.commit()
@@ -140,7 +146,8 @@ def change_status(incident_id: IncidentId, body: StatusChange, session: SessionD
                   response: Response, if_match: IfMatch = None):
     """Illegal transitions → 409; reopening a finished incident needs a supervisor. If-Match optional."""
     incident = service.change_status(session, user=user, incident_id=incident_id, status=body.status,
-                                     comment=body.comment, expected_version=_version(if_match, required=False))
+                                     comment=body.comment, expected_version=_version(
+            if_match, required=False, current=lambda: service.get_incident(session, incident_id).version))
     session.commit()
     return _out(response, incident)
 
@@ -150,7 +157,8 @@ def change_status(incident_id: IncidentId, body: StatusChange, session: SessionD
 def assign(incident_id: IncidentId, body: Assign, session: SessionDep, user: CurrentUser, response: Response,
            if_match: IfMatch = None):
     incident = service.assign(session, user=user, incident_id=incident_id, assignee=body.assignee,
-                              comment=body.comment, expected_version=_version(if_match, required=False))
+                              comment=body.comment, expected_version=_version(
+            if_match, required=False, current=lambda: service.get_incident(session, incident_id).version))
     session.commit()
     return _out(response, incident)
 
@@ -160,7 +168,8 @@ def assign(incident_id: IncidentId, body: Assign, session: SessionDep, user: Cur
 def mark_duplicate(incident_id: IncidentId, body: MarkDuplicate, session: SessionDep, user: CurrentUser,
                    response: Response, if_match: IfMatch = None):
     incident = service.mark_duplicate(session, user=user, incident_id=incident_id, duplicate_of=body.duplicate_of,
-                                      comment=body.comment, expected_version=_version(if_match, required=False))
+                                      comment=body.comment, expected_version=_version(
+            if_match, required=False, current=lambda: service.get_incident(session, incident_id).version))
     session.commit()
     return _out(response, incident)
 
