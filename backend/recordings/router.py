@@ -17,14 +17,15 @@ from backend.recordings.exports import runner_for
 from backend.recordings.serving import ByteSpan, serve_video
 from backend_client.schemas.recordings import (BookmarkCreate, BookmarkOut, ExportCreate, ExportOut, LockCreate,
                                                LockOut, PlaybackOut, PlaybackStart, QuotaSet, Timeline)
-from backend_client.schemas.common import IdParam, UtcDateTime
+from backend.params import TimeRange
+from backend_client.schemas.common import IdParam
 
 router = APIRouter(prefix="/api/v1/recordings", tags=["recordings"], dependencies=[require_role("supervisor")])
 
 
 @router.get("/cameras/{camera_id}/timeline", response_model=Timeline, operation_id="recordings_timeline")
-def get_timeline(camera_id: IdParam, start: UtcDateTime, end: UtcDateTime, session: SessionDep, _: Supervisor):
-    return service.timeline(session, camera_id=camera_id, start=start, end=end)
+def get_timeline(camera_id: IdParam, window: TimeRange, session: SessionDep, _: Supervisor):
+    return service.timeline(session, camera_id=camera_id, start=window.start, end=window.end)
 
 
 @router.put("/cameras/{camera_id}/quota", status_code=204, operation_id="recordings_set_quota")
@@ -53,8 +54,8 @@ def segment_file(segment_id: IdParam, request: Request, session: SessionDep, use
 
 
 @router.get("/bookmarks", response_model=list[BookmarkOut], operation_id="recordings_bookmarks_list")
-def list_bookmarks(camera_id: IdParam, start: UtcDateTime, end: UtcDateTime, session: SessionDep, _: Supervisor):
-    return service.timeline(session, camera_id=camera_id, start=start, end=end).bookmarks
+def list_bookmarks(camera_id: IdParam, window: TimeRange, session: SessionDep, _: Supervisor):
+    return service.timeline(session, camera_id=camera_id, start=window.start, end=window.end).bookmarks
 
 
 @router.post("/bookmarks", response_model=BookmarkOut, status_code=201, operation_id="recordings_bookmarks_create")

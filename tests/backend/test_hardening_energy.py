@@ -67,3 +67,15 @@ def test_huge_readings_never_come_back_as_null(api, backend):
     totals = c.get("/api/v1/energy/totals", params={"from": NOW - DAY_MS, "to": NOW})
     assert totals.status_code == 200
     assert all(isinstance(row["total"], float) for row in totals.json()["rows"])
+
+
+def test_archive_ranges_are_capped(api):
+    sup = api("supervisor")
+    for path in ("/api/v1/recordings/cameras/1/timeline", "/api/v1/recordings/bookmarks"):
+        params = {"start": "1990-01-01T00:00:00Z", "end": "2190-01-01T00:00:00Z"}
+        if "bookmarks" in path:
+            params["camera_id"] = 1
+        r = sup.get(path, params=params)
+        assert r.status_code == 400 and "366 days" in r.json()["error"]["message"], r.text
+        r = sup.get(path, params={**params, "end": "1989-01-01T00:00:00Z"})
+        assert r.status_code == 400
