@@ -26,6 +26,16 @@ _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_ESCAPE = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])")
 
 
+# Paths whose JSON bodies are machine data their handler takes apart itself, counting what is bad
+# per item (telemetry: one bad key costs only itself, under a named reason); not scanned here.
+_RAW_JSON_PATHS: set[str] = set()
+
+
+def raw_json_body(path: str) -> None:
+    """Let `path`'s handler see control characters in its JSON body (and count them itself)."""
+    _RAW_JSON_PATHS.add(path)
+
+
 class EdgeGuard:
     def __init__(self, app: ASGIApp, *, max_upload_bytes: int) -> None:
         self.app = app
@@ -45,7 +55,8 @@ class EdgeGuard:
         length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:
             return await _refuse(scope, send, 413, "too_large", f"The request body is larger than {limit} bytes")
-        scan = ctype.startswith(b"application/json") or ctype.endswith(b"+json")
+        scan = (ctype.startswith(b"application/json") or ctype.endswith(b"+json")) \
+            and scope["path"] not in _RAW_JSON_PATHS
         return await self.app(scope, _guarded(receive, limit, scan), send)
 
 
