@@ -1,7 +1,7 @@
 """The request edge: what no endpoint should ever have to check again (issue 18, #11 and #15).
 
 A pure ASGI middleware, installed once for every domain's routes:
-- control characters (NUL and the like) in the path or the query string are refused with 400,
+- control characters (NUL and the like) in the path or the query string are refused with 422,
   and in a JSON body (as \\u0000-style escapes) too: PostgreSQL cannot store a NUL, and no
   name, address or comment of the city needs one;
 - a body is counted while it arrives and refused with 413 the moment it passes its limit, with
@@ -46,7 +46,7 @@ class EdgeGuard:
             return await self.app(scope, receive, send)
         where = _bad_text(scope)
         if where:
-            return await _refuse(scope, send, 400, "bad_request",
+            return await _refuse(scope, send, 422, "invalid",
                                  f"The {where} contains NUL or other control characters")
         headers = dict(scope.get("headers") or ())
         ctype = headers.get(b"content-type", b"").lower()
@@ -83,7 +83,7 @@ def _guarded(receive: Receive, limit: int, scan: bool) -> Receive:
             if scan and chunk:
                 window = tail + chunk
                 if _CONTROL_ESCAPE.search(window):
-                    raise HTTPException(400, "Text in the request contains NUL or other control characters")
+                    raise HTTPException(422, "Text in the request contains NUL or other control characters")
                 tail = window[-6:]
         return message
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from backend.errors import BadRequest
 
-_TAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e]*)"\s*')
+_TAG = re.compile(r'\s*(?:(W/)?"([\x21\x23-\x7e]*)"|(\d{1,18}))\s*')
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,9 @@ def parse_if_match(header: str | None) -> IfMatch | None:
         m = _TAG.match(header, pos)
         if not m:
             raise BadRequest(f'If-Match must be "*" or quoted entity tags such as "3"; got {header[:60]!r}')
-        if not m.group(1):
+        if m.group(3) is not None:
+            strong.append(m.group(3))  # a bare version number, as older clients send it: taken as "N"
+        elif not m.group(1):
             strong.append(m.group(2))
         pos = m.end()
         if pos < len(header):

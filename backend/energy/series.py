@@ -51,9 +51,9 @@ def series(session: Session, *, device: str, key: str | None, start: int, end: i
         raise BadRequest("'to' must be after 'from'", start=start, end=end)
     if not 1 <= points <= MAX_POINTS:
         raise BadRequest(f"points must be between 1 and {MAX_POINTS}", points=points)
+    dev = get_device(session, device)
     _check_span(start, end, MAX_BASELINE_DAYS if with_baseline else MAX_SPAN_DAYS,
                 "with baseline=true " if with_baseline else "")
-    dev = get_device(session, device)
     key = key or dev.key
     source, width = choose_bucket(end - start, points, dev.interval_s * 1000)
     lo = _align_down(start, width)
