@@ -85,6 +85,6 @@ EpochMs = Annotated[int, Field(ge=EPOCH_MS_MIN, le=EPOCH_MS_MAX)]
 def check_range(start: datetime, end: datetime, *, max_days: int = MAX_RANGE_DAYS) -> None:
     """Raise ValueError unless start < end and the range spans at most `max_days`."""
     if end <= start:
-        raise ValueError("the end of the range must be after its start")
+        raise ValueError("end must be after start")
     if end - start > timedelta(days=max_days):
         raise ValueError(f"the range may span at most {max_days} days")
