@@ -185,3 +185,10 @@ async def run_db(session: Session, work: Callable[[], T]) -> T:
     if _in_process(session):
         return work_then_close()
     return await run_in_threadpool(work_then_close)
+
+
+def contains(column, text: str):
+    """`column` contains `text` literally, case-insensitively: % and _ typed by a person are
+    characters, not wildcards (q=% must not match everything)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")

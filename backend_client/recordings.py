@@ -12,7 +12,8 @@ BASE = "/api/v1/recordings"
 
 
 def _iso(t: datetime) -> str:
-    return t.isoformat()
+    # The server wants a zone (a naive time is ambiguous): a naive one here means local time.
+    return (t if t.tzinfo else t.astimezone()).isoformat()
 
 
 class RecordingsApi:

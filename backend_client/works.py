@@ -38,7 +38,7 @@ class WorksApi:
     def check(self, lat: float, lon: float, at: datetime | None = None) -> CheckResult:
         params = {"lat": lat, "lon": lon}
         if at is not None:
-            params["at"] = at.isoformat()
+            params["at"] = (at if at.tzinfo else at.astimezone()).isoformat()  # the server wants a zone
         return CheckResult.model_validate(self.client.request("GET", "/api/v1/works/check", params=params))
 
     def incident_check(self, incident_id: int) -> IncidentCheck:

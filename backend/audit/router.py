@@ -11,6 +11,7 @@ from backend.auth.deps import Supervisor
 from backend.db import SessionDep
 from backend_client.schemas.audit import AuditEntryOut
 from backend_client.schemas.common import Page
+from backend_client.schemas.common import UtcDateTime
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 @router.get("", response_model=Page[AuditEntryOut], operation_id="audit_list")
 def list_audit(session: SessionDep, _: Supervisor,
                action: str | None = None, username: str | None = None, target: str | None = None,
-               since: datetime | None = None, until: datetime | None = None,
+               since: UtcDateTime | None = None, until: UtcDateTime | None = None,
                offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100):
     q = select(AuditEntry)
     if action:

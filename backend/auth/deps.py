@@ -6,7 +6,7 @@ import time
 from typing import Annotated
 
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session, make_transient_to_detached
 from starlette.concurrency import run_in_threadpool
@@ -63,8 +63,19 @@ def _load_user(session: Session, user_id: int) -> User | None:
 
 async def current_user(request: Request, session: SessionDep,
                        token: Annotated[str | None, Depends(oauth2)]) -> User:
-    if not token:
-        token = request.query_params.get("access_token")  # for EventSource-like readers only
+    return await _user_for(request, session, token)
+
+
+async def stream_user(request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)],
+                      access_token: Annotated[str | None, Query(
+                          description="the bearer token, for EventSource readers that cannot send headers")] = None
+                      ) -> User:
+    """current_user that also takes ?access_token=: only for streams a browser opens with
+    EventSource. Elsewhere a token in the URL would end up in logs and browser history."""
+    return await _user_for(request, session, token or access_token)
+
+
+async def _user_for(request: Request, session: SessionDep, token: str | None) -> User:
     if not token:
         raise _unauthorized("Log in first: this endpoint needs a bearer token")
     cache: UserCache = request.app.state.user_cache
@@ -80,7 +91,10 @@ async def current_user(request: Request, session: SessionDep,
         raise _unauthorized("Your session has expired; log in again") from None
     except jwt.InvalidTokenError:
         raise _unauthorized("The access token is not valid; log in again") from None
-    user = await run_in_threadpool(_load_user, session, int(claims["sub"]))
+    sub = claims.get("sub")
+    if not (isinstance(sub, str) and sub.isascii() and sub.isdigit() and 0 < len(sub) <= 18):
+        raise _unauthorized("The access token is not valid; log in again")  # signed by us, yet not ours
+    user = await run_in_threadpool(_load_user, session, int(sub))
     if user is None or not user.active:
         raise _unauthorized("This account no longer exists or is disabled")
     if settings.auth_cache_seconds > 0:
@@ -90,6 +104,7 @@ async def current_user(request: Request, session: SessionDep,
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+StreamUser = Annotated[User, Depends(stream_user)]
 
 
 def require_role(role: str):

@@ -11,14 +11,18 @@ from backend.auth.deps import Admin, CurrentUser
 from backend.auth.models import User
 from backend.auth.security import make_token
 from backend.db import SessionDep
+from backend_client.schemas.common import ErrorBody
 from backend_client.schemas.auth import Token, UserCreate, UserOut
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-@router.post("/token", response_model=Token, operation_id="auth_token")
-def login(request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
-    user = service.authenticate(session, username=form.username, password=form.password)
+@router.post("/token", response_model=Token, operation_id="auth_token",
+             responses={code: {"model": ErrorBody} for code in (400, 401, 422, 429)})
+async def login(request: Request, session: SessionDep,
+                form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    user = await service.authenticate(session, username=form.username, password=form.password,
+                                      source=request.client.host if request.client else "")
     settings = request.app.state.settings
     token, ttl = make_token(settings.secret_key, user_id=user.id, role=user.role,
                             ttl_minutes=settings.token_ttl_minutes)

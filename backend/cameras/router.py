@@ -7,6 +7,7 @@ from backend.cameras import service
 from backend.db import SessionDep
 from backend_client.schemas.cameras import (CameraCreate, CameraOut, CameraUpdate, WallLayoutCreate,
                                             WallLayoutOut, WallLayoutUpdate)
+from backend_client.schemas.common import IdParam
 
 router = APIRouter(prefix="/api/v1/cameras", tags=["cameras"])
 
@@ -25,14 +26,14 @@ def create_layout(body: WallLayoutCreate, session: SessionDep, user: CurrentUser
 
 
 @router.patch("/layouts/{layout_id}", response_model=WallLayoutOut, operation_id="camera_layouts_update")
-def update_layout(layout_id: int, body: WallLayoutUpdate, session: SessionDep, user: CurrentUser):
+def update_layout(layout_id: IdParam, body: WallLayoutUpdate, session: SessionDep, user: CurrentUser):
     lay = service.update_layout(session, user=user, layout_id=layout_id, data=body)
     session.commit()
     return lay
 
 
 @router.delete("/layouts/{layout_id}", status_code=204, operation_id="camera_layouts_delete")
-def delete_layout(layout_id: int, session: SessionDep, user: CurrentUser) -> Response:
+def delete_layout(layout_id: IdParam, session: SessionDep, user: CurrentUser) -> Response:
     service.delete_layout(session, user=user, layout_id=layout_id)
     session.commit()
     return Response(status_code=204)
@@ -52,19 +53,19 @@ def create_camera(body: CameraCreate, session: SessionDep, user: Admin):
 
 
 @router.get("/{camera_id}", response_model=CameraOut, operation_id="cameras_get")
-def get_camera(camera_id: int, session: SessionDep, _: CurrentUser):
+def get_camera(camera_id: IdParam, session: SessionDep, _: CurrentUser):
     return service.get_camera(session, camera_id)
 
 
 @router.patch("/{camera_id}", response_model=CameraOut, operation_id="cameras_update")
-def update_camera(camera_id: int, body: CameraUpdate, session: SessionDep, user: Admin):
+def update_camera(camera_id: IdParam, body: CameraUpdate, session: SessionDep, user: Admin):
     cam = service.update_camera(session, user=user, camera_id=camera_id, data=body)
     session.commit()
     return cam
 
 
 @router.delete("/{camera_id}", status_code=204, operation_id="cameras_delete")
-def delete_camera(camera_id: int, session: SessionDep, user: Admin) -> Response:
+def delete_camera(camera_id: IdParam, session: SessionDep, user: Admin) -> Response:
     service.delete_camera(session, user=user, camera_id=camera_id)
     session.commit()
     return Response(status_code=204)

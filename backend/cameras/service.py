@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from backend.audit.service import record
 from backend.auth.models import User
 from backend.cameras.models import Camera, WallLayout
-from backend.db import utcnow
+from backend.db import utcnow, contains
 from backend.errors import Conflict, Forbidden, NotFound, Unprocessable
 from backend.events.service import publish
 from backend_client.schemas.cameras import TILE_COUNT, CameraCreate, CameraUpdate, WallLayoutCreate, WallLayoutUpdate, mask_url
@@ -36,7 +36,7 @@ def list_cameras(session: Session, *, area: str | None = None, q: str | None = N
     if area:
         stmt = stmt.where(Camera.area == area)
     if q:
-        stmt = stmt.where(Camera.name.ilike(f"%{q}%"))
+        stmt = stmt.where(contains(Camera.name, q))
     if enabled is not None:
         stmt = stmt.where(Camera.enabled == enabled)
     return list(session.scalars(stmt))

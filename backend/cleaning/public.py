@@ -13,6 +13,7 @@ from backend.db import SessionDep, utcnow
 from backend.works import geo
 from backend.works.ratelimit import client_key, limiter
 from backend_client.schemas.cleaning import PublicSection, Window
+from backend_client.schemas.common import IdParam
 
 router = APIRouter(prefix="/public/cleaning", tags=["public"])
 NEAR_M = 300.0
@@ -39,7 +40,7 @@ def nearest(request: Request, session: SessionDep, lat: Annotated[float, Query(g
 
 @router.get("/{section_id}.ics", operation_id="public_cleaning_ical",
             responses={200: {"content": {"text/calendar": {}}}})
-def calendar(section_id: int, session: SessionDep) -> Response:
+def calendar(section_id: IdParam, session: SessionDep) -> Response:
     section = service.get_section(session, section_id)
     today = utcnow().astimezone(schedule.CITY_TZ).date()
     return Response(ical.section_calendar(section, today=today), media_type="text/calendar; charset=utf-8",

@@ -14,6 +14,7 @@ from backend.db import SessionDep, utcnow
 from backend.errors import Unprocessable
 from backend_client.schemas.cleaning import (Coverage, SectionCreate, SectionOut, SectionPatch, VehicleDay, VehicleOut,
                                              Window)
+from backend_client.schemas.common import IdParam
 
 router = APIRouter(prefix="/api/v1/cleaning", tags=["cleaning"])
 
@@ -35,14 +36,14 @@ def create_section(data: SectionCreate, session: SessionDep, user: Supervisor) -
 
 
 @router.patch("/sections/{section_id}", response_model=SectionOut, operation_id="cleaning_sections_update")
-def update_section(section_id: int, patch: SectionPatch, session: SessionDep, user: Supervisor) -> SectionOut:
+def update_section(section_id: IdParam, patch: SectionPatch, session: SessionDep, user: Supervisor) -> SectionOut:
     section = service.update_section(session, user=user, section_id=section_id, patch=patch)
     session.commit()
     return service.to_out(section)
 
 
 @router.get("/sections/{section_id}/windows", response_model=list[Window], operation_id="cleaning_section_windows")
-def section_windows(section_id: int, session: SessionDep, _: CurrentUser, from_: Annotated[date, Query(alias="from")],
+def section_windows(section_id: IdParam, session: SessionDep, _: CurrentUser, from_: Annotated[date, Query(alias="from")],
                     to: date) -> list[Window]:
     if (to - from_).days > 400 or to < from_:
         raise Unprocessable("from…to must be an ordered range of at most 400 days")

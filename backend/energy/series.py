@@ -22,6 +22,10 @@ BASELINE_WEEKS = 4
 NICE_WIDTHS = [MINUTE_MS, 5 * MINUTE_MS, 15 * MINUTE_MS, 30 * MINUTE_MS, HOUR_MS, 2 * HOUR_MS,
                3 * HOUR_MS, 6 * HOUR_MS, 12 * HOUR_MS, DAY_MS, 2 * DAY_MS, WEEK_MS, 14 * DAY_MS, 28 * DAY_MS]
 MAX_POINTS = 10_000
+# What one request may ask for (issue 18, #7): a series or totals over at most MAX_SPAN_DAYS, a
+# baseline (an hour-by-hour computation) over at most MAX_BASELINE_DAYS; beyond, 400.
+MAX_SPAN_DAYS = 3 * 366
+MAX_BASELINE_DAYS = 366
 
 
 def choose_bucket(span_ms: int, points: int, native_ms: int) -> tuple[str, int]:
@@ -48,6 +52,8 @@ def series(session: Session, *, device: str, key: str | None, start: int, end: i
     if not 1 <= points <= MAX_POINTS:
         raise BadRequest(f"points must be between 1 and {MAX_POINTS}", points=points)
     dev = get_device(session, device)
+    _check_span(start, end, MAX_BASELINE_DAYS if with_baseline else MAX_SPAN_DAYS,
+                "with baseline=true " if with_baseline else "")
     key = key or dev.key
     source, width = choose_bucket(end - start, points, dev.interval_s * 1000)
     lo = _align_down(start, width)
@@ -64,15 +70,18 @@ def series(session: Session, *, device: str, key: str | None, start: int, end: i
     q = (select(b, *cols).where(table.device_id == dev.id, table.key == key, t >= lo, t < hi)
          .group_by(b).order_by(b))
     rows = session.execute(q).all()
+    finite = [r for r in rows if all(math.isfinite(float(v)) for v in r[1:4])
+              and math.isfinite(float(r[2]) / r[4] if r[4] else 0.0)]
+    skipped, rows = len(rows) - len(finite), finite
     ts = [int(r[0]) * width - CITY_UTC_OFFSET_MS for r in rows]
     out = Series(device=dev.uid, key=key, unit=dev.unit, resolution=source, bucket_ms=width, ts=ts,
                  min=[float(r[1]) for r in rows], sum=[float(r[2]) for r in rows],
                  max=[float(r[3]) for r in rows], count=[int(r[4]) for r in rows],
-                 avg=[float(r[2]) / r[4] if r[4] else 0.0 for r in rows])
+                 avg=[float(r[2]) / r[4] if r[4] else 0.0 for r in rows], skipped_nonfinite=skipped)
     if with_baseline and ts:
         base = bucket_baseline(session, dev.id, key, np.array(ts, dtype=np.int64), width)
         out.baseline, out.baseline_low, out.baseline_high = (
-            [None if math.isnan(v) else round(float(v), 6) for v in arr] for arr in base)
+            [None if not math.isfinite(v) else round(float(v), 6) for v in arr] for arr in base)
     return out
 
 
@@ -146,7 +155,8 @@ def sum_by_device(session: Session, start: int, end: int) -> dict[tuple[int, str
         q = (select(table.device_id, table.key, func.sum(table.sum))
              .where(t >= lo, t < hi).group_by(table.device_id, table.key))
         for d, k, s in session.execute(q):
-            totals[(d, k)] = totals.get((d, k), 0.0) + float(s or 0)
+            if math.isfinite(value := float(s or 0)):
+                totals[(d, k)] = totals.get((d, k), 0.0) + value
 
     if d1 > d0:
         add(DailyRollup, DailyRollup.bucket, d0, d1)
@@ -157,9 +167,16 @@ def sum_by_device(session: Session, start: int, end: int) -> dict[tuple[int, str
     return totals
 
 
+def _check_span(start: int, end: int, max_days: int, what: str = "") -> None:
+    if end - start > max_days * DAY_MS:
+        raise BadRequest(f"A range {what}may span at most {max_days} days", start=start, end=end,
+                         max_days=max_days)
+
+
 def totals(session: Session, *, start: int, end: int) -> Totals:
     if end <= start:
         raise BadRequest("'to' must be after 'from'", start=start, end=end)
+    _check_span(start, end, MAX_SPAN_DAYS)
     per_device = sum_by_device(session, start, end)
     meters = session.execute(select(Device.id, Device.key, Device.resource, Device.site_id, Site.name)
                              .outerjoin(Site, Site.id == Device.site_id)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from backend.auth.deps import CurrentUser
+from backend.auth.deps import StreamUser
 from backend.errors import BadRequest
 from backend.events.service import events_after, last_event_id, notifier, visible_to
 
@@ -39,7 +39,7 @@ def _count(delta: int) -> None:
 
 @router.get("/events", operation_id="events_stream",
             responses={200: {"content": {"text/event-stream": {}}}})
-async def stream(request: Request, user: CurrentUser,
+async def stream(request: Request, user: StreamUser,
                  last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
                  last_event_id_q: Annotated[int | None, Query(alias="last_event_id", ge=0, le=MAX_EVENT_ID)] = None,
                  types: Annotated[str | None, Query(description="comma-separated type prefixes")] = None):

@@ -46,6 +46,10 @@ class Incident(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     attachment_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Every UPDATE of the row says WHERE version = <the version read> (compare-and-set), so two
+    # writers that read the same version cannot both win, on SQLite (no SELECT FOR UPDATE) as on
+    # PostgreSQL; the loser's flush raises StaleDataError, which the API answers with 409.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     # Lists filter and sort on these alone (see service.list_incidents); bench/incidents.py measures them.
     __table_args__ = (

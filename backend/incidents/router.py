@@ -7,8 +7,7 @@ supervisor role.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
@@ -20,10 +19,11 @@ from starlette.formparsers import MultiPartException
 
 from backend.auth.deps import CurrentUser, Supervisor
 from backend.db import SessionDep, run_db
-from backend.errors import AppError, BadRequest, Unprocessable
+from backend.errors import AppError, Unprocessable
+from backend.etag import parse_if_match
 from backend.incidents import attachments, idempotency, service
 from backend.incidents.models import Incident, IncidentAttachment
-from backend_client.schemas.common import ErrorBody, Page
+from backend_client.schemas.common import ErrorBody, Page, UtcDateTime
 from backend_client.schemas.incidents import (MAX_ID, AttachmentOut, Assign, CategoryOut, CityServiceOut,
                                               CommentIn, CommentOut, HistoryEntryOut, IncidentCreate, IncidentOut,
                                               IncidentPatch, MarkDuplicate, StatusChange)
@@ -36,20 +36,25 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", description='the versio
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
                                        description="the client's id of this change: a repeat gets the first answer")]
 ERRORS = {code: {"model": ErrorBody} for code in (401, 403, 404, 409, 412, 422, 428)}
-_VERSION = re.compile(r'\s*(?:W/)?"?(\d{1,9})"?\s*')
 
 
-def _version(if_match: str | None, *, required: bool) -> int | None:
-    if if_match is None or not if_match.strip():
+def _version(if_match: str | None, *, required: bool, current: Callable[[], int] | None = None) -> int | None:
+    """The version the client edited, from If-Match (RFC 9110: `*`, lists, strong comparison).
+    None = no precondition; an If-Match no version can satisfy gives 0, which never matches (412)."""
+    parsed = parse_if_match(if_match)
+    if parsed is None:
         if required:
             raise AppError(428, "precondition_required",
                            "Send If-Match with the version of the incident you edited (its ETag), "
                            "so that nobody's change is overwritten unseen")
         return None
-    m = _VERSION.fullmatch(if_match)
-    if not m:
-        raise BadRequest(f"If-Match must be the incident's version, e.g. \"3\"; got {if_match!r}")
-    return int(m.group(1))
+    if parsed.any:
+        return None
+    versions = parsed.versions()
+    if len(versions) > 1 and current is not None:
+        now = current()
+        return now if now in versions else versions[0]
+    return versions[0] if versions else 0
 
 
 def _out(response: Response, incident: Incident) -> IncidentOut:
@@ -109,8 +114,8 @@ async def list_incidents(
         category: Annotated[list[str] | None, Query()] = None,
         priority: Annotated[list[str] | None, Query()] = None,
         q: Annotated[str | None, Query(max_length=200, description="text in description/address, or a number")] = None,
-        since: Annotated[datetime | None, Query(description="created at or after")] = None,
-        until: Annotated[datetime | None, Query(description="created before")] = None,
+        since: Annotated[UtcDateTime | None, Query(description="created at or after")] = None,
+        until: Annotated[UtcDateTime | None, Query(description="created before")] = None,
         bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
         overdue: bool | None = None,
         assignee: Annotated[str | None, Query(max_length=32)] = None,
@@ -145,7 +150,7 @@ def get_incident(incident_id: IncidentId, session: SessionDep, _: CurrentUser, r
 def update_incident(incident_id: IncidentId, body: IncidentPatch, session: SessionDep, user: CurrentUser,
                     response: Response, if_match: IfMatch = None, idempotency_key: IdemKey = None):
     """Needs If-Match: 428 without it, 412 (with the current incident in details) when stale."""
-    expected = _version(if_match, required=True)
+    expected = _version(if_match, required=True, current=lambda: service.get_incident(session, incident_id).version)
     return _change(session, user, response, idempotency_key, "incidents_update", incident_id, body,
                    lambda: service.update_incident(session, user=user, incident_id=incident_id, patch=body,
                                                    expected_version=expected))
@@ -156,7 +161,8 @@ def update_incident(incident_id: IncidentId, body: IncidentPatch, session: Sessi
 def change_status(incident_id: IncidentId, body: StatusChange, session: SessionDep, user: CurrentUser,
                   response: Response, if_match: IfMatch = None, idempotency_key: IdemKey = None):
     """Illegal transitions → 409; reopening a finished incident needs a supervisor. If-Match optional."""
-    expected = _version(if_match, required=False)
+    expected = _version(if_match, required=False,
+                        current=lambda: service.get_incident(session, incident_id).version)
     return _change(session, user, response, idempotency_key, "incidents_change_status", incident_id, body,
                    lambda: service.change_status(session, user=user, incident_id=incident_id, status=body.status,
                                                  comment=body.comment, expected_version=expected))
@@ -166,7 +172,8 @@ def change_status(incident_id: IncidentId, body: StatusChange, session: SessionD
              responses=ERRORS)
 def assign(incident_id: IncidentId, body: Assign, session: SessionDep, user: CurrentUser, response: Response,
            if_match: IfMatch = None, idempotency_key: IdemKey = None):
-    expected = _version(if_match, required=False)
+    expected = _version(if_match, required=False,
+                        current=lambda: service.get_incident(session, incident_id).version)
     return _change(session, user, response, idempotency_key, "incidents_assign", incident_id, body,
                    lambda: service.assign(session, user=user, incident_id=incident_id, assignee=body.assignee,
                                           comment=body.comment, expected_version=expected))
@@ -176,7 +183,8 @@ def assign(incident_id: IncidentId, body: Assign, session: SessionDep, user: Cur
              responses=ERRORS)
 def mark_duplicate(incident_id: IncidentId, body: MarkDuplicate, session: SessionDep, user: CurrentUser,
                    response: Response, if_match: IfMatch = None, idempotency_key: IdemKey = None):
-    expected = _version(if_match, required=False)
+    expected = _version(if_match, required=False,
+                        current=lambda: service.get_incident(session, incident_id).version)
     return _change(session, user, response, idempotency_key, "incidents_mark_duplicate", incident_id, body,
                    lambda: service.mark_duplicate(session, user=user, incident_id=incident_id,
                                                   duplicate_of=body.duplicate_of, comment=body.comment,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +12,8 @@ from backend.incidents import service as incidents
 from backend_client.schemas.incidents import CATEGORY_NAMES, OPEN_STATUSES, IncidentCreate, IncidentOut
 
 SYSTEM_USER = "open311"
+CITY_CENTRE = (51.6600, 35.6500)  # Kurchatov
+MAX_RANGE = timedelta(days=90)  # GeoReport v2: start_date and end_date at most 90 days apart
 CLOSED_STATUSES = ("resolved", "closed", "rejected", "duplicate")
 
 
@@ -43,11 +45,16 @@ def submit(session: Session, *, service_code: str, lat: float | None, lon: float
            description: str, contact: dict[str, str]) -> IncidentOut:
     if service_code not in CATEGORY_NAMES:
         raise Open311Error(404, f"service_code {service_code!r} is not one of: {', '.join(CATEGORY_NAMES)}")
-    if lat is None or lon is None:
-        # The spec allows an address without coordinates; the queue and the map need them.
-        raise Open311Error(400, "lat and long are required (WGS 84 decimal degrees)")
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    located = lat is not None and lon is not None
+    if not located and not address.strip():
+        raise Open311Error(400, "Give lat and long (WGS 84 decimal degrees) or address_string")
+    if located and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise Open311Error(400, "lat must be within -90..90 and long within -180..180")
+    if not located:
+        # The spec lets a citizen give only an address. The incident needs a point for the queue
+        # and the map: the city centre, until a dispatcher moves it to the address.
+        lat, lon = CITY_CENTRE
+        description = f"{description.strip()}\n[Место указано только адресом / location given by address only]"
     if not description.strip():
         raise Open311Error(400, "description is required")
     user = system_user(session, SYSTEM_USER, "Open311 gateway")
@@ -81,14 +88,25 @@ def to_request(incident: IncidentOut) -> dict:
 
 def find(session: Session, *, ids: list[int] | None, service_code: str | None, status: str | None,
          start: datetime | None, end: datetime | None, limit: int = 1000) -> list[IncidentOut]:
-    if status == "open":
-        statuses: tuple[str, ...] | None = OPEN_STATUSES
-    elif status == "closed":
+    """GeoReport v2 search: service_request_id, when given, overrides every other filter."""
+    if ids:
+        return incidents.find_incidents(session, source="citizen", ids=ids, limit=limit)
+    wanted = {s.strip() for s in (status or "").split(",") if s.strip()}
+    if wanted - {"open", "closed"}:
+        raise Open311Error(400, "status must be open, closed or open,closed")
+    statuses: tuple[str, ...] | None = None
+    if wanted == {"open"}:
+        statuses = OPEN_STATUSES
+    elif wanted == {"closed"}:
         statuses = CLOSED_STATUSES
-    elif status:
-        raise Open311Error(400, "status must be 'open' or 'closed'")
-    else:
-        statuses = None
-    return incidents.find_incidents(session, source="citizen", ids=ids,
+    if start is not None and end is not None and end - start > MAX_RANGE:
+        raise Open311Error(400, "start_date and end_date may be at most 90 days apart")
+    if start is None and end is None:
+        start = datetime.now(UTC) - MAX_RANGE  # the spec's default window: the last 90 days
+    elif start is None:
+        start = end - MAX_RANGE
+    elif end is None:
+        end = start + MAX_RANGE
+    return incidents.find_incidents(session, source="citizen",
                                     categories=service_code.split(",") if service_code else None,
                                     statuses=statuses, since=start, until=end, limit=limit)

@@ -17,17 +17,19 @@ from backend.recordings.exports import runner_for
 from backend.recordings.serving import ByteSpan, serve_video
 from backend_client.schemas.recordings import (BookmarkCreate, BookmarkOut, ExportCreate, ExportOut, LockCreate,
                                                LockOut, PlaybackOut, PlaybackStart, QuotaSet, Timeline)
+from backend.params import TimeRange
+from backend_client.schemas.common import IdParam
 
 router = APIRouter(prefix="/api/v1/recordings", tags=["recordings"], dependencies=[require_role("supervisor")])
 
 
 @router.get("/cameras/{camera_id}/timeline", response_model=Timeline, operation_id="recordings_timeline")
-def get_timeline(camera_id: int, start: datetime, end: datetime, session: SessionDep, _: Supervisor):
-    return service.timeline(session, camera_id=camera_id, start=start, end=end)
+def get_timeline(camera_id: IdParam, window: TimeRange, session: SessionDep, _: Supervisor):
+    return service.timeline(session, camera_id=camera_id, start=window.start, end=window.end)
 
 
 @router.put("/cameras/{camera_id}/quota", status_code=204, operation_id="recordings_set_quota")
-def set_quota(camera_id: int, body: QuotaSet, session: SessionDep, user: Supervisor) -> Response:
+def set_quota(camera_id: IdParam, body: QuotaSet, session: SessionDep, user: Supervisor) -> Response:
     service.set_quota(session, user=user, camera_id=camera_id, quota_mb=body.quota_mb)
     session.commit()
     return Response(status_code=204)
@@ -42,8 +44,8 @@ def start_playback(body: PlaybackStart, session: SessionDep, user: Supervisor):
 
 @router.get("/segments/{segment_id}/file", operation_id="recordings_segment_file",
             response_class=FileResponse, responses={206: {"description": "a byte range of the MP4"}})
-def segment_file(segment_id: int, request: Request, session: SessionDep, user: Supervisor,
-                 playback: Annotated[int | None, Query(description="id from recordings_playback_start")] = None):
+def segment_file(segment_id: IdParam, request: Request, session: SessionDep, user: Supervisor,
+                 playback: Annotated[IdParam | None, Query(description="id from recordings_playback_start")] = None):
     seg = service.segment_for_playback(session, user=user, segment_id=segment_id, playback_id=playback)
     path = service.segment_path(request.app.state.settings.resolved_media_dir, seg)
     # The permit is the playback's audit entry, checked just above for this user, camera and time:
@@ -52,8 +54,8 @@ def segment_file(segment_id: int, request: Request, session: SessionDep, user: S
 
 
 @router.get("/bookmarks", response_model=list[BookmarkOut], operation_id="recordings_bookmarks_list")
-def list_bookmarks(camera_id: int, start: datetime, end: datetime, session: SessionDep, _: Supervisor):
-    return service.timeline(session, camera_id=camera_id, start=start, end=end).bookmarks
+def list_bookmarks(camera_id: IdParam, window: TimeRange, session: SessionDep, _: Supervisor):
+    return service.timeline(session, camera_id=camera_id, start=window.start, end=window.end).bookmarks
 
 
 @router.post("/bookmarks", response_model=BookmarkOut, status_code=201, operation_id="recordings_bookmarks_create")
@@ -64,14 +66,14 @@ def add_bookmark(body: BookmarkCreate, session: SessionDep, user: Supervisor):
 
 
 @router.delete("/bookmarks/{bookmark_id}", status_code=204, operation_id="recordings_bookmarks_delete")
-def delete_bookmark(bookmark_id: int, session: SessionDep, user: Supervisor) -> Response:
+def delete_bookmark(bookmark_id: IdParam, session: SessionDep, user: Supervisor) -> Response:
     service.delete_bookmark(session, user=user, bookmark_id=bookmark_id)
     session.commit()
     return Response(status_code=204)
 
 
 @router.get("/locks", response_model=list[LockOut], operation_id="recordings_locks_list")
-def list_locks(camera_id: int, session: SessionDep, _: Supervisor):
+def list_locks(camera_id: IdParam, session: SessionDep, _: Supervisor):
     return service.locks_of(session, camera_id)
 
 
@@ -83,7 +85,7 @@ def add_lock(body: LockCreate, session: SessionDep, user: Supervisor):
 
 
 @router.delete("/locks/{lock_id}", status_code=204, operation_id="recordings_locks_delete")
-def delete_lock(lock_id: int, session: SessionDep, user: Supervisor,
+def delete_lock(lock_id: IdParam, session: SessionDep, user: Supervisor,
                 reason: Annotated[str, Query(min_length=3, max_length=2000)]) -> Response:
     service.delete_lock(session, user=user, lock_id=lock_id, reason=reason)
     session.commit()
@@ -99,18 +101,18 @@ def create_export(body: ExportCreate, request: Request, session: SessionDep, use
 
 
 @router.get("/exports", response_model=list[ExportOut], operation_id="recordings_exports_list")
-def list_exports(session: SessionDep, _: Supervisor, camera_id: int | None = None):
+def list_exports(session: SessionDep, _: Supervisor, camera_id: IdParam | None = None):
     return service.list_exports(session, camera_id=camera_id)
 
 
 @router.get("/exports/{export_id}", response_model=ExportOut, operation_id="recordings_exports_get")
-def get_export(export_id: int, session: SessionDep, _: Supervisor):
+def get_export(export_id: IdParam, session: SessionDep, _: Supervisor):
     return service.get_export(session, export_id)
 
 
 @router.get("/exports/{export_id}/file", operation_id="recordings_exports_file", response_class=FileResponse,
             responses={206: {"description": "a byte range of the MP4"}, 416: {"description": "range beyond the file"}})
-def export_file(export_id: int, request: Request, session: SessionDep, user: Supervisor):
+def export_file(export_id: IdParam, request: Request, session: SessionDep, user: Supervisor):
     exp = service.get_export(session, export_id)
     if exp.status != "done":
         raise Conflict(f"Export {export_id} is {exp.status}, not ready yet", status=exp.status)

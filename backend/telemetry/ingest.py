@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.citytime import CITY_UTC_OFFSET_MS, DAY_MS, HOUR_MS, local_day_start
+from backend.cache import BoundedCache
 from backend.events.service import publish
 from backend.telemetry.models import DailyRollup, Device, HourlyRollup, Reading, TelemetryCounter
 
@@ -31,6 +32,10 @@ MIN_TS_MS = 946_684_800_000  # 2000-01-01: anything earlier is a device without 
 REASONS = ("malformed", "too_deep", "unknown_device", "non_numeric", "out_of_range", "bad_key", "future_timestamp",
            "bad_timestamp", "unparseable", "write_failed")
 MAX_UID = 64  # Device.uid
+DEVICE_CACHE_ENTRIES = 50_000  # known and unknown device ids remembered, each (far above the city's meters)
+# No meter, counter or sensor of the city reads beyond this; far below where sums of a series or
+# a day (thousands of readings) could overflow a double and come out as inf/null (issue 18, #12).
+MAX_ABS_VALUE = 1e15
 
 
 class Rejected(Exception):
@@ -108,7 +113,7 @@ def parse_payload(body: Any, *, now_ms: int, max_future_ms: int,
             if value is None:
                 rejected["non_numeric"] += 1
                 continue
-            if value is OUT_OF_RANGE:
+            if value is OUT_OF_RANGE or abs(value) > MAX_ABS_VALUE:
                 rejected["out_of_range"] += 1
                 continue
             out.append((ts, key, value))
@@ -269,12 +274,13 @@ class TelemetryWriter:
     """Turns batches of (device uid, payload) into stored readings, rollups and live events."""
 
     def __init__(self, sm: sessionmaker[Session], *, max_future_s: float = 900,
-                 event_interval_s: float = 1.0) -> None:
+                 event_interval_s: float = 1.0, cache_entries: int = DEVICE_CACHE_ENTRIES) -> None:
         self.sm = sm
         self.max_future_ms = int(max_future_s * 1000)
         self.event_interval_s = event_interval_s
-        self._devices: dict[str, int] = {}
-        self._unknown: dict[str, float] = {}  # uid → monotonic time of the last miss
+        # Bounded: a stream of made-up device ids must not grow memory (issue 18, #9).
+        self._devices: BoundedCache[str, int] = BoundedCache(cache_entries)
+        self._unknown: BoundedCache[str, float] = BoundedCache(cache_entries)  # uid → time of the last miss
         self._lock = threading.Lock()
         self._latest: dict[tuple[str, str], tuple[int, float]] = {}
         self._last_event = 0.0
@@ -409,7 +415,8 @@ class TelemetryWriter:
         def pct(p: float) -> int | None:
             return lags[min(len(lags) - 1, int(p * len(lags)))] if lags else None
 
-        return {**dict(self.stats), "lag_ms_p50": pct(0.5), "lag_ms_p99": pct(0.99)}
+        return {**dict(self.stats), "lag_ms_p50": pct(0.5), "lag_ms_p99": pct(0.99),
+                "cache.devices": self._devices.stats(), "cache.unknown_devices": self._unknown.stats()}
 
 
 def writer_for(app) -> TelemetryWriter:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from backend.auth.deps import Admin, CurrentUser
+from backend import edge
 from backend.db import SessionDep
 from backend.errors import Unprocessable
 from backend.telemetry import service
 from backend.telemetry.ingest import writer_for
 from backend_client.schemas.telemetry import (DeviceIn, DeviceOut, IngestResult, SiteIn, SiteOut, SiteTree,
                                               TelemetryPost, TelemetryStats)
+from backend_client.schemas.common import IdParam
 
 router = APIRouter(prefix="/api/v1/devices", tags=["devices"])
 
@@ -32,7 +34,7 @@ def create_site(data: SiteIn, session: SessionDep, _: Admin):
 
 
 @router.get("", response_model=list[DeviceOut], operation_id="devices_list")
-def list_devices(session: SessionDep, _: CurrentUser, site_id: int | None = None,
+def list_devices(session: SessionDep, _: CurrentUser, site_id: IdParam | None = None,
                  resource: str | None = None):
     return service.list_devices(session, site_id=site_id, resource=resource)
 
@@ -51,6 +53,9 @@ def get_device(uid: str, session: SessionDep, _: CurrentUser):
 
 
 telemetry_router = APIRouter(prefix="/api/v1/telemetry", tags=["telemetry"])
+
+
+edge.raw_json_body("/api/v1/telemetry")  # bad keys and devices are counted per item by the writer
 
 
 @telemetry_router.post("", response_model=IngestResult, operation_id="telemetry_post")

@@ -41,6 +41,10 @@ class Permit(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None]
     restoration_incident_id: Mapped[int | None]
+    # Every UPDATE of the row says WHERE version = <the version read> (compare-and-set), so two
+    # writers that read the same version cannot both win, on SQLite (no SELECT FOR UPDATE) as on
+    # PostgreSQL; the loser's flush raises StaleDataError, which the API answers with 409.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class IncidentCheck(Base):

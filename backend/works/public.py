@@ -89,7 +89,8 @@ def feature(permit: Permit, now: datetime) -> dict:
     }
 
 
-@router.get("/wzdx/feed.geojson", operation_id="public_wzdx_feed")
+@router.get("/wzdx/feed.geojson", operation_id="public_wzdx_feed",
+            responses={200: {"content": {"application/geo+json": {}}}})
 def wzdx_feed(session: SessionDep) -> JSONResponse:
     """Active works (granted or suspended permits whose period has not ended) as a WZDx v4.2 feed."""
     now = utcnow()

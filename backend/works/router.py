@@ -16,6 +16,7 @@ from backend.works import incidents as works_incidents
 from backend.works import service
 from backend_client.schemas.works import (CheckResult, ImportResult, IncidentCheck, PermitCreate, PermitOut,
                                           PermitPatch, ViolationCreate, WorksSummary)
+from backend_client.schemas.common import IdParam, UtcDateTime
 
 router = APIRouter(prefix="/api/v1/works", tags=["works"])
 Lat = Annotated[float, Query(ge=-90, le=90)]
@@ -29,7 +30,7 @@ def list_permits(session: SessionDep, _: CurrentUser, status: Annotated[list[str
 
 
 @router.get("/permits/{permit_id}", response_model=PermitOut, operation_id="works_permits_get")
-def get_permit(permit_id: int, session: SessionDep, _: CurrentUser) -> PermitOut:
+def get_permit(permit_id: IdParam, session: SessionDep, _: CurrentUser) -> PermitOut:
     return service.to_out(service.get_permit(session, permit_id))
 
 
@@ -41,7 +42,7 @@ def create_permit(data: PermitCreate, session: SessionDep, user: Supervisor) -> 
 
 
 @router.patch("/permits/{permit_id}", response_model=PermitOut, operation_id="works_permits_update")
-def update_permit(permit_id: int, patch: PermitPatch, session: SessionDep, user: Supervisor) -> PermitOut:
+def update_permit(permit_id: IdParam, patch: PermitPatch, session: SessionDep, user: Supervisor) -> PermitOut:
     permit = service.update_permit(session, user=user, permit_id=permit_id, patch=patch)
     session.commit()
     return service.to_out(permit)
@@ -65,19 +66,19 @@ def summary(session: SessionDep, _: CurrentUser) -> WorksSummary:
 
 
 @router.get("/check", response_model=CheckResult, operation_id="works_check")
-def check(session: SessionDep, _: CurrentUser, lat: Lat, lon: Lon, at: datetime | None = None) -> CheckResult:
+def check(session: SessionDep, _: CurrentUser, lat: Lat, lon: Lon, at: UtcDateTime | None = None) -> CheckResult:
     """Is a dig at (lat, lon) legal at `at` (default now)? With the permits within 100 m."""
     return checker.check(session, lat=lat, lon=lon, at=at)
 
 
 @router.get("/incidents/{incident_id}/check", response_model=IncidentCheck, operation_id="works_incident_check")
-def incident_check(incident_id: int, session: SessionDep, _: CurrentUser) -> IncidentCheck:
+def incident_check(incident_id: IdParam, session: SessionDep, _: CurrentUser) -> IncidentCheck:
     return works_incidents.check_out(works_incidents.get_check(session, incident_id=incident_id))
 
 
 @router.post("/incidents/{incident_id}/violation", response_model=IncidentCheck,
              operation_id="works_incident_violation")
-def record_violation(incident_id: int, data: ViolationCreate, session: SessionDep, user: CurrentUser) -> IncidentCheck:
+def record_violation(incident_id: IdParam, data: ViolationCreate, session: SessionDep, user: CurrentUser) -> IncidentCheck:
     row = works_incidents.record_violation(session, user=user, incident_id=incident_id, note=data.note)
     session.commit()
     return works_incidents.check_out(row)

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from backend.audit.service import record
-from backend.db import utcnow
+from backend.db import utcnow, contains
 from backend.errors import AppError, NotFound, PreconditionFailed, Unprocessable
 from backend.events.service import publish
 from backend.works.check import CITY_TZ
@@ -57,8 +57,9 @@ def list_permits(session: Session, *, status: list[str] | None = None, q: str | 
     if codes:
         query = query.where(Permit.status.in_(codes))
     if q and q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Permit.number.ilike(like), Permit.contractor.ilike(like), Permit.address.ilike(like)))
+        text = q.strip()
+        query = query.where(or_(contains(Permit.number, text), contains(Permit.contractor, text),
+                                contains(Permit.address, text)))
     today = city_today()
     return [to_out(p, today) for p in session.scalars(query)]
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, ValidationInfo
 
 from backend_client.schemas.common import WireModel
 
@@ -48,8 +48,12 @@ def check_stream_url(url: str) -> str:
 class _CameraFields(BaseModel):
     @field_validator("main_url", "sub_url", check_fields=False)
     @classmethod
-    def _url(cls, v: str | None) -> str | None:
-        return None if v is None or v == "" else check_stream_url(v)
+    def _url(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None or v == "":
+            if info.field_name == "main_url":  # a camera without its main stream cannot be shown
+                raise ValueError("the main stream URL is required")
+            return None  # no sub stream
+        return check_stream_url(v)
 
 
 class CameraCreate(_CameraFields):

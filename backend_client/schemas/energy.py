@@ -31,6 +31,9 @@ class Series(BaseModel):
     baseline: list[float | None] | None = None
     baseline_low: list[float | None] | None = None
     baseline_high: list[float | None] | None = None
+    # Buckets left out because their figures were not finite (readings stored before the ingest
+    # bound existed could overflow a sum): counted, never sent as null where a number is promised.
+    skipped_nonfinite: int = 0
 
 
 class TotalRow(BaseModel):

@@ -145,7 +145,7 @@ class Assign(WireModel):
 
 
 class MarkDuplicate(WireModel):
-    duplicate_of: int = Field(ge=1, le=MAX_ID)
+    duplicate_of: int = Field(ge=1, le=MAX_ID, strict=True)  # true or 1.5 is not an incident id
     comment: str | None = Field(default=None, max_length=4000)
 
     _clean = field_validator("comment")(_no_nul)

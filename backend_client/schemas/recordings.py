@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from backend_client.schemas.common import WireModel
+from backend_client.schemas.common import Id, UtcDateTime, WireModel
 
 EventKind = Literal["motion", "lost_signal", "tamper"]
 ExportStatus = Literal["queued", "running", "done", "failed"]
@@ -16,8 +16,8 @@ MAX_WINDOW = timedelta(days=8)
 
 
 class _Range(BaseModel):
-    start: datetime
-    end: datetime
+    start: UtcDateTime
+    end: UtcDateTime
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -51,8 +51,8 @@ class CameraEventOut(WireModel):
 
 
 class BookmarkCreate(BaseModel):
-    camera_id: int
-    at: datetime
+    camera_id: Id
+    at: UtcDateTime
     note: str = Field(default="", max_length=2000)
 
 
@@ -66,7 +66,7 @@ class BookmarkOut(WireModel):
 
 
 class LockCreate(_Range):
-    camera_id: int
+    camera_id: Id
     reason: str = Field(min_length=3, max_length=2000)
 
 
@@ -97,7 +97,7 @@ class PlaybackStart(_Range):
     """Asked before any archive video is shown: the window the viewer may play, and why."""
 
     camera_ids: list[int] = Field(min_length=1, max_length=4)
-    at: datetime
+    at: UtcDateTime
     reason: str = Field(min_length=3, max_length=2000)
 
 
@@ -110,7 +110,7 @@ class PlaybackOut(BaseModel):
 
 
 class ExportCreate(_Range):
-    camera_id: int
+    camera_id: Id
     reason: str = Field(min_length=3, max_length=2000)
 
     @model_validator(mode="after")

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from backend_client.schemas.common import WireModel
+from backend_client.schemas.common import Id, WireModel
 
 RESOURCES = ("electricity", "heat", "water")
 UNITS = {"electricity": "kWh", "heat": "Gcal", "water": "m³"}
@@ -41,7 +41,7 @@ class SiteOut(WireModel):
 class DeviceIn(BaseModel):
     uid: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
     name: str = Field(min_length=1, max_length=200)
-    site_id: int | None = None
+    site_id: Id | None = None
     kind: str = Field("meter", max_length=32)
     resource: str | None = Field(None, pattern=r"^(electricity|heat|water)$")
     key: str = Field("value", min_length=1, max_length=32)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from backend_client.schemas.common import WireModel
+from backend_client.schemas.common import UtcDateTime, WireModel
 from backend_client.schemas.stats import GroupCount
 
 PERMIT_STATUSES: tuple[str, ...] = ("applied", "granted", "suspended", "closed", "expired")
@@ -66,8 +66,8 @@ class PermitFields(WireModel):
     geometry: dict[str, Any] = Field(description="GeoJSON Polygon, LineString (with width_m) or Point (with radius_m)")
     width_m: float | None = Field(default=None, gt=0, le=200)
     radius_m: float | None = Field(default=None, gt=0, le=1000)
-    valid_from: datetime
-    valid_to: datetime
+    valid_from: UtcDateTime
+    valid_to: UtcDateTime
     hours_from: str = Field(default="00:00", description="allowed daily hours, city time HH:MM")
     hours_to: str = Field(default="24:00")
     status: PermitStatus = "applied"
@@ -126,7 +126,7 @@ class PermitPatch(BaseModel):
 
     version: int | None = None
     status: PermitStatus | None = None
-    valid_to: datetime | None = None
+    valid_to: UtcDateTime | None = None
     hours_from: str | None = None
     hours_to: str | None = None
     restore_by: date | None = None

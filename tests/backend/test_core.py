@@ -46,7 +46,11 @@ def test_repeated_failures_slow_down_then_lock(api, monkeypatch):
     from backend.auth import service
 
     slept = []
-    monkeypatch.setattr(service, "_sleep", slept.append)
+
+    async def sleep(seconds):
+        slept.append(seconds)
+
+    monkeypatch.setattr(service, "_sleep", sleep)
     c = api()
     for _ in range(service.LOCK_AFTER):
         assert c.post("/api/v1/auth/token", data={"username": "dispatcher", "password": "bad-bad-bad"}).status_code == 401

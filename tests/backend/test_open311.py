@@ -59,7 +59,7 @@ def test_request_becomes_a_citizen_incident_with_the_requester_kept_internal(ope
     ({"api_key": "wrong-key-xxxxxxxxxx"}, 403, "not valid"),
     ({"service_code": "potholes"}, 404, "service_code"),
     ({"lat": "north"}, 400, "decimal number"),
-    ({"lat": "", "long": ""}, 400, "lat and long are required"),
+    ({"lat": "", "long": "", "address_string": ""}, 400, "Give lat and long"),
     ({"lat": "95"}, 400, "within"),
     ({"description": "   "}, 400, "description is required"),
 ])
