@@ -206,4 +206,19 @@ Log: {1}</source>
         <translation>Нет сервера: происшествия здесь только для чтения</translation>
     </message>
 </context>
+<context>
+    <name>Workspaces</name>
+    <message>
+        <source>Dispatcher</source>
+        <translation>Диспетчер</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Руководитель смены</translation>
+    </message>
+    <message>
+        <source>All panels</source>
+        <translation>Все панели</translation>
+    </message>
+</context>
 </TS>

@@ -6,7 +6,8 @@ from widgets.common.feature import ActionDef, FeatureSpec, Placement
 
 FEATURES = (
     FeatureSpec("incidents", QT_TRANSLATE_NOOP("Panels", "Incidents"), "widgets.incidents.panel:IncidentQueuePanel",
-                Placement("central"), actions=(
+                Placement("central"), workspaces=(("dispatcher", Placement("central")),
+                                                  ("supervisor", Placement("central"))), actions=(
                     ActionDef("new_incident", QT_TRANSLATE_NOOP("Actions", "New incident"), "file", "Ctrl+N"),
                     ActionDef("acknowledge", QT_TRANSLATE_NOOP("Actions", "Acknowledge"), "incident", "Ctrl+K"),
                     ActionDef("start_work", QT_TRANSLATE_NOOP("Actions", "Start work"), "incident", "Ctrl+W"),
@@ -19,5 +20,5 @@ FEATURES = (
                     ActionDef("refresh", QT_TRANSLATE_NOOP("Actions", "Refresh"), "incident", "F5"),
                 )),
     FeatureSpec("incident_card", QT_TRANSLATE_NOOP("Panels", "Incident"), "widgets.incidents.card:IncidentCardPanel",
-                Placement("right", 0.26)),
+                Placement("right", 0.26), workspaces=(("dispatcher", Placement("right", 0.27)),)),
 )
