@@ -39,6 +39,18 @@
         <translation>● В сети</translation>
     </message>
     <message>
+        <source>● No signal for {0} s</source>
+        <translation>● Нет сигнала {0} с</translation>
+    </message>
+    <message>
+        <source>● Server not answering</source>
+        <translation>● Сервер не отвечает</translation>
+    </message>
+    <message>
+        <source>● Connection lost</source>
+        <translation>● Связь потеряна</translation>
+    </message>
+    <message>
         <source>● Connecting…</source>
         <translation>● Подключение…</translation>
     </message>
@@ -53,6 +65,14 @@
     <message>
         <source>● Session expired</source>
         <translation>● Сеанс истёк</translation>
+    </message>
+    <message>
+        <source>{0} waiting</source>
+        <translation>ждут отправки: {0}</translation>
+    </message>
+    <message>
+        <source>last event {0}</source>
+        <translation>последнее событие {0}</translation>
     </message>
 </context>
 <context>

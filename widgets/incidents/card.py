@@ -66,6 +66,7 @@ class IncidentCardPanel(QWidget):
         ctx.bus.incident_selected.connect(self.show_incident)
         ctx.bus.incident_open_requested.connect(self._open_requested)
         self.gateway.incident_changed.connect(self._on_changed)
+        self.gateway.incident_renumbered.connect(self._on_renumbered)
         self.gateway.load_services(self._services_loaded)
 
     # ------------------------------------------------------------ layout
@@ -449,6 +450,19 @@ class IncidentCardPanel(QWidget):
         self.assign_combo.setCurrentIndex(max(i, 0))
         if self.incident.assignee and i >= 0:
             self.field_labels["assignee"].setText(self.assign_combo.itemText(i))
+
+    def _on_renumbered(self, old_id: int, new_id: int) -> None:
+        """A local incident reached the server: follow it to its server id and number."""
+        if getattr(self, "_pending_id", None) == old_id:
+            self._pending_id = new_id
+        if self.incident is None or self.incident.id != old_id:
+            return
+        server = self.gateway.cached(new_id)
+        if server is not None:
+            self._set_incident(server)
+        else:  # the server's copy follows in incident_changed; any version of it wins
+            self.incident = self.incident.model_copy(update={"id": new_id, "version": 0})
+        self._reload.start()
 
     def _on_changed(self, inc: IncidentOut) -> None:
         if self.incident is not None and inc.id == self.incident.id and inc.version >= self.incident.version:
