@@ -9,7 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
                                QStackedWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -91,13 +92,20 @@ class IncidentCardPanel(QWidget):
         self.sla_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.subtitle = QLabel()
         self.subtitle.setWordWrap(True)
+        # Two rows: a wider status badge (Russian, say) wraps nothing and pushes nothing out.
         hl.addWidget(self.title, 0, 0)
-        hl.addWidget(self.priority_chip, 0, 1)
-        hl.addWidget(self.status_chip, 0, 2)
-        hl.addWidget(self.sla_label, 0, 3)
-        hl.addWidget(self.subtitle, 1, 0, 1, 4)
+        hl.addWidget(self.sla_label, 0, 1, 1, 2)
+        hl.addWidget(self.priority_chip, 1, 0, Qt.AlignmentFlag.AlignLeft)
+        hl.addWidget(self.status_chip, 1, 1, 1, 2, Qt.AlignmentFlag.AlignRight)
+        hl.addWidget(self.subtitle, 2, 0, 1, 3)
         hl.setColumnStretch(0, 1)
         outer.addWidget(head)
+
+        # The fixed frame: the details and the tabs scroll vertically in the middle; the head,
+        # the action bar and the comment box stay pinned, so a shortcut's target is always in view.
+        details = QWidget()
+        details_lay = QVBoxLayout(details)
+        details_lay.setContentsMargins(0, 0, 4, 0)
 
         fields = QFormLayout()
         fields.setHorizontalSpacing(12)
@@ -110,30 +118,40 @@ class IncidentCardPanel(QWidget):
                            ("duplicate_of", self.tr("Duplicate of")), ("description", self.tr("Description"))):
             value = QLabel()
             value.setWordWrap(True)
+            value.setMinimumWidth(60)  # wraps instead of widening the card
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setObjectName(f"field_{key}")
             name = QLabel(title)
             name.setProperty("role", "muted")
             fields.addRow(name, value)
             self.field_labels[key] = value
-        outer.addLayout(fields)
+        fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        details_lay.addLayout(fields)
 
-        # Status actions: rebuilt for each incident from the lifecycle table.
-        self.status_row = QHBoxLayout()
+        actions = QFrame()
+        actions.setObjectName("cardActions")
+        actions_lay = QVBoxLayout(actions)
+        actions_lay.setContentsMargins(0, 4, 0, 0)
+        actions_lay.setSpacing(4)
+        # Status actions: rebuilt for each incident from the lifecycle table, three to a row.
+        self.status_row = QGridLayout()
         self.status_row.setSpacing(4)
-        outer.addLayout(self.status_row)
+        actions_lay.addLayout(self.status_row)
 
         assign_row = QHBoxLayout()
         self.assign_combo = QComboBox()
         self.assign_combo.setObjectName("assignCombo")
-        self.assign_combo.setMinimumWidth(200)
+        self.assign_combo.setMinimumWidth(120)
+        self.assign_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.assign_combo.setMinimumContentsLength(10)
         self.assign_button = QPushButton(self.tr("Assign"))
         self.assign_button.setToolTip(self.tr("Assign to the chosen city service (Ctrl+Shift+A)"))
         self.assign_button.clicked.connect(lambda: self.request_assign(self.assign_combo.currentData()))
         assign_row.addWidget(QLabel(self.tr("Service:")))
         assign_row.addWidget(self.assign_combo, 1)
         assign_row.addWidget(self.assign_button)
-        outer.addLayout(assign_row)
+        actions_lay.addLayout(assign_row)
 
         prio_row = QHBoxLayout()
         self.priority_combo = QComboBox()
@@ -146,7 +164,7 @@ class IncidentCardPanel(QWidget):
         prio_row.addWidget(QLabel(self.tr("Priority:")))
         prio_row.addWidget(self.priority_combo, 1)
         prio_row.addWidget(self.priority_button)
-        outer.addLayout(prio_row)
+        actions_lay.addLayout(prio_row)
 
         dup_row = QHBoxLayout()
         self.duplicate_edit = QLineEdit()
@@ -156,7 +174,7 @@ class IncidentCardPanel(QWidget):
         self.duplicate_edit.returnPressed.connect(self.duplicate_button.click)
         dup_row.addWidget(self.duplicate_edit, 1)
         dup_row.addWidget(self.duplicate_button)
-        outer.addLayout(dup_row)
+        actions_lay.addLayout(dup_row)
 
         # The archive is the supervisors' (the server refuses others); the client only hides it.
         self.cameras_button = QPushButton(self.tr("Cameras near this place at that time…"))
@@ -165,14 +183,14 @@ class IncidentCardPanel(QWidget):
                                                "at the time the incident was registered"))
         self.cameras_button.clicked.connect(self.open_nearby_cameras)
         self.cameras_button.setVisible(self.ctx.has_role("supervisor"))
-        outer.addWidget(self.cameras_button, 0, Qt.AlignmentFlag.AlignLeft)
+        details_lay.addWidget(self.cameras_button, 0, Qt.AlignmentFlag.AlignLeft)
+        details_lay.addStretch(1)
 
         self.error = QLabel()
         self.error.setObjectName("cardError")
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         self.error.hide()
-        outer.addWidget(self.error)
 
         self.tabs = QTabWidget()
         # Comments
@@ -189,18 +207,19 @@ class IncidentCardPanel(QWidget):
         self.comment_button = QPushButton(self.tr("Add comment"))
         self.comment_button.clicked.connect(lambda: self.request_comment(self.comment_edit.toPlainText()))
         cl.addWidget(self.comment_list, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.comment_edit, 1)
-        row.addWidget(self.comment_button, 0, Qt.AlignmentFlag.AlignBottom)
-        cl.addLayout(row)
+        comment_row = QHBoxLayout()
+        comment_row.addWidget(self.comment_edit, 1)
+        comment_row.addWidget(self.comment_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.tabs.addTab(comments, self.tr("Comments"))
         # History
         self.history_tree = QTreeWidget()
         self.history_tree.setRootIsDecorated(False)
         self.history_tree.setHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Change")])
-        self.history_tree.setColumnWidth(0, 120)
-        self.history_tree.setColumnWidth(1, 90)
-        self.history_tree.setColumnWidth(2, 100)
+        self.history_tree.setWordWrap(True)
+        hh = self.history_tree.header()
+        hh.setStretchLastSection(True)
+        for col in (0, 1, 2):  # the times, names and kinds are short: never cut them ("22:…")
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.tabs.addTab(self.history_tree, self.tr("History"))
         # Attachments
         photos = QWidget()
@@ -217,13 +236,20 @@ class IncidentCardPanel(QWidget):
         pl.addWidget(self.attachment_list, 1)
         pl.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(photos, self.tr("Photos"))
-        outer.addWidget(self.tabs, 1)
+        details_lay.addWidget(self.tabs, 1)
+        self.tabs.setMinimumHeight(160)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
-        return scroll
+        self.details_scroll = QScrollArea()
+        self.details_scroll.setObjectName("cardDetails")
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details_scroll.setWidget(details)
+        outer.addWidget(self.details_scroll, 1)
+        outer.addWidget(self.error)
+        outer.addWidget(actions)
+        outer.addLayout(comment_row)
+        return page
 
     # ------------------------------------------------------------ window hooks
     def attach_window(self, window) -> None:
@@ -418,9 +444,10 @@ class IncidentCardPanel(QWidget):
                 b.setProperty("accent", status == self.legal_transitions()[0])
             b.clicked.connect(lambda _=False, s=status: self.request_status(s))
             b.setEnabled(not self.busy)
-            self.status_row.addWidget(b)
+            b.setToolTip(b.text())
+            n = len(self.status_buttons)
+            self.status_row.addWidget(b, n // 3, n % 3)
             self.status_buttons[status] = b
-        self.status_row.addStretch(1)
         self._enable_duplicate()
 
     def _update_actions(self) -> None:
