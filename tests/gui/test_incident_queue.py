@@ -170,3 +170,41 @@ def test_address_column_stretches_but_never_collapses(live_server, make_ctx, qtb
     panel.resize(700, 500)
     qtbot.waitUntil(lambda: header.sectionResizeMode(ADDRESS) == header.ResizeMode.Interactive, timeout=5_000)
     assert header.sectionSize(ADDRESS) >= panel.ADDRESS_MIN  # narrow: the table scrolls sideways instead
+
+
+def test_russian_titles_and_cells_fit_their_columns_and_short_names_carry_the_full_one(live_server, make_ctx,
+                                                                                      qtbot, qapp):
+    from app import i18n
+    from backend_client.schemas.incidents import CATEGORY_NAMES, SOURCES
+    from widgets.common import incident_labels as labels
+    from widgets.incidents.model import ADDRESS, CATEGORY, COLUMN_COUNT
+    from widgets.incidents.panel import CELL_PADDING
+
+    other = other_client(live_server)
+    for i, (category, source) in enumerate(zip(CATEGORY_NAMES, SOURCES * 2)):
+        make_incident(other, category=category, source=source, priority=("critical", "high", "medium", "low")[i % 4])
+    i18n.install(qapp, "ru")
+    try:
+        ctx = make_ctx(live_server)
+        panel = _queue(ctx, qtbot)
+        panel.resize(1100, 600)
+        panel.show()
+        qtbot.waitUntil(lambda: panel.proxy.rowCount() == len(CATEGORY_NAMES), timeout=10_000)
+        header = panel.view.horizontalHeader()
+        fm, cells = header.fontMetrics(), panel.view.fontMetrics()
+        for col in range(COLUMN_COUNT):
+            title = panel.model.headerData(col, Qt.Orientation.Horizontal)
+            assert header.sectionSize(col) >= fm.horizontalAdvance(title) + 20, (title, header.sectionSize(col))
+            if col == ADDRESS:
+                continue
+            for row in range(panel.proxy.rowCount()):
+                text = panel.proxy.index(row, col).data()
+                assert cells.horizontalAdvance(text) + CELL_PADDING <= header.sectionSize(col), (title, text)
+        # "Heating, water and sewerage" is a word in the table and the whole name in the tooltip.
+        row = next(r for r in range(panel.proxy.rowCount())
+                   if panel.proxy.index(r, CATEGORY).data() == labels.category_short("utilities"))
+        assert labels.category_name("utilities") in panel.proxy.index(row, CATEGORY).data(Qt.ItemDataRole.ToolTipRole)
+        assert labels.category_name("utilities") != labels.category_short("utilities")
+        panel.shutdown()
+    finally:
+        i18n.install(qapp, "en")

@@ -325,7 +325,7 @@ class IncidentTableModel(QAbstractTableModel):
             inc = self.items[row]
             assignee = self.service_names.get(inc.assignee, inc.assignee) if inc.assignee else "—"
             address = labels.short_address(inc.address) or f"{inc.lat:.5f}, {inc.lon:.5f}"
-            cached = ("● " + labels.priority_short(inc.priority), inc.number, labels.category_name(inc.category),
+            cached = ("● " + labels.priority_short(inc.priority), inc.number, labels.category_short(inc.category),
                       labels.status_name(inc.status), address, "", "", assignee, labels.source_name(inc.source))
             self._display[row] = cached
         return cached
@@ -368,9 +368,14 @@ class IncidentTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
+            # The cell's full text first (a short name or an elided cell), then the incident.
             inc = self.items[row]
-            return (f"{inc.number} · {labels.priority_name(inc.priority)} · {labels.category_name(inc.category)}\n"
-                    f"{inc.address}\n{inc.description[:400]}")
+            full = {CATEGORY: labels.category_name(inc.category), ADDRESS: inc.address,
+                    ASSIGNEE: self._text_row(row)[ASSIGNEE], SOURCE: labels.source_name(inc.source),
+                    STATUS: labels.status_name(inc.status)}.get(col)
+            summary = (f"{inc.number} · {labels.priority_name(inc.priority)} · {labels.category_name(inc.category)}\n"
+                       f"{inc.address}\n{inc.description[:400]}")
+            return f"{full}\n\n{summary}" if full and full not in summary.split("\n")[0] else summary
         if role == ID_ROLE:
             return self.ids[row]
         if role == INCIDENT_ROLE:

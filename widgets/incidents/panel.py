@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QStyledItemDelegate,
+                               QTableView, QVBoxLayout, QWidget)
 
-from backend_client.schemas.incidents import IncidentOut
+from backend_client.schemas.incidents import CATEGORY_NAMES, PRIORITIES, SOURCES, STATUSES, IncidentOut
+from widgets.common import incident_labels as labels
 from widgets.incidents.alert import CriticalAlert
 from widgets.incidents.filters import IncidentFilterBar
 from widgets.incidents.model import (ADDRESS, AGE, ASSIGNEE, CATEGORY, NUMBER, PRIORITY, SLA, SOURCE, STATUS,
@@ -15,8 +16,18 @@ from widgets.incidents.proxy import IncidentProxyModel
 
 COLUMN_WIDTHS = {PRIORITY: 96, NUMBER: 78, CATEGORY: 164, STATUS: 88, ADDRESS: 220, AGE: 92, SLA: 96,
                  ASSIGNEE: 150, SOURCE: 80}
+HEADER_PADDING = 34  # the sort arrow and the section's margins
+CELL_PADDING = 14
 HEADER_KEY = "incidents.queue_header"  # in settings.extra
 OVERDUE_REFILTER_TICKS = 30  # who is overdue changes with the clock; re-filter every 30 s
+
+
+class _MiddleElide(QStyledItemDelegate):
+    """Identifiers keep both ends when cut: "И-0…354", not "И-000…"."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class IncidentQueuePanel(QWidget):
@@ -69,6 +80,8 @@ class IncidentQueuePanel(QWidget):
         saved = ctx.settings.extra.get(HEADER_KEY)
         if saved:  # the operator's column order, widths and sort survive a restart
             header.restoreState(QByteArray.fromBase64(saved.encode()))
+        self.fit_headers()
+        self.view.setItemDelegateForColumn(NUMBER, _MiddleElide(self.view))
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.activated.connect(self._open_current)  # double-click or Enter opens the card
 
@@ -234,6 +247,26 @@ class IncidentQueuePanel(QWidget):
         self._form.created.connect(lambda inc: self.select_incident(inc.id, emit=True))
         self._form.open()
         return self._form
+
+    def fit_headers(self) -> None:
+        """No column narrower than its title ("Приорите▾", "Источни") or the texts it shows."""
+        header = self.view.horizontalHeader()
+        fm = header.fontMetrics()
+        cells = self.view.fontMetrics()
+        longest = {CATEGORY: [labels.category_short(c) for c in CATEGORY_NAMES],
+                   STATUS: [labels.status_name(s) for s in STATUSES],
+                   SOURCE: [labels.source_name(s) for s in SOURCES],
+                   PRIORITY: ["● " + labels.priority_short(p) for p in PRIORITIES],
+                   NUMBER: ["И-000000"]}
+        for col in range(self.model.columnCount()):
+            if col == ADDRESS:
+                continue
+            title = self.model.headerData(col, Qt.Orientation.Horizontal)
+            need = fm.horizontalAdvance(title) + HEADER_PADDING
+            for text in longest.get(col, ()):
+                need = max(need, cells.horizontalAdvance(text) + CELL_PADDING)
+            if header.sectionSize(col) < need:
+                header.resizeSection(col, need)
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
