@@ -8,6 +8,10 @@
         <translation>Новое происшествие</translation>
     </message>
     <message>
+        <source>Command…</source>
+        <translation>Команда…</translation>
+    </message>
+    <message>
         <source>Acknowledge</source>
         <translation>Принять</translation>
     </message>
@@ -16,8 +20,8 @@
         <translation>Взять в работу</translation>
     </message>
     <message>
-        <source>Resolve</source>
-        <translation>Отметить решённым</translation>
+        <source>Resolve…</source>
+        <translation>Решить…</translation>
     </message>
     <message>
         <source>Assign…</source>
@@ -38,6 +42,45 @@
     <message>
         <source>Refresh</source>
         <translation>Обновить</translation>
+    </message>
+</context>
+<context>
+    <name>CommandPalette</name>
+    <message>
+        <source>Command</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <source>302 acknowledge · assign Vodokanal · start · resolve fixed note…</source>
+        <translation>302 принять · назначить Водоканал · в работу · решить устранено что сделано…</translation>
+    </message>
+    <message>
+        <source>Enter runs the highlighted command; ↑↓ choose; Esc closes.</source>
+        <translation>Enter выполняет выделенную команду; ↑↓ — выбор; Esc — закрыть.</translation>
+    </message>
+    <message>
+        <source>Type an incident number first, e.g. 302.</source>
+        <translation>Сначала номер происшествия, например 302.</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Assign: {0}</source>
+        <translation>Назначить: {0}</translation>
+    </message>
+    <message>
+        <source>Resolve: {0} — write what was done after it</source>
+        <translation>Решить: {0} — после кода напишите, что сделано</translation>
+    </message>
+    <message>
+        <source>Resolve: {0} — {1}</source>
+        <translation>Решить: {0} — {1}</translation>
+    </message>
+    <message>
+        <source>Resolve: {0} &lt;what was done&gt;</source>
+        <translation>Решить: {0} &lt;что сделано&gt;</translation>
     </message>
 </context>
 <context>
@@ -180,6 +223,10 @@
     <message>
         <source>Photos</source>
         <translation>Фото</translation>
+    </message>
+    <message>
+        <source>Type more of the service&apos;s name: {0} match.</source>
+        <translation>Уточните название службы: подходит {0}.</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -423,6 +470,64 @@
     <message>
         <source>Incident</source>
         <translation>Происшествие</translation>
+    </message>
+</context>
+<context>
+    <name>Resolution</name>
+    <message>
+        <source>Fixed</source>
+        <translation>Устранено</translation>
+    </message>
+    <message>
+        <source>Fixed temporarily</source>
+        <translation>Устранено временно</translation>
+    </message>
+    <message>
+        <source>Not confirmed on site</source>
+        <translation>Не подтвердилось на месте</translation>
+    </message>
+    <message>
+        <source>Referred to another service</source>
+        <translation>Передано другой службе</translation>
+    </message>
+    <message>
+        <source>No access to the site</source>
+        <translation>Нет доступа на место</translation>
+    </message>
+</context>
+<context>
+    <name>ResolveDialog</name>
+    <message>
+        <source>Resolve {0}</source>
+        <translation>Решить {0}</translation>
+    </message>
+    <message>
+        <source>Type: fixed, not confirmed…</source>
+        <translation>Начните вводить: устранено, не подтвердилось…</translation>
+    </message>
+    <message>
+        <source>What was done (for the shift and the report)</source>
+        <translation>Что сделано (для смены и отчёта)</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Решить</translation>
+    </message>
+    <message>
+        <source>Resolution:</source>
+        <translation>Итог:</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Что сделано:</translation>
+    </message>
+    <message>
+        <source>Choose how the incident was resolved.</source>
+        <translation>Выберите, чем закончилось происшествие.</translation>
+    </message>
+    <message>
+        <source>Write what was done.</source>
+        <translation>Напишите, что сделано.</translation>
     </message>
 </context>
 <context>

@@ -76,7 +76,7 @@ def test_illegal_transition_and_stale_version_show_the_server_message(live_serve
     card = _card(ctx, qtbot)
     _show(ctx, card, qtbot, inc.id)
     card.show()
-    card.request_status("resolved")  # not offered from "new"; the server refuses too
+    card.request_status("resolved", "Устранено", ask=False)  # not offered from "new"; the server refuses too
     qtbot.waitUntil(lambda: card.error.isVisible(), timeout=10_000)
     assert "cannot go from new to resolved" in card.error.text()
     assert other.get(inc.id).status == "new"

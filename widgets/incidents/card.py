@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
+from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
                                QStackedWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -145,6 +145,12 @@ class IncidentCardPanel(QWidget):
         self.assign_combo.setMinimumWidth(120)
         self.assign_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.assign_combo.setMinimumContentsLength(10)
+        # A picker you type into: "водо" + Enter assigns МУП «Водоканал».
+        self.assign_combo.setEditable(True)
+        self.assign_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.assign_combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.assign_combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.assign_combo.lineEdit().returnPressed.connect(self._assign_typed)
         self.assign_button = QPushButton(self.tr("Assign"))
         self.assign_button.setToolTip(self.tr("Assign to the chosen city service (Ctrl+Shift+A)"))
         self.assign_button.clicked.connect(lambda: self.request_assign(self.assign_combo.currentData()))
@@ -206,6 +212,9 @@ class IncidentCardPanel(QWidget):
         self.comment_edit.setTabChangesFocus(True)
         self.comment_button = QPushButton(self.tr("Add comment"))
         self.comment_button.clicked.connect(lambda: self.request_comment(self.comment_edit.toPlainText()))
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # sends from the box itself, whatever else has shortcuts
+            QShortcut(QKeySequence(keys), self.comment_edit, self.comment_button.click,
+                      context=Qt.ShortcutContext.WidgetShortcut)
         cl.addWidget(self.comment_list, 1)
         comment_row = QHBoxLayout()
         comment_row.addWidget(self.comment_edit, 1)
@@ -257,23 +266,28 @@ class IncidentCardPanel(QWidget):
         self._window_actions = a
         a["acknowledge"].triggered.connect(lambda: self.request_status("acknowledged"))
         a["start_work"].triggered.connect(lambda: self.request_status("in_progress"))
-        a["resolve"].triggered.connect(lambda: self.request_status("resolved"))
+        a["resolve"].triggered.connect(self.request_resolve)
         a["assign"].triggered.connect(self._focus_assign)
         a["comment"].triggered.connect(self._focus_comment)
         self._update_actions()
 
-    def keyPressEvent(self, event) -> None:
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier and self.comment_edit.hasFocus()):
-            self.comment_button.click()
-            return
-        super().keyPressEvent(event)
-
     def _focus_assign(self) -> None:
         if self.incident is not None:
             self._raise_dock()
-            self.assign_combo.setFocus()
-            self.assign_combo.showPopup()
+            self.assign_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.assign_combo.setEditText("")  # type the service's name; Enter assigns it
+
+    def _assign_typed(self) -> None:
+        """Enter in the service picker assigns the one service the typed text names."""
+        text = self.assign_combo.currentText().strip().casefold()
+        names = [self.assign_combo.itemText(i).casefold() for i in range(self.assign_combo.count())]
+        exact = [i for i, n in enumerate(names) if n == text]
+        hits = exact or [i for i, n in enumerate(names) if text and text in n]
+        if len(hits) != 1:
+            self._show_error(self.tr("Type more of the service's name: {0} match.").format(len(hits)))
+            return
+        self.assign_combo.setCurrentIndex(hits[0])
+        self.request_assign(self.assign_combo.itemData(hits[0]))
 
     def _focus_comment(self) -> None:
         if self.incident is not None:
@@ -443,6 +457,8 @@ class IncidentCardPanel(QWidget):
             elif status in ("acknowledged", "in_progress", "resolved", "closed"):
                 b.setProperty("accent", status == self.legal_transitions()[0])
             b.clicked.connect(lambda _=False, s=status: self.request_status(s))
+            if status == "resolved":
+                b.setText(b.text() + "…")
             b.setEnabled(not self.busy)
             b.setToolTip(b.text())
             n = len(self.status_buttons)
@@ -471,8 +487,8 @@ class IncidentCardPanel(QWidget):
         self._select_assignee()
 
     def _select_assignee(self) -> None:
-        if self.incident is None:
-            return
+        if self.incident is None or self.assign_combo.hasFocus():
+            return  # a live update must not overwrite what the operator is typing
         i = self.assign_combo.findData(self.incident.assignee)
         self.assign_combo.setCurrentIndex(max(i, 0))
         if self.incident.assignee and i >= 0:
@@ -519,12 +535,36 @@ class IncidentCardPanel(QWidget):
         self.error.setText(error_text(exc))
         self.error.show()
 
-    def request_status(self, status: str) -> None:
+    def request_resolve(self) -> None:
+        """Resolving asks for a resolution code and a note first."""
+        if self.incident is None or "resolved" not in self.legal_transitions():
+            return
+        from widgets.incidents.resolve import ResolveDialog
+
+        incident = self.incident
+        dialog = ResolveDialog(incident.number, self.window())
+        self.resolve_dialog = dialog
+
+        def done(result: int) -> None:
+            self.resolve_dialog = None
+            if result == ResolveDialog.DialogCode.Accepted and self.incident is not None \
+                    and self.incident.id == incident.id:
+                self.request_status("resolved", dialog.result_note(), ask=False)
+            dialog.deleteLater()
+
+        dialog.finished.connect(done)
+        dialog.open()
+        dialog.code.setFocus()
+
+    def request_status(self, status: str, note: str | None = None, ask: bool = True) -> None:
         """Ask the server; an illegal or stale change comes back as a message in the card."""
         if self.incident is None:
             return
+        if status == "resolved" and ask:
+            self.request_resolve()
+            return
         self._busy(True)
-        self.gateway.change_status(self.incident.id, self.incident.version, status, on_done=self._ok,
+        self.gateway.change_status(self.incident.id, self.incident.version, status, note, on_done=self._ok,
                                    on_error=self._show_error)
 
     def request_priority(self, priority: str) -> None:

@@ -153,5 +153,11 @@ class IncidentFilterBar(QWidget):
         self.count_label.setText(self.tr("{0} of {1}").format(f"{shown:,}".replace(",", "\u2009"),
                                                               f"{total:,}".replace(",", "\u2009")))
 
+    def flush(self) -> None:
+        """Apply a search still waiting for its debounce now (Enter was pressed)."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._emit()
+
     def _emit(self, *args) -> None:
         self.changed.emit(self.current())

@@ -50,6 +50,7 @@ class IncidentQueuePanel(QWidget):
         self.alert.acknowledged.connect(self._alert_acknowledged)
         self.filter_bar = IncidentFilterBar(self)
         self.filter_bar.changed.connect(self._filter_changed)
+        self.filter_bar.search.returnPressed.connect(self._search_entered)
         self.new_button = QPushButton(self.tr("+ New"))
         self.new_button.setProperty("accent", True)
         self.new_button.setToolTip(self.tr("Log a new incident (Ctrl+N)"))
@@ -122,12 +123,42 @@ class IncidentQueuePanel(QWidget):
         a["new_incident"].triggered.connect(lambda: self.open_create_form())
         a["refresh"].triggered.connect(self.gateway.refresh)
         a["find"].triggered.connect(self.focus_search)
+        a["command_palette"].triggered.connect(self.open_palette)
         a["ack_alert"].triggered.connect(self.alert.acknowledge)
 
     def shutdown(self) -> None:
         self.ctx.settings.extra[HEADER_KEY] = bytes(self.view.horizontalHeader().saveState().toBase64()).decode()
         self.timer.stop()
         self.alert.acknowledge()
+
+    def open_palette(self):
+        from widgets.incidents.palette import CommandPalette
+
+        window = self.window()
+        palette = CommandPalette(self.ctx, self, window)
+
+        def closed(_result: int) -> None:
+            window.activateWindow()  # the keyboard goes back to the console, not nowhere
+            palette.deleteLater()
+
+        palette.finished.connect(closed)
+        palette.open()
+        palette.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return palette
+
+    def find_number(self, text: str) -> int | None:
+        """The incident a typed number means: "302", "И-302", "и-000302", "Л-3"; None if not one."""
+        return self.model.find_number(text)
+
+    def _search_entered(self) -> None:
+        """Enter in the search: open the single match, or go to the first of several."""
+        self.filter_bar.flush()
+        if self.proxy.rowCount() == 1:
+            self.select_incident(self.proxy.incident_id(0), emit=True)
+            self._open_current(self.proxy.index(0, 0))
+        elif self.proxy.rowCount() > 1:
+            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.view.selectRow(0)
 
     def focus_search(self) -> None:
         self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
