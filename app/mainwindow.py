@@ -66,7 +66,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_panels(specs)
         self.layout_version = layout_version(list(self.docks))
-        self.setStatusBar(ConnectionStatusBar(ctx, self))
+        self.status = ConnectionStatusBar(ctx, self)
+        self.setStatusBar(self.status)
+        self._quit_confirmed = False
         ctx.incidents.attach_window(self)  # the offline banner and the waiting counter
         self._first_show = not self.restore_layout()
         if self._first_show:
@@ -228,7 +230,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.tr("About"), self._about)
-        a["quit"].triggered.connect(self.close)
+        a["quit"].triggered.connect(self.request_quit)
         a["fullscreen"].toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
         a["reset_layout"].triggered.connect(self.reset_layout)
         a["settings"].triggered.connect(self._open_settings)
@@ -274,7 +276,29 @@ class MainWindow(QMainWindow):
         s.window_state = bytes(self.saveState(self.layout_version).toBase64()).decode()
         s.save()
 
+    def request_quit(self) -> None:
+        """Ctrl+Q: quitting with changes not yet on the server asks first."""
+        if self.confirm_quit():
+            self._quit_confirmed = True
+            self.close()
+
+    def confirm_quit(self) -> bool:
+        waiting = self.status.waiting
+        if not waiting:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Quit"),
+                          self.tr("{0} changes have not reached the server yet. They stay on this workstation and "
+                                  "are sent at the next start. Quit now?").format(waiting),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("confirmQuit")
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter keeps the console open
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event) -> None:
+        # The window's own close button asks too; a programmatic close (tests, SIGTERM) does not.
+        if event.spontaneous() and not self._quit_confirmed and not self.confirm_quit():
+            event.ignore()
+            return
         for widget in self.panels.values():
             closer = getattr(widget, "shutdown", None)
             if closer:

@@ -163,6 +163,14 @@ Log: {1}</source>
         <source>console only</source>
         <translation>только консоль</translation>
     </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <source>{0} changes have not reached the server yet. They stay on this workstation and are sent at the next start. Quit now?</source>
+        <translation>Изменений, ещё не отправленных на сервер: {0}. Они останутся на этом рабочем месте и уйдут при следующем запуске. Выйти сейчас?</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

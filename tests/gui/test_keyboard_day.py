@@ -166,3 +166,74 @@ def test_enter_opens_the_single_match_and_f8_asks_for_a_code_and_a_note(live_ser
     kb.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: other.get(inc.id).status == "resolved", timeout=10_000)
     window.close()
+
+
+def test_quitting_with_changes_waiting_asks_and_enter_keeps_the_console_open(live_server, make_ctx, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    ctx = make_ctx(live_server)
+    window = _window(ctx, qtbot)
+    kb = Keyboard(qtbot, window)
+    from backend_client.schemas.incidents import IncidentCreate
+
+    live_server.stop()  # a change made now waits on this workstation
+    ctx.incidents.create(IncidentCreate(category="roads", priority="low", lat=51.66, lon=35.65,
+                                        address="ул. Ленина, 1", description="Яма"))
+    qtbot.waitUntil(lambda: window.status.waiting == 1, timeout=15_000)
+    asked = []
+
+    def answer(button) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, lambda: answer(button))
+            return
+        asked.append(box.text())
+        if button is None:
+            qtbot.keyClick(box, Qt.Key.Key_Return)  # the default answer
+        else:
+            box.button(button).click()
+
+    QTimer.singleShot(50, lambda: answer(None))
+    kb.press(Qt.Key.Key_Q, CTRL)
+    assert asked and "1" in asked[0]
+    assert window.isVisible()  # Enter means "no"
+
+    QTimer.singleShot(50, lambda: answer(QMessageBox.StandardButton.Yes))
+    window.actions["quit"].trigger()
+    assert len(asked) == 2 and not window.isVisible()
+
+
+def test_the_focused_button_shows_a_ring(qapp, qtbot):
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+    from app import theme
+
+    theme.apply(qapp, "dark")
+    try:
+        host = QWidget()
+        qtbot.addWidget(host)
+        lay = QVBoxLayout(host)
+        first, second = QPushButton("Принять"), QPushButton("Отклонить")
+        lay.addWidget(first)
+        lay.addWidget(second)
+        host.show()
+        qtbot.waitExposed(host)
+        host.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is host)
+        second.setFocus()
+        qtbot.waitUntil(second.hasFocus)
+        plain = second.grab().toImage()
+        first.setFocus()
+        qtbot.waitUntil(lambda: not second.hasFocus())
+        second.setFocus()
+        qtbot.waitUntil(second.hasFocus)
+        first.setFocus()
+        qtbot.waitUntil(first.hasFocus)
+        unfocused = second.grab().toImage()
+        second.setFocus()
+        qtbot.waitUntil(second.hasFocus)
+        assert second.grab().toImage() != unfocused and plain != unfocused
+        host.close()
+    finally:
+        qapp.setStyleSheet("")
