@@ -99,6 +99,21 @@
     </message>
 </context>
 <context>
+    <name>CriticalStrip</name>
+    <message>
+        <source>⚠ Not acknowledged: {0}</source>
+        <translation>⚠ Не принято: {0}</translation>
+    </message>
+    <message>
+        <source>{0} · {1} ago</source>
+        <translation>{0} · {1} назад</translation>
+    </message>
+    <message>
+        <source>+{0} more</source>
+        <translation>ещё {0}</translation>
+    </message>
+</context>
+<context>
     <name>IncidentCardPanel</name>
     <message>
         <source>Select an incident in the queue or on the map.</source>
@@ -225,7 +240,7 @@
         <translation>Фото</translation>
     </message>
     <message>
-        <source>Type more of the service&apos;s name: {0} match.</source>
+        <source>Type more of the service's name: {0} match.</source>
         <translation>Уточните название службы: подходит {0}.</translation>
     </message>
     <message>

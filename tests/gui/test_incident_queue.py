@@ -208,3 +208,54 @@ def test_russian_titles_and_cells_fit_their_columns_and_short_names_carry_the_fu
         panel.shutdown()
     finally:
         i18n.install(qapp, "en")
+
+
+def test_unacknowledged_critical_incidents_are_pinned_above_the_queue_with_the_time_since(live_server, make_ctx,
+                                                                                           qtbot):
+    other = other_client(live_server)
+    make_incident(other, priority="high")
+    old = make_incident(other, priority="critical", address="ул. Ленина, 5")
+    ctx = make_ctx(live_server)
+    panel = _queue(ctx, qtbot)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.strip.isVisible() and old.id in panel.strip.chips, timeout=10_000)
+    chip = panel.strip.chips[old.id]
+    assert old.number in chip.text() and "ago" in chip.text()
+    assert "1" in panel.strip.title.text()
+
+    qtbot.waitUntil(lambda: ctx.events.state == "connected", timeout=10_000)
+    fresh = make_incident(other, priority="critical", address="ул. Мира, 2")
+    qtbot.waitUntil(lambda: panel.strip.ids == [old.id, fresh.id], timeout=10_000)  # oldest first
+
+    opened = []
+    ctx.bus.incident_open_requested.connect(opened.append)
+    panel.strip.chips[fresh.id].click()
+    assert opened == [fresh.id] and panel.current_incident_id() == fresh.id
+
+    for inc in (old, fresh):  # acknowledged on any desk: off the strip
+        other.change_status(inc.id, "acknowledged")
+    qtbot.waitUntil(lambda: not panel.strip.isVisible(), timeout=10_000)
+    panel.shutdown()
+
+
+def test_the_alert_rings_sooner_and_louder_until_acknowledged(qtbot):
+    from types import SimpleNamespace
+
+    from widgets.incidents.alert import FASTEST_MS, REPEAT_MS, CriticalAlert
+
+    alert = CriticalAlert(SimpleNamespace(alert_sound=False))
+    qtbot.addWidget(alert)
+    inc = SimpleNamespace(id=7, number="И-000007", address="ул. Ленина, 1", lat=0.0, lon=0.0, category="roads")
+    alert.raise_for(inc)
+    intervals, volumes = [alert._repeat.interval()], [alert.volume()]
+    for _ in range(5):
+        alert._repeat.timeout.emit()
+        intervals.append(alert._repeat.interval())
+        volumes.append(alert.volume())
+    assert intervals[0] < REPEAT_MS and intervals == sorted(intervals, reverse=True) and intervals[-1] == FASTEST_MS
+    assert volumes == sorted(volumes) and volumes[-1] == 1.0 and volumes[0] < 1.0
+    alert.acknowledge()
+    assert not alert._repeat.isActive()
+    alert.raise_for(inc)  # a new alert starts calm again
+    assert alert._repeat.interval() == intervals[0]
+    alert.acknowledge()

@@ -13,6 +13,7 @@ from widgets.incidents.filters import IncidentFilterBar
 from widgets.incidents.model import (ADDRESS, AGE, ASSIGNEE, CATEGORY, NUMBER, PRIORITY, SLA, SOURCE, STATUS,
                                      IncidentTableModel, prepare_snapshot)
 from widgets.incidents.proxy import IncidentProxyModel
+from widgets.incidents.strip import CriticalStrip
 
 COLUMN_WIDTHS = {PRIORITY: 96, NUMBER: 78, CATEGORY: 164, STATUS: 88, ADDRESS: 220, AGE: 92, SLA: 96,
                  ASSIGNEE: 150, SOURCE: 80}
@@ -48,6 +49,8 @@ class IncidentQueuePanel(QWidget):
 
         self.alert = CriticalAlert(ctx.settings, self)
         self.alert.acknowledged.connect(self._alert_acknowledged)
+        self.strip = CriticalStrip(self.model, self)
+        self.strip.open_requested.connect(self._open_from_strip)
         self.filter_bar = IncidentFilterBar(self)
         self.filter_bar.changed.connect(self._filter_changed)
         self.filter_bar.search.returnPressed.connect(self._search_entered)
@@ -95,6 +98,7 @@ class IncidentQueuePanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.alert)
+        lay.addWidget(self.strip)
         lay.addLayout(top)
         lay.addWidget(self.view, 1)
 
@@ -210,8 +214,13 @@ class IncidentQueuePanel(QWidget):
     def _services_loaded(self, services) -> None:
         self.model.set_service_names({s.code: s.name for s in services})
 
+    def _open_from_strip(self, incident_id: int) -> None:
+        self.select_incident(incident_id, emit=True)
+        self.ctx.bus.incident_open_requested.emit(incident_id)
+
     def _tick(self) -> None:
         self.model.tick()
+        self.strip.tick()
         self._ticks += 1
         if self.proxy.filter.overdue_only and self._ticks % OVERDUE_REFILTER_TICKS == 0:
             self.proxy.refilter()
