@@ -84,6 +84,29 @@
     </message>
 </context>
 <context>
+    <name>CreatedToast</name>
+    <message>
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; created — the queue's filter hides it.</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; создано — фильтр очереди его скрывает.</translation>
+    </message>
+    <message>
+        <source>Open / clear filter</source>
+        <translation>Открыть / сбросить фильтр</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; created.</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; создано.</translation>
+    </message>
+</context>
+<context>
     <name>CriticalAlert</name>
     <message>
         <source>Acknowledge (Ctrl+Space)</source>

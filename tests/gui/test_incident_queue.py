@@ -259,3 +259,29 @@ def test_the_alert_rings_sooner_and_louder_until_acknowledged(qtbot):
     alert.raise_for(inc)  # a new alert starts calm again
     assert alert._repeat.interval() == intervals[0]
     alert.acknowledge()
+
+
+def test_a_new_incident_hidden_by_the_filter_says_so_and_opens_with_the_filter_cleared(live_server, make_ctx, qtbot):
+    from backend_client.schemas.incidents import IncidentCreate
+
+    other = other_client(live_server)
+    make_incident(other, category="roads")
+    ctx = make_ctx(live_server)
+    panel = _queue(ctx, qtbot)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.proxy.rowCount() == 1, timeout=10_000)
+    panel.filter_bar.category.set_selected({"roads"})
+    panel.filter_bar.flush()
+    made = []
+    ctx.incidents.create(IncidentCreate(category="utilities", priority="medium", lat=51.66, lon=35.65,
+                                        address="ул. Мира, 4", description="Течь"), on_done=made.append)
+    qtbot.waitUntil(lambda: bool(made) and panel.model.incident_by_id(made[0].id) is not None, timeout=10_000)
+    panel._created(made[0])  # what the form's "created" does
+    assert panel.toast.isVisible() and made[0].number in panel.toast.label.text()
+    assert "filter" in panel.toast.open_button.text()
+    opened = []
+    ctx.bus.incident_open_requested.connect(opened.append)
+    panel.toast.open_button.click()
+    assert opened == [made[0].id] and panel.current_incident_id() == made[0].id
+    assert not panel.toast.isVisible() and panel.proxy.rowCount() == 2
+    panel.shutdown()

@@ -14,6 +14,7 @@ from widgets.incidents.model import (ADDRESS, AGE, ASSIGNEE, CATEGORY, NUMBER, P
                                      IncidentTableModel, prepare_snapshot)
 from widgets.incidents.proxy import IncidentProxyModel
 from widgets.incidents.strip import CriticalStrip
+from widgets.incidents.toast import CreatedToast
 
 COLUMN_WIDTHS = {PRIORITY: 96, NUMBER: 78, CATEGORY: 164, STATUS: 88, ADDRESS: 220, AGE: 92, SLA: 96,
                  ASSIGNEE: 150, SOURCE: 80}
@@ -49,6 +50,8 @@ class IncidentQueuePanel(QWidget):
 
         self.alert = CriticalAlert(ctx.settings, self)
         self.alert.acknowledged.connect(self._alert_acknowledged)
+        self.toast = CreatedToast(self)
+        self.toast.open_requested.connect(self._toast_open)
         self.strip = CriticalStrip(self.model, self)
         self.strip.open_requested.connect(self._open_from_strip)
         self.filter_bar = IncidentFilterBar(self)
@@ -99,6 +102,7 @@ class IncidentQueuePanel(QWidget):
         lay.setSpacing(0)
         lay.addWidget(self.alert)
         lay.addWidget(self.strip)
+        lay.addWidget(self.toast)
         lay.addLayout(top)
         lay.addWidget(self.view, 1)
 
@@ -284,7 +288,7 @@ class IncidentQueuePanel(QWidget):
             return self._form
         self._form = IncidentForm(self.gateway, self.window())
         self._form.prefill(lat, lon, address)
-        self._form.created.connect(lambda inc: self.select_incident(inc.id, emit=True))
+        self._form.created.connect(self._created)
         self._form.open()
         return self._form
 
@@ -307,6 +311,18 @@ class IncidentQueuePanel(QWidget):
                 need = max(need, cells.horizontalAdvance(text) + CELL_PADDING)
             if header.sectionSize(col) < need:
                 header.resizeSection(col, need)
+
+    def _created(self, inc) -> None:
+        """Say it was made, with its number, where the eye is, and offer the way to it."""
+        shown = self.select_incident(inc.id, emit=True)
+        self.toast.show_for(inc.number, inc.id, hidden=not shown)
+
+    def _toast_open(self, incident_id: int) -> None:
+        if not self.select_incident(incident_id, emit=True):
+            self.filter_bar.clear()
+            self.proxy.set_filter(self.filter_bar.current())
+            self.select_incident(incident_id, emit=True)
+        self.ctx.bus.incident_open_requested.emit(incident_id)
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
