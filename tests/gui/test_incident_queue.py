@@ -191,7 +191,11 @@ def test_russian_titles_and_cells_fit_their_columns_and_short_names_carry_the_fu
         panel.show()
         qtbot.waitUntil(lambda: panel.proxy.rowCount() == len(CATEGORY_NAMES), timeout=10_000)
         header = panel.view.horizontalHeader()
-        fm, cells = header.fontMetrics(), panel.view.fontMetrics()
+        from PySide6.QtGui import QFont, QFontMetrics
+
+        bold = QFont(panel.view.font())
+        bold.setBold(True)
+        fm, cells = header.fontMetrics(), QFontMetrics(bold)  # bold: the widest a cell is drawn
         for col in range(COLUMN_COUNT):
             title = panel.model.headerData(col, Qt.Orientation.Horizontal)
             assert header.sectionSize(col) >= fm.horizontalAdvance(title) + 20, (title, header.sectionSize(col))

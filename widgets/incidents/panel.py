@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QStyledItemDelegate,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -295,8 +296,12 @@ class IncidentQueuePanel(QWidget):
     def fit_headers(self) -> None:
         """No column narrower than its title ("Приорите▾", "Источни") or the texts it shows."""
         header = self.view.horizontalHeader()
+        self.view.ensurePolished()  # the theme's fonts, not the default ones
+        header.ensurePolished()
         fm = header.fontMetrics()
-        cells = self.view.fontMetrics()
+        bold = QFont(self.view.font())
+        bold.setBold(True)
+        cells = QFontMetrics(bold)  # the priority and a new incident's status are bold
         longest = {CATEGORY: [labels.category_short(c) for c in CATEGORY_NAMES],
                    STATUS: [labels.status_name(s) for s in STATUSES],
                    SOURCE: [labels.source_name(s) for s in SOURCES],
