@@ -421,8 +421,16 @@
         <translation>Назначить службе</translation>
     </message>
     <message>
+        <source>right-click the map, or e.g. {0}</source>
+        <translation>правый щелчок по карте или, например, {0}</translation>
+    </message>
+    <message>
         <source>Choose a category.</source>
         <translation>Выберите категорию.</translation>
+    </message>
+    <message>
+        <source>Choose the place: right-click it on the map, or type its coordinates.</source>
+        <translation>Укажите место: правый щелчок по карте или координаты.</translation>
     </message>
     <message>
         <source>Enter the latitude as a number, e.g. 51.6606.</source>
