@@ -28,6 +28,7 @@ class ErrorSink(QObject):
     """Collects errors from workers; the status bar and the log panel listen."""
 
     reported = Signal(str, str)  # where, message
+    connection_lost = Signal()   # a request could not reach the server: the link is not "online"
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,3 +42,5 @@ class ErrorSink(QObject):
             log.warning("%s: %s", where, message)
         self.recent.append((datetime.now(), where, message))
         self.reported.emit(where, message)
+        if isinstance(exc, ConnectionLost):
+            self.connection_lost.emit()

@@ -5,19 +5,29 @@ from __future__ import annotations
 import logging
 import zlib
 
-from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMessageBox, QScrollArea, QWidget
 
 from app import site
 from app.actions import build_actions
 from app.context import AppContext
 from app.statusbar import ConnectionStatusBar
-from widgets.common.feature import FeatureSpec
+from widgets.common.feature import FeatureSpec, Placement, Workspace
 
 log = logging.getLogger(__name__)
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "top": Qt.DockWidgetArea.TopDockWidgetArea}
+
+
+WORKSPACES = (
+    Workspace("dispatcher", QT_TRANSLATE_NOOP("Workspaces", "Dispatcher"), "Ctrl+1"),
+    Workspace("supervisor", QT_TRANSLATE_NOOP("Workspaces", "Supervisor"), "Ctrl+2", min_role="supervisor"),
+    Workspace("all", QT_TRANSLATE_NOOP("Workspaces", "All panels"), "Ctrl+3"),
+)
+PANEL_MIN = (280, 160)  # a dock never asks for more; a denser panel scrolls inside it
+WORKSPACE_KEY = "workspace"            # settings.extra: the workspace on screen
+WORKSPACE_STATES_KEY = "workspace_states"  # settings.extra: {workspace: base64 saveState}
 
 
 def layout_version(names: list[str]) -> int:
@@ -31,23 +41,40 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("Situation Center — Smart Kurchatov"))
-        self.resize(1600, 960)
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None and not ctx.settings.window_geometry:
+            self.setGeometry(screen.availableGeometry())  # the first start fills the screen
+        else:
+            self.resize(1600, 960)
         self.setDockNestingEnabled(True)
+        # The side columns (map, card, archive) run the full height; the bottom row (the wall)
+        # sits under the queue only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setDockOptions(QMainWindow.DockOption.AllowNestedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AnimatedDocks)
         specs = [s for s in (ctx.features if features is None else features) if ctx.has_role(s.min_role)]
         self.specs = {s.name: s for s in specs}
         self.actions = build_actions(self)
         self._add_feature_actions(specs)
+        self.workspaces = [w for w in WORKSPACES if ctx.has_role(w.min_role)]
+        default = "supervisor" if ctx.has_role("supervisor") else "dispatcher"
+        saved = ctx.settings.extra.get(WORKSPACE_KEY)
+        self.workspace = saved if saved in {w.name for w in self.workspaces} else default
         self.panels: dict[str, QWidget] = {}
         self.docks: dict[str, QDockWidget] = {}
         self._build_menus()
         self._build_panels(specs)
         self.layout_version = layout_version(list(self.docks))
-        self.setStatusBar(ConnectionStatusBar(ctx, self))
+        self.status = ConnectionStatusBar(ctx, self)
+        self.setStatusBar(self.status)
+        self._quit_confirmed = False
         ctx.incidents.attach_window(self)  # the offline banner and the waiting counter
-        self._default_state = self.saveState(self.layout_version)
         self._first_show = not self.restore_layout()
+        if self._first_show:
+            # Which docks show, and where, before the window is shown: every dock at once in
+            # its bare area would ask for a window wider than the screen. Sizes follow on show.
+            self._arrange(self.workspace)
 
     # ----------------------------------------------------------- composition
     def _add_feature_actions(self, specs: list[FeatureSpec]) -> None:
@@ -79,7 +106,7 @@ class MainWindow(QMainWindow):
                 continue
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{spec.name}")
-            dock.setWidget(widget)
+            dock.setWidget(self._framed(widget))
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
@@ -91,33 +118,85 @@ class MainWindow(QMainWindow):
             if hook:
                 hook(self)
 
+    def placements(self, workspace: str) -> dict[str, Placement]:
+        """The docks the workspace shows, with where they go."""
+        out = {}
+        for name in self.docks:
+            p = self.specs[name].placement_in(workspace)
+            if p is not None and p.area != "central":
+                out[name] = p
+        return out
+
+    @staticmethod
+    def _framed(panel: QWidget) -> QScrollArea:
+        """A panel in a frame that scrolls when its dock is made smaller than the panel's
+        minimum: one dense panel must not push the window off a 1920 px screen."""
+        area = QScrollArea()
+        area.setObjectName(f"frame_{panel.objectName()}")
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(panel)
+        area.setMinimumSize(*PANEL_MIN)
+        return area
+
     def _arrange_default(self) -> None:
-        """The first-start layout from each feature's placement hint. Sizes are shares of the
-        window, so the queue keeps its columns on any screen."""
+        self._arrange(self.workspace)
+
+    def _arrange(self, workspace: str) -> None:
+        """Arrange the docks from the workspace's placement hints. Sizes are shares of the
+        window, so the queue keeps its columns on any screen; docks the workspace does not
+        name are hidden."""
         d = self.docks
+        places = self.placements(workspace)
         h, v = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        width, height = max(self.width(), 1200), max(self.height(), 800)
-        raised = []
+        # Shares of what the separators leave: asking for more than the window has grows it.
+        width, height = self.width() - 48, self.height() - 96
         for name, dock in d.items():
-            p = self.specs[name].placement
-            if p.beside in d:
+            p = places.get(name, self.specs[name].placement)
+            dock.setFloating(False)
+            dock.hide()  # shown once split and tabbed: side by side in one row they would not fit
+            self.addDockWidget(AREAS.get(p.area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
+        raised = []
+        for name, p in places.items():
+            dock = d[name]
+            if p.beside in places:
                 along = h if p.area in ("bottom", "top") else v
                 self.splitDockWidget(d[p.beside], dock, along)
-                total = width if along == h else height
-                self.resizeDocks([d[p.beside], dock], [int(total * (1 - p.share)), int(total * p.share)], along)
-            elif p.tab_with in d:
+            elif p.tab_with in places:
                 self.tabifyDockWidget(d[p.tab_with], dock)
                 raised.append(d[p.tab_with])
-        for name, dock in d.items():
-            p = self.specs[name].placement
-            if p.beside in d or p.tab_with in d:
+        for name in places:
+            d[name].show()
+        # The bottom and top rows run between the side columns (see the corners above).
+        sides = sum(p.share for p in places.values()
+                    if p.area in ("left", "right") and p.beside not in places and p.tab_with not in places)
+        for name, p in places.items():
+            dock = d[name]
+            if p.beside in places:
+                along = h if p.area in ("bottom", "top") else v
+                total = int(width * (1 - sides)) if along == h else height
+                self.resizeDocks([d[p.beside], dock], [int(total * (1 - p.share)), int(total * p.share)], along)
+            elif p.tab_with in places:
                 continue
-            if p.area in ("left", "right"):
+            elif p.area in ("left", "right"):
                 self.resizeDocks([dock], [int(width * p.share)], h)
             else:
                 self.resizeDocks([dock], [int(height * p.share)], v)
         for dock in raised:
             dock.raise_()
+
+    def switch_workspace(self, name: str) -> None:
+        """Keep the current workspace's layout as the operator left it, show the other's."""
+        if name not in {w.name for w in self.workspaces}:
+            raise ValueError(f"no workspace {name!r}")
+        states = self.ctx.settings.extra.setdefault(WORKSPACE_STATES_KEY, {})
+        states[self.workspace] = bytes(self.saveState(self.layout_version).toBase64()).decode()
+        self.workspace = name
+        self.ctx.settings.extra[WORKSPACE_KEY] = name
+        self.actions[f"workspace_{name}"].setChecked(True)
+        saved = states.get(name)
+        if not (saved and self.restoreState(QByteArray.fromBase64(saved.encode()), self.layout_version)):
+            self._arrange(name)
 
     def _build_menus(self) -> None:
         a = self.actions
@@ -135,12 +214,23 @@ class MainWindow(QMainWindow):
         self.incident_menu = menus["incident"]
         self.incident_menu.menuAction().setVisible(not self.incident_menu.isEmpty())
         self.view_menu.addSeparator()
+        group = QActionGroup(self)
+        for ws in self.workspaces:
+            act = QAction(QCoreApplication.translate("Workspaces", ws.title), self, checkable=True)
+            act.setObjectName(f"workspace_{ws.name}")
+            act.setShortcut(QKeySequence(ws.shortcut))
+            act.setChecked(ws.name == self.workspace)
+            act.triggered.connect(lambda _on=False, name=ws.name: self.switch_workspace(name))
+            group.addAction(act)
+            self.view_menu.addAction(act)
+            a[f"workspace_{ws.name}"] = act
+        self.view_menu.addSeparator()
         self.view_menu.addAction(a["fullscreen"])
         self.view_menu.addAction(a["reset_layout"])
         self.view_menu.addSeparator()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.tr("About"), self._about)
-        a["quit"].triggered.connect(self.close)
+        a["quit"].triggered.connect(self.request_quit)
         a["fullscreen"].toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
         a["reset_layout"].triggered.connect(self.reset_layout)
         a["settings"].triggered.connect(self._open_settings)
@@ -174,15 +264,11 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._apply_default_layout)
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, self.layout_version)
-        for dock in self.docks.values():
-            dock.setFloating(False)
-            dock.show()
-        self._arrange_default()
+        self.ctx.settings.extra.get(WORKSPACE_STATES_KEY, {}).pop(self.workspace, None)
+        self._arrange(self.workspace)
 
     def _apply_default_layout(self) -> None:
         self._arrange_default()
-        self._default_state = self.saveState(self.layout_version)
 
     def save_layout(self) -> None:
         s = self.ctx.settings
@@ -190,7 +276,29 @@ class MainWindow(QMainWindow):
         s.window_state = bytes(self.saveState(self.layout_version).toBase64()).decode()
         s.save()
 
+    def request_quit(self) -> None:
+        """Ctrl+Q: quitting with changes not yet on the server asks first."""
+        if self.confirm_quit():
+            self._quit_confirmed = True
+            self.close()
+
+    def confirm_quit(self) -> bool:
+        waiting = self.status.waiting
+        if not waiting:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Quit"),
+                          self.tr("{0} changes have not reached the server yet. They stay on this workstation and "
+                                  "are sent at the next start. Quit now?").format(waiting),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("confirmQuit")
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter keeps the console open
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event) -> None:
+        # The window's own close button asks too; a programmatic close (tests, SIGTERM) does not.
+        if event.spontaneous() and not self._quit_confirmed and not self.confirm_quit():
+            event.ignore()
+            return
         for widget in self.panels.values():
             closer = getattr(widget, "shutdown", None)
             if closer:

@@ -1,12 +1,18 @@
-"""The status bar: server, user, connection state, last error."""
+"""The status bar: server, user, one truthful connection indicator, last error."""
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from app.context import AppContext
 from widgets.common.palette import STATE_COLORS
+
+# The server sends a line at least every 2 s (backend/events/router.py HEARTBEAT_S).
+AMBER_S = 3.0   # one ping missed: the link may be dying
+RED_S = 5.0     # two missed: the link is dead, whatever the socket says
 
 
 class ConnectionStatusBar(QStatusBar):
@@ -24,31 +30,90 @@ class ConnectionStatusBar(QStatusBar):
             self.addPermanentWidget(w)
         if ctx.user:
             self.user_label.setText(f"{ctx.user.full_name or ctx.user.username} · {self._role_name(ctx.user.role)}")
-        self.state = ""
+        self.state = ""          # what the event stream says
+        self.shown = ""          # what the indicator says: the stream's state, or stale/dead/failing
+        self.detail = ""
+        self.failing = False     # a request failed to reach the server since the last sign of life
+        self.waiting = 0
         self.set_state("connecting", "")
         ctx.events.connection_changed.connect(self.set_state)
+        ctx.events.heartbeat.connect(self._alive)
         ctx.errors.reported.connect(self.show_error)
+        ctx.errors.connection_lost.connect(self._request_failed)
         ctx.bus.status_message.connect(lambda text: self.show_message(text))
+        gateway = ctx.incidents
+        gateway.waiting_changed.connect(self._waiting)
+        gateway.incidents_loaded.connect(lambda _items: self._request_ok())
         self._clear = QTimer(self, singleShot=True, interval=15000, timeout=self.message_label.clear)
+        self._watch = QTimer(self, interval=500, timeout=self._update)
+        self._watch.start()
 
     def _role_name(self, role: str) -> str:
         return {"dispatcher": self.tr("dispatcher"), "supervisor": self.tr("supervisor"),
                 "admin": self.tr("administrator")}.get(role, role)
 
+    # ------------------------------------------------------------ inputs
     def set_state(self, state: str, detail: str) -> None:
+        if state == "connected" and self.state != "connected":
+            self.failing = False  # a fresh stream: the server answers again
         self.state = state
         if state == "connected" and detail:  # the server the desktop is on now (it fails over by itself)
             self.server_label.setText(detail)
+        self.detail = detail
+        self._update()
+
+    def _alive(self) -> None:
+        self._update()
+
+    def _request_failed(self) -> None:
+        self.failing = True
+        self._update()
+
+    def _request_ok(self) -> None:
+        self.failing = False
+        self._update()
+
+    def _waiting(self, n: int) -> None:
+        self.waiting = n
+        self._update()
+
+    # ------------------------------------------------------------ the indicator
+    def silence(self) -> float:
+        """Seconds since the server's last line (an event or a ping)."""
+        last = self.ctx.events.last_beat
+        return time.monotonic() - last if last else 0.0
+
+    def _update(self) -> None:
+        state = self.state
+        silent = self.silence()
+        if state == "connected":
+            if silent >= RED_S:
+                state = "dead"
+            elif self.failing:
+                state = "failing"
+            elif silent >= AMBER_S:
+                state = "stale"
+        amber, red = STATE_COLORS["warning"], STATE_COLORS["alarm"]
         text, colour = {
             "connected": (self.tr("● Online"), STATE_COLORS["ok"]),
-            "connecting": (self.tr("● Connecting…"), STATE_COLORS["warning"]),
-            "disconnected": (self.tr("● Disconnected"), STATE_COLORS["alarm"]),
-            "offline": (self.tr("● Offline"), STATE_COLORS["alarm"]),
-            "unauthorized": (self.tr("● Session expired"), STATE_COLORS["alarm"]),
+            "stale": (self.tr("● No signal for {0} s").format(int(silent)), amber),
+            "failing": (self.tr("● Server not answering"), amber),
+            "dead": (self.tr("● Connection lost"), red),
+            "connecting": (self.tr("● Connecting…"), amber),
+            "disconnected": (self.tr("● Disconnected"), red),
+            "offline": (self.tr("● Offline"), red),
+            "unauthorized": (self.tr("● Session expired"), red),
         }.get(state, (state, STATE_COLORS["offline"]))
-        self.state_label.setText(text)
-        self.state_label.setStyleSheet(f"color: {colour}; font-weight: 700;")
-        self.state_label.setToolTip(detail)
+        if self.waiting:
+            text += " · " + self.tr("{0} waiting").format(self.waiting)
+        at = self.ctx.events.last_event_at
+        if at is not None:
+            text += " · " + self.tr("last event {0}").format(at.strftime("%H:%M:%S"))
+        self.shown = state
+        if self.state_label.text() != text:
+            self.state_label.setText(text)
+            self.state_label.setStyleSheet(f"color: {colour}; font-weight: 700;")
+        self.state_label.setToolTip(self.detail)
 
     def show_message(self, text: str) -> None:
         self.message_label.setStyleSheet("")

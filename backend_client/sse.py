@@ -27,11 +27,12 @@ class EventStream:
 
     def __init__(self, client: ApiClient, *, last_event_id: int | None = None,
                  on_state: Callable[[str, str], None] | None = None, read_timeout: float = 40.0,
-                 max_backoff: float = 10.0) -> None:
+                 max_backoff: float = 10.0, on_beat: Callable[[], None] | None = None) -> None:
         self.client = client
         self.last_event_id = last_event_id
         self.on_state = on_state or (lambda state, detail: None)
-        self.read_timeout = read_timeout  # the server pings every 15 s, so silence means a dead link
+        self.read_timeout = read_timeout  # the server pings every 2 s, so silence means a dead link
+        self.on_beat = on_beat or (lambda: None)  # every line the server sends, pings included
         self.max_backoff = max_backoff
         self._stopped = False
         self._response: requests.Response | None = None
@@ -75,6 +76,9 @@ class EventStream:
                         raise requests.ConnectionError(f"event stream answered {r.status_code}")
                     backoff = 0.5
                     for ev in self._parse(r):
+                        self.on_beat()
+                        if ev is None:  # a ping
+                            continue
                         if ev.type == "hello":
                             hops = 0
                             self.on_state("connected", base)
@@ -108,7 +112,8 @@ class EventStream:
             hops = 0
 
     @staticmethod
-    def _parse(r: requests.Response) -> Iterator[Event]:
+    def _parse(r: requests.Response) -> Iterator[Event | None]:
+        """The events of the stream, and None for each comment line (the server's heartbeat)."""
         eid, etype, data = None, "message", []
         for raw in r.iter_lines(decode_unicode=True, chunk_size=None):
             if raw is None:
@@ -121,6 +126,7 @@ class EventStream:
                 eid, etype, data = None, "message", []
                 continue
             if line.startswith(":"):
+                yield None
                 continue
             field, _, value = line.partition(":")
             value = value[1:] if value.startswith(" ") else value

@@ -39,6 +39,18 @@
         <translation>● В сети</translation>
     </message>
     <message>
+        <source>● No signal for {0} s</source>
+        <translation>● Нет сигнала {0} с</translation>
+    </message>
+    <message>
+        <source>● Server not answering</source>
+        <translation>● Сервер не отвечает</translation>
+    </message>
+    <message>
+        <source>● Connection lost</source>
+        <translation>● Связь потеряна</translation>
+    </message>
+    <message>
         <source>● Connecting…</source>
         <translation>● Подключение…</translation>
     </message>
@@ -53,6 +65,14 @@
     <message>
         <source>● Session expired</source>
         <translation>● Сеанс истёк</translation>
+    </message>
+    <message>
+        <source>{0} waiting</source>
+        <translation>ждут отправки: {0}</translation>
+    </message>
+    <message>
+        <source>last event {0}</source>
+        <translation>последнее событие {0}</translation>
     </message>
 </context>
 <context>
@@ -143,6 +163,14 @@ Log: {1}</source>
         <source>console only</source>
         <translation>только консоль</translation>
     </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <source>{0} changes have not reached the server yet. They stay on this workstation and are sent at the next start. Quit now?</source>
+        <translation>Изменений, ещё не отправленных на сервер: {0}. Они останутся на этом рабочем месте и уйдут при следующем запуске. Выйти сейчас?</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -204,6 +232,21 @@ Log: {1}</source>
     <message>
         <source>No server: incidents are read-only here</source>
         <translation>Нет сервера: происшествия здесь только для чтения</translation>
+    </message>
+</context>
+<context>
+    <name>Workspaces</name>
+    <message>
+        <source>Dispatcher</source>
+        <translation>Диспетчер</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Руководитель смены</translation>
+    </message>
+    <message>
+        <source>All panels</source>
+        <translation>Все панели</translation>
     </message>
 </context>
 </TS>

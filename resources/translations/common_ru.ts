@@ -44,6 +44,56 @@
         <translation>Прочее</translation>
     </message>
     <message>
+        <source>Lighting</source>
+        <comment>short</comment>
+        <translation>Освещение</translation>
+    </message>
+    <message>
+        <source>Roads</source>
+        <comment>short</comment>
+        <translation>Дороги</translation>
+    </message>
+    <message>
+        <source>Waste</source>
+        <comment>short</comment>
+        <translation>Мусор</translation>
+    </message>
+    <message>
+        <source>Utilities</source>
+        <comment>short</comment>
+        <translation>ЖКХ</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <comment>short</comment>
+        <translation>Транспорт</translation>
+    </message>
+    <message>
+        <source>Excavation</source>
+        <comment>short</comment>
+        <translation>Раскопки</translation>
+    </message>
+    <message>
+        <source>Traffic lights</source>
+        <comment>short</comment>
+        <translation>Светофоры</translation>
+    </message>
+    <message>
+        <source>Public order</source>
+        <comment>short</comment>
+        <translation>Порядок</translation>
+    </message>
+    <message>
+        <source>Landscaping</source>
+        <comment>short</comment>
+        <translation>Благоустройство</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <comment>short</comment>
+        <translation>Другое</translation>
+    </message>
+    <message>
         <source>New</source>
         <translation>Новое</translation>
     </message>

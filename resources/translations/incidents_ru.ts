@@ -8,6 +8,10 @@
         <translation>Новое происшествие</translation>
     </message>
     <message>
+        <source>Command…</source>
+        <translation>Команда…</translation>
+    </message>
+    <message>
         <source>Acknowledge</source>
         <translation>Принять</translation>
     </message>
@@ -16,8 +20,8 @@
         <translation>Взять в работу</translation>
     </message>
     <message>
-        <source>Resolve</source>
-        <translation>Отметить решённым</translation>
+        <source>Resolve…</source>
+        <translation>Решить…</translation>
     </message>
     <message>
         <source>Assign…</source>
@@ -41,6 +45,68 @@
     </message>
 </context>
 <context>
+    <name>CommandPalette</name>
+    <message>
+        <source>Command</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <source>302 acknowledge · assign Vodokanal · start · resolve fixed note…</source>
+        <translation>302 принять · назначить Водоканал · в работу · решить устранено что сделано…</translation>
+    </message>
+    <message>
+        <source>Enter runs the highlighted command; ↑↓ choose; Esc closes.</source>
+        <translation>Enter выполняет выделенную команду; ↑↓ — выбор; Esc — закрыть.</translation>
+    </message>
+    <message>
+        <source>Type an incident number first, e.g. 302.</source>
+        <translation>Сначала номер происшествия, например 302.</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Assign: {0}</source>
+        <translation>Назначить: {0}</translation>
+    </message>
+    <message>
+        <source>Resolve: {0} — write what was done after it</source>
+        <translation>Решить: {0} — после кода напишите, что сделано</translation>
+    </message>
+    <message>
+        <source>Resolve: {0} — {1}</source>
+        <translation>Решить: {0} — {1}</translation>
+    </message>
+    <message>
+        <source>Resolve: {0} &lt;what was done&gt;</source>
+        <translation>Решить: {0} &lt;что сделано&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>CreatedToast</name>
+    <message>
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; created — the queue's filter hides it.</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; создано — фильтр очереди его скрывает.</translation>
+    </message>
+    <message>
+        <source>Open / clear filter</source>
+        <translation>Открыть / сбросить фильтр</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; created.</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; создано.</translation>
+    </message>
+</context>
+<context>
     <name>CriticalAlert</name>
     <message>
         <source>Acknowledge (Ctrl+Space)</source>
@@ -53,6 +119,21 @@
     <message>
         <source>(+{0} more not acknowledged)</source>
         <translation>(ещё не подтверждено: {0})</translation>
+    </message>
+</context>
+<context>
+    <name>CriticalStrip</name>
+    <message>
+        <source>⚠ Not acknowledged: {0}</source>
+        <translation>⚠ Не принято: {0}</translation>
+    </message>
+    <message>
+        <source>{0} · {1} ago</source>
+        <translation>{0} · {1} назад</translation>
+    </message>
+    <message>
+        <source>+{0} more</source>
+        <translation>ещё {0}</translation>
     </message>
 </context>
 <context>
@@ -180,6 +261,10 @@
     <message>
         <source>Photos</source>
         <translation>Фото</translation>
+    </message>
+    <message>
+        <source>Type more of the service's name: {0} match.</source>
+        <translation>Уточните название службы: подходит {0}.</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -336,8 +421,16 @@
         <translation>Назначить службе</translation>
     </message>
     <message>
+        <source>right-click the map, or e.g. {0}</source>
+        <translation>правый щелчок по карте или, например, {0}</translation>
+    </message>
+    <message>
         <source>Choose a category.</source>
         <translation>Выберите категорию.</translation>
+    </message>
+    <message>
+        <source>Choose the place: right-click it on the map, or type its coordinates.</source>
+        <translation>Укажите место: правый щелчок по карте или координаты.</translation>
     </message>
     <message>
         <source>Enter the latitude as a number, e.g. 51.6606.</source>
@@ -423,6 +516,64 @@
     <message>
         <source>Incident</source>
         <translation>Происшествие</translation>
+    </message>
+</context>
+<context>
+    <name>Resolution</name>
+    <message>
+        <source>Fixed</source>
+        <translation>Устранено</translation>
+    </message>
+    <message>
+        <source>Fixed temporarily</source>
+        <translation>Устранено временно</translation>
+    </message>
+    <message>
+        <source>Not confirmed on site</source>
+        <translation>Не подтвердилось на месте</translation>
+    </message>
+    <message>
+        <source>Referred to another service</source>
+        <translation>Передано другой службе</translation>
+    </message>
+    <message>
+        <source>No access to the site</source>
+        <translation>Нет доступа на место</translation>
+    </message>
+</context>
+<context>
+    <name>ResolveDialog</name>
+    <message>
+        <source>Resolve {0}</source>
+        <translation>Решить {0}</translation>
+    </message>
+    <message>
+        <source>Type: fixed, not confirmed…</source>
+        <translation>Начните вводить: устранено, не подтвердилось…</translation>
+    </message>
+    <message>
+        <source>What was done (for the shift and the report)</source>
+        <translation>Что сделано (для смены и отчёта)</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Решить</translation>
+    </message>
+    <message>
+        <source>Resolution:</source>
+        <translation>Итог:</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Что сделано:</translation>
+    </message>
+    <message>
+        <source>Choose how the incident was resolved.</source>
+        <translation>Выберите, чем закончилось происшествие.</translation>
+    </message>
+    <message>
+        <source>Write what was done.</source>
+        <translation>Напишите, что сделано.</translation>
     </message>
 </context>
 <context>

@@ -21,7 +21,7 @@ def test_a_new_feature_brings_its_panel_dock_action_settings_and_map_layer(live_
 
     panel = window.panels["hydrants"]
     dock = window.docks["hydrants"]
-    assert dock.windowTitle() == "Hydrants" and dock.widget() is panel
+    assert dock.windowTitle() == "Hydrants" and panel in dock.widget().findChildren(type(panel))
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
     qtbot.waitUntil(lambda: dock in window.tabifiedDockWidgets(window.docks["incident_card"]), timeout=5_000)
     assert dock.toggleViewAction() in window.view_menu.actions()

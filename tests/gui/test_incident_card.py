@@ -76,7 +76,7 @@ def test_illegal_transition_and_stale_version_show_the_server_message(live_serve
     card = _card(ctx, qtbot)
     _show(ctx, card, qtbot, inc.id)
     card.show()
-    card.request_status("resolved")  # not offered from "new"; the server refuses too
+    card.request_status("resolved", "Устранено", ask=False)  # not offered from "new"; the server refuses too
     qtbot.waitUntil(lambda: card.error.isVisible(), timeout=10_000)
     assert "cannot go from new to resolved" in card.error.text()
     assert other.get(inc.id).status == "new"
@@ -162,3 +162,46 @@ def test_cameras_near_the_incident_open_the_archive_at_its_time(live_server, mak
     card.cameras_button.click()
     qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
     assert asked == [(near.id, card.incident.created_at.isoformat())]
+
+
+def test_the_card_is_a_fixed_frame_that_fits_a_narrow_dock_in_russian(live_server, make_ctx, qtbot, qapp):
+    """Wrapping text, no sideways scroll, the action bar and the comment box always in view."""
+    from PySide6.QtCore import QPoint
+
+    from app import i18n
+
+    add_services(live_server)
+    other = other_client(live_server)
+    inc = make_incident(other, category="utilities", priority="critical",
+                        address="ул. Молодёжная, д. 12, корп. 3, подъезд 4, у детского сада «Солнышко»",
+                        description="Прорыв трубы отопления " * 12)
+    other.change_status(inc.id, "acknowledged", version=inc.version)
+    i18n.install(qapp, "ru")
+    try:
+        ctx = make_ctx(live_server)
+        card = _card(ctx, qtbot)
+        card.resize(380, 760)
+        card.show()
+        _show(ctx, card, qtbot, inc.id)
+        qtbot.waitUntil(lambda: card.history_tree.topLevelItemCount() >= 1, timeout=10_000)
+        assert card.minimumSizeHint().width() <= 380, card.minimumSizeHint()
+        qtbot.wait(50)
+        inside = card.rect()
+        for w in [card.comment_edit, card.comment_button, card.assign_combo, card.assign_button,
+                  *card.status_buttons.values()]:
+            top_left = w.mapTo(card, QPoint(0, 0))
+            assert inside.contains(top_left) and inside.contains(top_left + QPoint(w.width() - 1, w.height() - 1)), \
+                (w.objectName() or w.text(), top_left, w.size())
+            assert w.isVisible()
+        assert not card.details_scroll.horizontalScrollBar().isVisible()
+        assert card.field_labels["address"].wordWrap() and card.field_labels["address"].width() < 380
+        # History times are never cut to "22:…".
+        item = card.history_tree.topLevelItem(0)
+        fm = card.history_tree.fontMetrics()
+        assert card.history_tree.header().sectionSize(0) >= fm.horizontalAdvance(item.text(0))
+        # Ctrl+M's target is in view without scrolling.
+        card._focus_comment()
+        assert card.comment_edit.hasFocus() or not card.isActiveWindow()
+        assert card.comment_edit.visibleRegion().boundingRect().height() == card.comment_edit.height()
+    finally:
+        i18n.install(qapp, "en")

@@ -18,7 +18,14 @@ def test_form_validates_locally_then_creates_on_the_server(live_server, make_ctx
     add_services(live_server)
     ctx = make_ctx(live_server, start_events=False)
     form = _form(ctx, qtbot)
+    # Nothing chosen: no silent city-centre coordinates, the form asks for the place.
+    assert form.lat.text() == "" and form.lon.text() == ""
+    form.submit()
+    shown = {name for name, label in form.errors.items() if not label.isHidden()}
+    assert shown == {"category", "lat", "description"} and "map" in form.errors["lat"].text()
+
     form.lat.setText("95")
+    form.lon.setText("35.6542")
     form.submit()
     assert not form.busy
     shown = {name for name, label in form.errors.items() if not label.isHidden()}
@@ -56,6 +63,7 @@ def test_form_validates_locally_then_creates_on_the_server(live_server, make_ctx
 def test_server_refusal_is_shown_in_the_form(live_server, make_ctx, qtbot):
     ctx = make_ctx(live_server, start_events=False)
     form = _form(ctx, qtbot)
+    form.prefill(51.6606, 35.6542)  # the place, picked on the map
     form.category.setCurrentIndex(form.category.findData("roads"))
     form.description.setPlainText("Яма")
     form.assignee.addItem("Несуществующая служба", "no_such_service")  # e.g. a service retired meanwhile

@@ -170,3 +170,122 @@ def test_address_column_stretches_but_never_collapses(live_server, make_ctx, qtb
     panel.resize(700, 500)
     qtbot.waitUntil(lambda: header.sectionResizeMode(ADDRESS) == header.ResizeMode.Interactive, timeout=5_000)
     assert header.sectionSize(ADDRESS) >= panel.ADDRESS_MIN  # narrow: the table scrolls sideways instead
+
+
+def test_russian_titles_and_cells_fit_their_columns_and_short_names_carry_the_full_one(live_server, make_ctx,
+                                                                                      qtbot, qapp):
+    from app import i18n
+    from backend_client.schemas.incidents import CATEGORY_NAMES, SOURCES
+    from widgets.common import incident_labels as labels
+    from widgets.incidents.model import ADDRESS, CATEGORY, COLUMN_COUNT
+    from widgets.incidents.panel import CELL_PADDING
+
+    other = other_client(live_server)
+    for i, (category, source) in enumerate(zip(CATEGORY_NAMES, SOURCES * 2)):
+        make_incident(other, category=category, source=source, priority=("critical", "high", "medium", "low")[i % 4])
+    i18n.install(qapp, "ru")
+    try:
+        ctx = make_ctx(live_server)
+        panel = _queue(ctx, qtbot)
+        panel.resize(1100, 600)
+        panel.show()
+        qtbot.waitUntil(lambda: panel.proxy.rowCount() == len(CATEGORY_NAMES), timeout=10_000)
+        header = panel.view.horizontalHeader()
+        from PySide6.QtGui import QFont, QFontMetrics
+
+        bold = QFont(panel.view.font())
+        bold.setBold(True)
+        fm, cells = header.fontMetrics(), QFontMetrics(bold)  # bold: the widest a cell is drawn
+        for col in range(COLUMN_COUNT):
+            title = panel.model.headerData(col, Qt.Orientation.Horizontal)
+            assert header.sectionSize(col) >= fm.horizontalAdvance(title) + 20, (title, header.sectionSize(col))
+            if col == ADDRESS:
+                continue
+            for row in range(panel.proxy.rowCount()):
+                text = panel.proxy.index(row, col).data()
+                assert cells.horizontalAdvance(text) + CELL_PADDING <= header.sectionSize(col), (title, text)
+        # "Heating, water and sewerage" is a word in the table and the whole name in the tooltip.
+        row = next(r for r in range(panel.proxy.rowCount())
+                   if panel.proxy.index(r, CATEGORY).data() == labels.category_short("utilities"))
+        assert labels.category_name("utilities") in panel.proxy.index(row, CATEGORY).data(Qt.ItemDataRole.ToolTipRole)
+        assert labels.category_name("utilities") != labels.category_short("utilities")
+        panel.shutdown()
+    finally:
+        i18n.install(qapp, "en")
+
+
+def test_unacknowledged_critical_incidents_are_pinned_above_the_queue_with_the_time_since(live_server, make_ctx,
+                                                                                           qtbot):
+    other = other_client(live_server)
+    make_incident(other, priority="high")
+    old = make_incident(other, priority="critical", address="ул. Ленина, 5")
+    ctx = make_ctx(live_server)
+    panel = _queue(ctx, qtbot)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.strip.isVisible() and old.id in panel.strip.chips, timeout=10_000)
+    chip = panel.strip.chips[old.id]
+    assert old.number in chip.text() and "ago" in chip.text()
+    assert "1" in panel.strip.title.text()
+
+    qtbot.waitUntil(lambda: ctx.events.state == "connected", timeout=10_000)
+    fresh = make_incident(other, priority="critical", address="ул. Мира, 2")
+    qtbot.waitUntil(lambda: panel.strip.ids == [old.id, fresh.id], timeout=10_000)  # oldest first
+
+    opened = []
+    ctx.bus.incident_open_requested.connect(opened.append)
+    panel.strip.chips[fresh.id].click()
+    assert opened == [fresh.id] and panel.current_incident_id() == fresh.id
+
+    for inc in (old, fresh):  # acknowledged on any desk: off the strip
+        other.change_status(inc.id, "acknowledged")
+    qtbot.waitUntil(lambda: not panel.strip.isVisible(), timeout=10_000)
+    panel.shutdown()
+
+
+def test_the_alert_rings_sooner_and_louder_until_acknowledged(qtbot):
+    from types import SimpleNamespace
+
+    from widgets.incidents.alert import FASTEST_MS, REPEAT_MS, CriticalAlert
+
+    alert = CriticalAlert(SimpleNamespace(alert_sound=False))
+    qtbot.addWidget(alert)
+    inc = SimpleNamespace(id=7, number="И-000007", address="ул. Ленина, 1", lat=0.0, lon=0.0, category="roads")
+    alert.raise_for(inc)
+    intervals, volumes = [alert._repeat.interval()], [alert.volume()]
+    for _ in range(5):
+        alert._repeat.timeout.emit()
+        intervals.append(alert._repeat.interval())
+        volumes.append(alert.volume())
+    assert intervals[0] < REPEAT_MS and intervals == sorted(intervals, reverse=True) and intervals[-1] == FASTEST_MS
+    assert volumes == sorted(volumes) and volumes[-1] == 1.0 and volumes[0] < 1.0
+    alert.acknowledge()
+    assert not alert._repeat.isActive()
+    alert.raise_for(inc)  # a new alert starts calm again
+    assert alert._repeat.interval() == intervals[0]
+    alert.acknowledge()
+
+
+def test_a_new_incident_hidden_by_the_filter_says_so_and_opens_with_the_filter_cleared(live_server, make_ctx, qtbot):
+    from backend_client.schemas.incidents import IncidentCreate
+
+    other = other_client(live_server)
+    make_incident(other, category="roads")
+    ctx = make_ctx(live_server)
+    panel = _queue(ctx, qtbot)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.proxy.rowCount() == 1, timeout=10_000)
+    panel.filter_bar.category.set_selected({"roads"})
+    panel.filter_bar.flush()
+    made = []
+    ctx.incidents.create(IncidentCreate(category="utilities", priority="medium", lat=51.66, lon=35.65,
+                                        address="ул. Мира, 4", description="Течь"), on_done=made.append)
+    qtbot.waitUntil(lambda: bool(made) and panel.model.incident_by_id(made[0].id) is not None, timeout=10_000)
+    panel._created(made[0])  # what the form's "created" does
+    assert panel.toast.isVisible() and made[0].number in panel.toast.label.text()
+    assert "filter" in panel.toast.open_button.text()
+    opened = []
+    ctx.bus.incident_open_requested.connect(opened.append)
+    panel.toast.open_button.click()
+    assert opened == [made[0].id] and panel.current_incident_id() == made[0].id
+    assert not panel.toast.isVisible() and panel.proxy.rowCount() == 2
+    panel.shutdown()

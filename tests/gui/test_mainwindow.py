@@ -20,8 +20,10 @@ def test_main_window_builds_every_registered_panel_and_restores_its_layout(live_
     assert window.centralWidget() is window.panels[central[0]]
     assert set(window.docks) == {s.name for s in ctx.features if s.placement.area != "central"}
 
-    # First start: the control-room arrangement, applied once the window has its size —
+    # "All panels": the control-room arrangement, applied once the window has its size —
     # energy and the video wall side by side below, the archive tabbed with the wall.
+    assert window.workspace == "supervisor"  # a supervisor's first start: the review workspace
+    window.switch_workspace("all")
     d = window.docks
     qtbot.waitUntil(lambda: window.dockWidgetArea(d["video_wall"]) == Qt.DockWidgetArea.BottomDockWidgetArea,
                     timeout=5_000)

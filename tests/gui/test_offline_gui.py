@@ -110,6 +110,9 @@ def test_backend_dies_operator_keeps_working_server_gets_exactly_their_incidents
     gw.load_details(saved[0].id, got.append)
     qtbot.waitUntil(lambda: bool(got), timeout=5_000)
     assert [c.text for c in got[0].comments] == ["Сообщил житель по телефону"]
+    card = window.panels["incident_card"]
+    ctx.bus.incident_selected.emit(saved[0].id)
+    qtbot.waitUntil(lambda: card.title.text() == saved[0].number, timeout=5_000)
     _shot(window, "offline.png")
 
     server = LiveServer(live_server.backend, live_server.port).start()
@@ -126,6 +129,9 @@ def test_backend_dies_operator_keeps_working_server_gets_exactly_their_incidents
         # Local numbers gave way to the server's in the queue.
         qtbot.waitUntil(lambda: all(i > 0 for i in _ids(panel)) and len(_ids(panel)) == 4, timeout=10_000)
         assert all(panel.model.incident_by_id(i).number.startswith("И-") for i in _ids(panel))
+        # The card open on a local incident follows it to the server's id and number.
+        qtbot.waitUntil(lambda: card.incident.id > 0 and card.title.text().startswith("И-"), timeout=10_000)
+        assert card.title.text() == panel.model.incident_by_id(card.incident.id).number
     finally:
         server.stop()
 

@@ -6,5 +6,6 @@ from widgets.common.feature import FeatureSpec, Placement
 
 FEATURES = (
     FeatureSpec("archive", QT_TRANSLATE_NOOP("Panels", "Video archive"), "widgets.archive.panel:ArchivePanel",
-                Placement("bottom", tab_with="video_wall"), min_role="supervisor"),
+                Placement("bottom", tab_with="video_wall"),
+                workspaces=(("supervisor", Placement("right", 0.56)),), min_role="supervisor"),
 )

@@ -9,7 +9,7 @@ STATS = "/api/v1/stats/cleaning"
 
 FEATURES = (
     FeatureSpec("cleaning", QT_TRANSLATE_NOOP("Panels", "Cleaning"), "widgets.cleaning.panel:CleaningPanel",
-                Placement("bottom", 0.34, tab_with="works"),
+                Placement("bottom", 0.34, tab_with="works"), workspaces=(),
                 layers=(LayerDef("cleaning", QT_TRANSLATE_NOOP("Layers", "Street cleaning"), style="shape",
                                  color=STATE_COLORS["offline"]),
                         LayerDef("fleet_tracks", QT_TRANSLATE_NOOP("Layers", "Machines' tracks"), style="shape",

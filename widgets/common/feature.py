@@ -50,6 +50,19 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class Workspace:
+    """A role's arrangement of panels for one task (the dispatcher's queue, the supervisor's
+    review), switched by keyboard. The main window declares the workspaces; a feature says
+    where its panel goes in each with ``FeatureSpec.workspaces``. A panel a workspace does not
+    name is hidden there (and still in the View menu)."""
+
+    name: str
+    title: str                     # English, marked with QT_TRANSLATE_NOOP("Workspaces", ...)
+    shortcut: str = ""
+    min_role: str = "dispatcher"
+
+
+@dataclass(frozen=True)
 class ActionDef:
     """A menu action a feature brings. ``text`` is English, marked with
     ``QT_TRANSLATE_NOOP("Actions", ...)``. The main window makes the QAction (in
@@ -108,6 +121,15 @@ class FeatureSpec:
     actions: tuple[ActionDef, ...] = ()
     settings: type | None = None   # a dataclass: the feature's typed section of the settings
     tiles: tuple[TileDef, ...] = ()  # its key figures on the wall screen (widgets.room)
+    # Per-workspace placement, (workspace name, Placement) pairs; None: ``placement`` in every
+    # workspace; () : only in "all panels", which uses ``placement``.
+    workspaces: tuple[tuple[str, Placement], ...] | None = None
+
+    def placement_in(self, workspace: str) -> Placement | None:
+        """Where the panel goes in that workspace; None: hidden there."""
+        if workspace == "all" or self.workspaces is None:
+            return self.placement
+        return dict(self.workspaces).get(workspace)
 
     def build(self, ctx: Any):
         module, _, attr = self.panel.partition(":")

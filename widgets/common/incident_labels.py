@@ -27,6 +27,22 @@ def category_name(code: str) -> str:
     }.get(code, code)
 
 
+def category_short(code: str) -> str:
+    """For table cells: a word or two; the full name goes in the tooltip."""
+    return {
+        "street_lighting": translate("IncidentLabels", "Lighting", "short"),
+        "roads": translate("IncidentLabels", "Roads", "short"),
+        "waste": translate("IncidentLabels", "Waste", "short"),
+        "utilities": translate("IncidentLabels", "Utilities", "short"),
+        "public_transport": translate("IncidentLabels", "Transport", "short"),
+        "excavation": translate("IncidentLabels", "Excavation", "short"),
+        "traffic_lights": translate("IncidentLabels", "Traffic lights", "short"),
+        "public_order": translate("IncidentLabels", "Public order", "short"),
+        "landscaping": translate("IncidentLabels", "Landscaping", "short"),
+        "other": translate("IncidentLabels", "Other", "short"),
+    }.get(code, code)
+
+
 def status_name(code: str) -> str:
     return {
         "new": translate("IncidentLabels", "New"),

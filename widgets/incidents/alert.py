@@ -13,7 +13,9 @@ from widgets.common import incident_labels as labels
 
 log = logging.getLogger(__name__)
 SOUND = Path(__file__).resolve().parents[2] / "resources" / "sounds" / "critical_alert.wav"
-REPEAT_MS = 15_000  # the chime repeats while nobody has acknowledged
+REPEAT_MS = 15_000  # the chime repeats while nobody has acknowledged, more often each time
+FASTEST_MS = 4_000
+VOLUMES = (0.6, 0.75, 0.9, 1.0)
 
 
 class CriticalAlert(QFrame):
@@ -44,6 +46,7 @@ class CriticalAlert(QFrame):
         self._blink_on = False
         self._effect = None
         self.sounds_played = 0
+        self.rings = 0  # since the alert was raised: each one louder and sooner
         self.hide()
 
     @property
@@ -56,6 +59,9 @@ class CriticalAlert(QFrame):
         self.pending.append(incident)
         self._update_text()
         self.show()
+        if not self._repeat.isActive():
+            self.rings = 0
+            self._repeat.setInterval(REPEAT_MS)
         self._play()
         self._repeat.start()
         self._blink.start()
@@ -85,7 +91,17 @@ class CriticalAlert(QFrame):
         self._blink_on = not self._blink_on
         self.label.setStyleSheet("background: #b3262b;" if self._blink_on else "")
 
+    def _escalate(self) -> None:
+        self.rings += 1
+        self._repeat.setInterval(max(FASTEST_MS, REPEAT_MS // (self.rings + 1)))
+        if self._effect is not None:
+            self._effect.setVolume(self.volume())
+
+    def volume(self) -> float:
+        return VOLUMES[min(self.rings, len(VOLUMES) - 1)]
+
     def _play(self) -> None:
+        self._escalate()
         if not getattr(self.settings, "alert_sound", True):
             return
         self.sounds_played += 1
@@ -99,7 +115,7 @@ class CriticalAlert(QFrame):
                     lambda: self._effect is not None and self._effect.status() == QSoundEffect.Status.Error
                     and QApplication.beep())
                 self._effect.setSource(QUrl.fromLocalFile(str(SOUND)))
-                self._effect.setVolume(0.9)
+                self._effect.setVolume(self.volume())
             if self._effect is not None and self._effect.status() != self._effect.Status.Error:
                 self._effect.play()
                 return

@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
                                QStackedWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -66,6 +67,7 @@ class IncidentCardPanel(QWidget):
         ctx.bus.incident_selected.connect(self.show_incident)
         ctx.bus.incident_open_requested.connect(self._open_requested)
         self.gateway.incident_changed.connect(self._on_changed)
+        self.gateway.incident_renumbered.connect(self._on_renumbered)
         self.gateway.load_services(self._services_loaded)
 
     # ------------------------------------------------------------ layout
@@ -90,13 +92,20 @@ class IncidentCardPanel(QWidget):
         self.sla_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.subtitle = QLabel()
         self.subtitle.setWordWrap(True)
+        # Two rows: a wider status badge (Russian, say) wraps nothing and pushes nothing out.
         hl.addWidget(self.title, 0, 0)
-        hl.addWidget(self.priority_chip, 0, 1)
-        hl.addWidget(self.status_chip, 0, 2)
-        hl.addWidget(self.sla_label, 0, 3)
-        hl.addWidget(self.subtitle, 1, 0, 1, 4)
+        hl.addWidget(self.sla_label, 0, 1, 1, 2)
+        hl.addWidget(self.priority_chip, 1, 0, Qt.AlignmentFlag.AlignLeft)
+        hl.addWidget(self.status_chip, 1, 1, 1, 2, Qt.AlignmentFlag.AlignRight)
+        hl.addWidget(self.subtitle, 2, 0, 1, 3)
         hl.setColumnStretch(0, 1)
         outer.addWidget(head)
+
+        # The fixed frame: the details and the tabs scroll vertically in the middle; the head,
+        # the action bar and the comment box stay pinned, so a shortcut's target is always in view.
+        details = QWidget()
+        details_lay = QVBoxLayout(details)
+        details_lay.setContentsMargins(0, 0, 4, 0)
 
         fields = QFormLayout()
         fields.setHorizontalSpacing(12)
@@ -109,30 +118,46 @@ class IncidentCardPanel(QWidget):
                            ("duplicate_of", self.tr("Duplicate of")), ("description", self.tr("Description"))):
             value = QLabel()
             value.setWordWrap(True)
+            value.setMinimumWidth(60)  # wraps instead of widening the card
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setObjectName(f"field_{key}")
             name = QLabel(title)
             name.setProperty("role", "muted")
             fields.addRow(name, value)
             self.field_labels[key] = value
-        outer.addLayout(fields)
+        fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        details_lay.addLayout(fields)
 
-        # Status actions: rebuilt for each incident from the lifecycle table.
-        self.status_row = QHBoxLayout()
+        actions = QFrame()
+        actions.setObjectName("cardActions")
+        actions_lay = QVBoxLayout(actions)
+        actions_lay.setContentsMargins(0, 4, 0, 0)
+        actions_lay.setSpacing(4)
+        # Status actions: rebuilt for each incident from the lifecycle table, three to a row.
+        self.status_row = QGridLayout()
         self.status_row.setSpacing(4)
-        outer.addLayout(self.status_row)
+        actions_lay.addLayout(self.status_row)
 
         assign_row = QHBoxLayout()
         self.assign_combo = QComboBox()
         self.assign_combo.setObjectName("assignCombo")
-        self.assign_combo.setMinimumWidth(200)
+        self.assign_combo.setMinimumWidth(120)
+        self.assign_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.assign_combo.setMinimumContentsLength(10)
+        # A picker you type into: "водо" + Enter assigns МУП «Водоканал».
+        self.assign_combo.setEditable(True)
+        self.assign_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.assign_combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.assign_combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.assign_combo.lineEdit().returnPressed.connect(self._assign_typed)
         self.assign_button = QPushButton(self.tr("Assign"))
         self.assign_button.setToolTip(self.tr("Assign to the chosen city service (Ctrl+Shift+A)"))
         self.assign_button.clicked.connect(lambda: self.request_assign(self.assign_combo.currentData()))
         assign_row.addWidget(QLabel(self.tr("Service:")))
         assign_row.addWidget(self.assign_combo, 1)
         assign_row.addWidget(self.assign_button)
-        outer.addLayout(assign_row)
+        actions_lay.addLayout(assign_row)
 
         prio_row = QHBoxLayout()
         self.priority_combo = QComboBox()
@@ -145,7 +170,7 @@ class IncidentCardPanel(QWidget):
         prio_row.addWidget(QLabel(self.tr("Priority:")))
         prio_row.addWidget(self.priority_combo, 1)
         prio_row.addWidget(self.priority_button)
-        outer.addLayout(prio_row)
+        actions_lay.addLayout(prio_row)
 
         dup_row = QHBoxLayout()
         self.duplicate_edit = QLineEdit()
@@ -155,7 +180,7 @@ class IncidentCardPanel(QWidget):
         self.duplicate_edit.returnPressed.connect(self.duplicate_button.click)
         dup_row.addWidget(self.duplicate_edit, 1)
         dup_row.addWidget(self.duplicate_button)
-        outer.addLayout(dup_row)
+        actions_lay.addLayout(dup_row)
 
         # The archive is the supervisors' (the server refuses others); the client only hides it.
         self.cameras_button = QPushButton(self.tr("Cameras near this place at that time…"))
@@ -164,14 +189,14 @@ class IncidentCardPanel(QWidget):
                                                "at the time the incident was registered"))
         self.cameras_button.clicked.connect(self.open_nearby_cameras)
         self.cameras_button.setVisible(self.ctx.has_role("supervisor"))
-        outer.addWidget(self.cameras_button, 0, Qt.AlignmentFlag.AlignLeft)
+        details_lay.addWidget(self.cameras_button, 0, Qt.AlignmentFlag.AlignLeft)
+        details_lay.addStretch(1)
 
         self.error = QLabel()
         self.error.setObjectName("cardError")
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         self.error.hide()
-        outer.addWidget(self.error)
 
         self.tabs = QTabWidget()
         # Comments
@@ -187,19 +212,23 @@ class IncidentCardPanel(QWidget):
         self.comment_edit.setTabChangesFocus(True)
         self.comment_button = QPushButton(self.tr("Add comment"))
         self.comment_button.clicked.connect(lambda: self.request_comment(self.comment_edit.toPlainText()))
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # sends from the box itself, whatever else has shortcuts
+            QShortcut(QKeySequence(keys), self.comment_edit, self.comment_button.click,
+                      context=Qt.ShortcutContext.WidgetShortcut)
         cl.addWidget(self.comment_list, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.comment_edit, 1)
-        row.addWidget(self.comment_button, 0, Qt.AlignmentFlag.AlignBottom)
-        cl.addLayout(row)
+        comment_row = QHBoxLayout()
+        comment_row.addWidget(self.comment_edit, 1)
+        comment_row.addWidget(self.comment_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.tabs.addTab(comments, self.tr("Comments"))
         # History
         self.history_tree = QTreeWidget()
         self.history_tree.setRootIsDecorated(False)
         self.history_tree.setHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Change")])
-        self.history_tree.setColumnWidth(0, 120)
-        self.history_tree.setColumnWidth(1, 90)
-        self.history_tree.setColumnWidth(2, 100)
+        self.history_tree.setWordWrap(True)
+        hh = self.history_tree.header()
+        hh.setStretchLastSection(True)
+        for col in (0, 1, 2):  # the times, names and kinds are short: never cut them ("22:…")
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.tabs.addTab(self.history_tree, self.tr("History"))
         # Attachments
         photos = QWidget()
@@ -216,13 +245,20 @@ class IncidentCardPanel(QWidget):
         pl.addWidget(self.attachment_list, 1)
         pl.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(photos, self.tr("Photos"))
-        outer.addWidget(self.tabs, 1)
+        details_lay.addWidget(self.tabs, 1)
+        self.tabs.setMinimumHeight(160)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
-        return scroll
+        self.details_scroll = QScrollArea()
+        self.details_scroll.setObjectName("cardDetails")
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details_scroll.setWidget(details)
+        outer.addWidget(self.details_scroll, 1)
+        outer.addWidget(self.error)
+        outer.addWidget(actions)
+        outer.addLayout(comment_row)
+        return page
 
     # ------------------------------------------------------------ window hooks
     def attach_window(self, window) -> None:
@@ -230,23 +266,28 @@ class IncidentCardPanel(QWidget):
         self._window_actions = a
         a["acknowledge"].triggered.connect(lambda: self.request_status("acknowledged"))
         a["start_work"].triggered.connect(lambda: self.request_status("in_progress"))
-        a["resolve"].triggered.connect(lambda: self.request_status("resolved"))
+        a["resolve"].triggered.connect(self.request_resolve)
         a["assign"].triggered.connect(self._focus_assign)
         a["comment"].triggered.connect(self._focus_comment)
         self._update_actions()
 
-    def keyPressEvent(self, event) -> None:
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier and self.comment_edit.hasFocus()):
-            self.comment_button.click()
-            return
-        super().keyPressEvent(event)
-
     def _focus_assign(self) -> None:
         if self.incident is not None:
             self._raise_dock()
-            self.assign_combo.setFocus()
-            self.assign_combo.showPopup()
+            self.assign_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.assign_combo.setEditText("")  # type the service's name; Enter assigns it
+
+    def _assign_typed(self) -> None:
+        """Enter in the service picker assigns the one service the typed text names."""
+        text = self.assign_combo.currentText().strip().casefold()
+        names = [self.assign_combo.itemText(i).casefold() for i in range(self.assign_combo.count())]
+        exact = [i for i, n in enumerate(names) if n == text]
+        hits = exact or [i for i, n in enumerate(names) if text and text in n]
+        if len(hits) != 1:
+            self._show_error(self.tr("Type more of the service's name: {0} match.").format(len(hits)))
+            return
+        self.assign_combo.setCurrentIndex(hits[0])
+        self.request_assign(self.assign_combo.itemData(hits[0]))
 
     def _focus_comment(self) -> None:
         if self.incident is not None:
@@ -416,10 +457,13 @@ class IncidentCardPanel(QWidget):
             elif status in ("acknowledged", "in_progress", "resolved", "closed"):
                 b.setProperty("accent", status == self.legal_transitions()[0])
             b.clicked.connect(lambda _=False, s=status: self.request_status(s))
+            if status == "resolved":
+                b.setText(b.text() + "…")
             b.setEnabled(not self.busy)
-            self.status_row.addWidget(b)
+            b.setToolTip(b.text())
+            n = len(self.status_buttons)
+            self.status_row.addWidget(b, n // 3, n % 3)
             self.status_buttons[status] = b
-        self.status_row.addStretch(1)
         self._enable_duplicate()
 
     def _update_actions(self) -> None:
@@ -443,12 +487,25 @@ class IncidentCardPanel(QWidget):
         self._select_assignee()
 
     def _select_assignee(self) -> None:
-        if self.incident is None:
-            return
+        if self.incident is None or self.assign_combo.hasFocus():
+            return  # a live update must not overwrite what the operator is typing
         i = self.assign_combo.findData(self.incident.assignee)
         self.assign_combo.setCurrentIndex(max(i, 0))
         if self.incident.assignee and i >= 0:
             self.field_labels["assignee"].setText(self.assign_combo.itemText(i))
+
+    def _on_renumbered(self, old_id: int, new_id: int) -> None:
+        """A local incident reached the server: follow it to its server id and number."""
+        if getattr(self, "_pending_id", None) == old_id:
+            self._pending_id = new_id
+        if self.incident is None or self.incident.id != old_id:
+            return
+        server = self.gateway.cached(new_id)
+        if server is not None:
+            self._set_incident(server)
+        else:  # the server's copy follows in incident_changed; any version of it wins
+            self.incident = self.incident.model_copy(update={"id": new_id, "version": 0})
+        self._reload.start()
 
     def _on_changed(self, inc: IncidentOut) -> None:
         if self.incident is not None and inc.id == self.incident.id and inc.version >= self.incident.version:
@@ -478,12 +535,36 @@ class IncidentCardPanel(QWidget):
         self.error.setText(error_text(exc))
         self.error.show()
 
-    def request_status(self, status: str) -> None:
+    def request_resolve(self) -> None:
+        """Resolving asks for a resolution code and a note first."""
+        if self.incident is None or "resolved" not in self.legal_transitions():
+            return
+        from widgets.incidents.resolve import ResolveDialog
+
+        incident = self.incident
+        dialog = ResolveDialog(incident.number, self.window())
+        self.resolve_dialog = dialog
+
+        def done(result: int) -> None:
+            self.resolve_dialog = None
+            if result == ResolveDialog.DialogCode.Accepted and self.incident is not None \
+                    and self.incident.id == incident.id:
+                self.request_status("resolved", dialog.result_note(), ask=False)
+            dialog.deleteLater()
+
+        dialog.finished.connect(done)
+        dialog.open()
+        dialog.code.setFocus()
+
+    def request_status(self, status: str, note: str | None = None, ask: bool = True) -> None:
         """Ask the server; an illegal or stale change comes back as a message in the card."""
         if self.incident is None:
             return
+        if status == "resolved" and ask:
+            self.request_resolve()
+            return
         self._busy(True)
-        self.gateway.change_status(self.incident.id, self.incident.version, status, on_done=self._ok,
+        self.gateway.change_status(self.incident.id, self.incident.version, status, note, on_done=self._ok,
                                    on_error=self._show_error)
 
     def request_priority(self, priority: str) -> None:

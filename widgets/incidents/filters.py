@@ -153,5 +153,28 @@ class IncidentFilterBar(QWidget):
         self.count_label.setText(self.tr("{0} of {1}").format(f"{shown:,}".replace(",", "\u2009"),
                                                               f"{total:,}".replace(",", "\u2009")))
 
+    def clear(self) -> None:
+        """Show every incident: all statuses, categories and priorities, no search, no area."""
+        self.blockSignals(True)
+        try:
+            self.search.clear()
+            self.status.set_selected(set(STATUSES))
+            self.category.set_selected(set(CATEGORY_NAMES))
+            for b in self.priority_buttons.values():
+                b.setChecked(False)
+            self.overdue.setChecked(False)
+            self.area = None
+            self.set_area(None)
+        finally:
+            self.blockSignals(False)
+        self._debounce.stop()
+        self._emit()
+
+    def flush(self) -> None:
+        """Apply a search still waiting for its debounce now (Enter was pressed)."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._emit()
+
     def _emit(self, *args) -> None:
         self.changed.emit(self.current())

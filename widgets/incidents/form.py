@@ -113,8 +113,12 @@ class IncidentForm(QDialog):
             self.assignee.addItem(s.name, s.code)
 
     def prefill(self, lat: float | None, lon: float | None, address: str = "") -> None:
-        self.lat.setText(f"{lat if lat is not None else DEFAULT_LAT:.6f}")
-        self.lon.setText(f"{lon if lon is not None else DEFAULT_LON:.6f}")
+        # No place given (Ctrl+N): the fields stay empty. An incident silently stored at the
+        # city centre's coordinates sends a crew to the wrong place.
+        self.lat.setText(f"{lat:.6f}" if lat is not None else "")
+        self.lon.setText(f"{lon:.6f}" if lon is not None else "")
+        for edit, example in ((self.lat, DEFAULT_LAT), (self.lon, DEFAULT_LON)):
+            edit.setPlaceholderText(self.tr("right-click the map, or e.g. {0}").format(example))
         if address:
             self.address.setText(address)
 
@@ -127,10 +131,13 @@ class IncidentForm(QDialog):
         if not category:
             errs["category"] = self.tr("Choose a category.")
         lat, lon = _parse_float(self.lat.text()), _parse_float(self.lon.text())
-        if lat is None:
-            errs["lat"] = self.tr("Enter the latitude as a number, e.g. 51.6606.")
-        if lon is None:
-            errs["lon"] = self.tr("Enter the longitude as a number, e.g. 35.6542.")
+        if not self.lat.text().strip() and not self.lon.text().strip():
+            errs["lat"] = self.tr("Choose the place: right-click it on the map, or type its coordinates.")
+        else:
+            if lat is None:
+                errs["lat"] = self.tr("Enter the latitude as a number, e.g. 51.6606.")
+            if lon is None:
+                errs["lon"] = self.tr("Enter the longitude as a number, e.g. 35.6542.")
         data = None
         try:  # the wire schema checks the limits, once; the form says what they mean beside the field
             data = IncidentCreate(client_uuid=self.client_uuid, category=category or "other",

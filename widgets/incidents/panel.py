@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QStyledItemDelegate,
+                               QTableView, QVBoxLayout, QWidget)
 
-from backend_client.schemas.incidents import IncidentOut
+from backend_client.schemas.incidents import CATEGORY_NAMES, PRIORITIES, SOURCES, STATUSES, IncidentOut
+from widgets.common import incident_labels as labels
 from widgets.incidents.alert import CriticalAlert
 from widgets.incidents.filters import IncidentFilterBar
 from widgets.incidents.model import (ADDRESS, AGE, ASSIGNEE, CATEGORY, NUMBER, PRIORITY, SLA, SOURCE, STATUS,
                                      IncidentTableModel, prepare_snapshot)
 from widgets.incidents.proxy import IncidentProxyModel
+from widgets.incidents.strip import CriticalStrip
+from widgets.incidents.toast import CreatedToast
 
 COLUMN_WIDTHS = {PRIORITY: 96, NUMBER: 78, CATEGORY: 164, STATUS: 88, ADDRESS: 220, AGE: 92, SLA: 96,
                  ASSIGNEE: 150, SOURCE: 80}
+HEADER_PADDING = 34  # the sort arrow and the section's margins
+CELL_PADDING = 14
 HEADER_KEY = "incidents.queue_header"  # in settings.extra
 OVERDUE_REFILTER_TICKS = 30  # who is overdue changes with the clock; re-filter every 30 s
+
+
+class _MiddleElide(QStyledItemDelegate):
+    """Identifiers keep both ends when cut: "И-0…354", not "И-000…"."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class IncidentQueuePanel(QWidget):
@@ -37,8 +51,13 @@ class IncidentQueuePanel(QWidget):
 
         self.alert = CriticalAlert(ctx.settings, self)
         self.alert.acknowledged.connect(self._alert_acknowledged)
+        self.toast = CreatedToast(self)
+        self.toast.open_requested.connect(self._toast_open)
+        self.strip = CriticalStrip(self.model, self)
+        self.strip.open_requested.connect(self._open_from_strip)
         self.filter_bar = IncidentFilterBar(self)
         self.filter_bar.changed.connect(self._filter_changed)
+        self.filter_bar.search.returnPressed.connect(self._search_entered)
         self.new_button = QPushButton(self.tr("+ New"))
         self.new_button.setProperty("accent", True)
         self.new_button.setToolTip(self.tr("Log a new incident (Ctrl+N)"))
@@ -69,6 +88,8 @@ class IncidentQueuePanel(QWidget):
         saved = ctx.settings.extra.get(HEADER_KEY)
         if saved:  # the operator's column order, widths and sort survive a restart
             header.restoreState(QByteArray.fromBase64(saved.encode()))
+        self.fit_headers()
+        self.view.setItemDelegateForColumn(NUMBER, _MiddleElide(self.view))
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.activated.connect(self._open_current)  # double-click or Enter opens the card
 
@@ -81,6 +102,8 @@ class IncidentQueuePanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.alert)
+        lay.addWidget(self.strip)
+        lay.addWidget(self.toast)
         lay.addLayout(top)
         lay.addWidget(self.view, 1)
 
@@ -109,12 +132,42 @@ class IncidentQueuePanel(QWidget):
         a["new_incident"].triggered.connect(lambda: self.open_create_form())
         a["refresh"].triggered.connect(self.gateway.refresh)
         a["find"].triggered.connect(self.focus_search)
+        a["command_palette"].triggered.connect(self.open_palette)
         a["ack_alert"].triggered.connect(self.alert.acknowledge)
 
     def shutdown(self) -> None:
         self.ctx.settings.extra[HEADER_KEY] = bytes(self.view.horizontalHeader().saveState().toBase64()).decode()
         self.timer.stop()
         self.alert.acknowledge()
+
+    def open_palette(self):
+        from widgets.incidents.palette import CommandPalette
+
+        window = self.window()
+        palette = CommandPalette(self.ctx, self, window)
+
+        def closed(_result: int) -> None:
+            window.activateWindow()  # the keyboard goes back to the console, not nowhere
+            palette.deleteLater()
+
+        palette.finished.connect(closed)
+        palette.open()
+        palette.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return palette
+
+    def find_number(self, text: str) -> int | None:
+        """The incident a typed number means: "302", "И-302", "и-000302", "Л-3"; None if not one."""
+        return self.model.find_number(text)
+
+    def _search_entered(self) -> None:
+        """Enter in the search: open the single match, or go to the first of several."""
+        self.filter_bar.flush()
+        if self.proxy.rowCount() == 1:
+            self.select_incident(self.proxy.incident_id(0), emit=True)
+            self._open_current(self.proxy.index(0, 0))
+        elif self.proxy.rowCount() > 1:
+            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.view.selectRow(0)
 
     def focus_search(self) -> None:
         self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -166,8 +219,13 @@ class IncidentQueuePanel(QWidget):
     def _services_loaded(self, services) -> None:
         self.model.set_service_names({s.code: s.name for s in services})
 
+    def _open_from_strip(self, incident_id: int) -> None:
+        self.select_incident(incident_id, emit=True)
+        self.ctx.bus.incident_open_requested.emit(incident_id)
+
     def _tick(self) -> None:
         self.model.tick()
+        self.strip.tick()
         self._ticks += 1
         if self.proxy.filter.overdue_only and self._ticks % OVERDUE_REFILTER_TICKS == 0:
             self.proxy.refilter()
@@ -231,9 +289,45 @@ class IncidentQueuePanel(QWidget):
             return self._form
         self._form = IncidentForm(self.gateway, self.window())
         self._form.prefill(lat, lon, address)
-        self._form.created.connect(lambda inc: self.select_incident(inc.id, emit=True))
+        self._form.created.connect(self._created)
         self._form.open()
         return self._form
+
+    def fit_headers(self) -> None:
+        """No column narrower than its title ("Приорите▾", "Источни") or the texts it shows."""
+        header = self.view.horizontalHeader()
+        self.view.ensurePolished()  # the theme's fonts, not the default ones
+        header.ensurePolished()
+        fm = header.fontMetrics()
+        bold = QFont(self.view.font())
+        bold.setBold(True)
+        cells = QFontMetrics(bold)  # the priority and a new incident's status are bold
+        longest = {CATEGORY: [labels.category_short(c) for c in CATEGORY_NAMES],
+                   STATUS: [labels.status_name(s) for s in STATUSES],
+                   SOURCE: [labels.source_name(s) for s in SOURCES],
+                   PRIORITY: ["● " + labels.priority_short(p) for p in PRIORITIES],
+                   NUMBER: ["И-000000"]}
+        for col in range(self.model.columnCount()):
+            if col == ADDRESS:
+                continue
+            title = self.model.headerData(col, Qt.Orientation.Horizontal)
+            need = fm.horizontalAdvance(title) + HEADER_PADDING
+            for text in longest.get(col, ()):
+                need = max(need, cells.horizontalAdvance(text) + CELL_PADDING)
+            if header.sectionSize(col) < need:
+                header.resizeSection(col, need)
+
+    def _created(self, inc) -> None:
+        """Say it was made, with its number, where the eye is, and offer the way to it."""
+        shown = self.select_incident(inc.id, emit=True)
+        self.toast.show_for(inc.number, inc.id, hidden=not shown)
+
+    def _toast_open(self, incident_id: int) -> None:
+        if not self.select_incident(incident_id, emit=True):
+            self.filter_bar.clear()
+            self.proxy.set_filter(self.filter_bar.current())
+            self.select_incident(incident_id, emit=True)
+        self.ctx.bus.incident_open_requested.emit(incident_id)
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:

@@ -7,5 +7,6 @@ from widgets.map.layers import INCIDENTS
 
 FEATURES = (
     FeatureSpec("map", QT_TRANSLATE_NOOP("Panels", "Map"), "widgets.map.panel:MapPanel", Placement("left", 0.2),
+                workspaces=(("dispatcher", Placement("left", 0.28)),),
                 layers=(LayerDef(INCIDENTS, QT_TRANSLATE_NOOP("Layers", "Incidents"), style="incident"),)),
 )

@@ -16,7 +16,7 @@ MODE_LABELS = (
 
 FEATURES = (
     FeatureSpec("intersections", QT_TRANSLATE_NOOP("Panels", "Intersections"),
-                "widgets.signals.panel:IntersectionsPanel", Placement("bottom", 0.4, tab_with="energy"),
+                "widgets.signals.panel:IntersectionsPanel", Placement("bottom", 0.4, tab_with="energy"), workspaces=(),
                 layers=(LayerDef("intersections", QT_TRANSLATE_NOOP("Layers", "Intersections"), style="icon",
                                  color="#4cc38a", glyph="🚦", radius=7),),
                 tiles=(TileDef("signals.in_fault", QT_TRANSLATE_NOOP("Tiles", "Intersections in fault"), STATS,

@@ -15,6 +15,7 @@ class VideoWallSettings:
 FEATURES = (
     FeatureSpec("video_wall", QT_TRANSLATE_NOOP("Panels", "Video wall"), "widgets.video.panel:VideoWallPanel",
                 Placement("bottom", 0.5, beside="energy"),
+                workspaces=(("dispatcher", Placement("bottom", 0.4)), ("supervisor", Placement("bottom", 0.42))),
                 layers=(LayerDef("cameras", QT_TRANSLATE_NOOP("Layers", "Cameras"), style="icon", color="#8ab4ff",
                                  glyph="◉", draggable=True),),
                 settings=VideoWallSettings),

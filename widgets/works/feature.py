@@ -9,7 +9,7 @@ STATS = "/api/v1/stats/works"
 
 FEATURES = (
     FeatureSpec("works", QT_TRANSLATE_NOOP("Panels", "Works"), "widgets.works.panel:WorksPanel",
-                Placement("bottom", 0.34, tab_with="energy"),
+                Placement("bottom", 0.34, tab_with="energy"), workspaces=(),
                 layers=(LayerDef("works", QT_TRANSLATE_NOOP("Layers", "Excavation permits"), style="shape",
                                  color=STATE_COLORS["ok"]),),
                 tiles=(TileDef("works.without_permit", QT_TRANSLATE_NOOP("Tiles", "Works without permit"), STATS,
