@@ -16,7 +16,9 @@ from backend.transit.models import Vehicle
 from backend_client.schemas.transit import (AlertIn, AlertOut, AlertPatch, Arrivals, IngestStats, Marey, RouteDetail,
                                             RouteOut, StopOut, VehicleOut)
 
-router = APIRouter(prefix="/api/v1/transit", tags=["transit"])
+# Every view of the schedule answers 404 until a GTFS feed has been imported.
+router = APIRouter(prefix="/api/v1/transit", tags=["transit"],
+                   responses={404: {"description": "No GTFS feed imported yet, or no such stop, route or alert"}})
 Dispatcher = Annotated[User, require_role("dispatcher")]
 
 
