@@ -89,7 +89,10 @@ class MapPanel(QWidget):
         self._build_ui()
         self._connect_context()
         self._start_page()
-        self.set_incidents(ctx.incidents.snapshot())
+        known = ctx.incidents.snapshot()
+        self.set_incidents(known)
+        if not known:  # nothing loaded yet (the map opened alone, e.g. on the wall): ask the door
+            ctx.incidents.refresh()
 
     # ------------------------------------------------------------------ UI
 
