@@ -29,7 +29,8 @@ DESK_EXTRA_DEPENDS = ["fonts-dejavu-core | fonts-liberation2", "libfontconfig1"]
 # Desktop-only packages of the lock that the server does not install (it never imports Qt).
 NOT_ON_SERVER = re.compile(r"^(pyside6(-[a-z0-9]+)*|shiboken6|pyqtgraph|pyinstaller"
                            r"|pyinstaller-hooks-contrib|altgraph|macholib|pefile|pywin32-ctypes|pytest|pytest-qt"
-                           r"|pluggy|iniconfig|import-linter|grimp)$", re.I)  # rich & co. stay: ibis (ATSPM) needs them
+                           r"|pluggy|iniconfig|import-linter|grimp|schemathesis|georeport|pytest-[a-z0-9-]+)$", re.I)
+# (rich & co. stay: ibis, which ATSPM runs on, needs them; test-only roots go with what only they need)
 
 
 def arch() -> str:
