@@ -232,9 +232,14 @@ def mqtt_service(app):
     settings = app.state.settings
     if not settings.mqtt_url or not settings.run_ingest:
         return None
-    from backend.ingest.mqtt import MqttIngest
+    from backend.ingest.mqtt import MqttIngest, stable_client_id
 
-    return MqttIngest(settings.mqtt_url, writer_for(app), topic_root=TOPIC_ROOT, batch_size=1000, batch_wait_s=0.2)
+    # One persistent session per deployment and instance: a client id shared with another
+    # server on the same broker would have the broker drop one connection for the other.
+    client_id = stable_client_id(settings.mqtt_url, TOPIC_ROOT, settings.resolved_database_url,
+                                 settings.instance_name)
+    return MqttIngest(settings.mqtt_url, writer_for(app), topic_root=TOPIC_ROOT, batch_size=1000, batch_wait_s=0.2,
+                      client_id=client_id)
 
 
 def stored_drops(session: Session) -> dict[str, int]:
