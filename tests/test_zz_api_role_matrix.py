@@ -4,6 +4,10 @@ Generated from the running app's OpenAPI document, so an endpoint added by any d
 the moment it exists: without a token, with a forged one and with an expired one it must answer
 401 (unless it is listed as public below), and the lowest role it lets through must be the one
 written in ROLE_MATRIX. A new operation fails this test until someone decides who may call it.
+
+Runs last in the suite (the file name): after it, tests that read the real MQTT broker in the
+same process stopped receiving (tests/backend/test_telemetry_mqtt.py timed out when run right
+after it); the cause is not found yet.
 """
 
 from __future__ import annotations
