@@ -210,10 +210,11 @@ class MqttIngest:
 
 
 def running_ingest(app) -> MqttIngest | None:
-    """This instance's running telemetry ingest, if any: its shared one, or the duty while held here."""
+    """This instance's running telemetry ingest, if any: its shared one, or the duty while held here.
+    Other domains (transit) run MqttIngest on topics of their own: those are not this one."""
     for s in getattr(app.state, "services", ()):
         found = getattr(s, "service", s)  # a Duty holds its service while it holds the lease
-        if isinstance(found, MqttIngest):
+        if isinstance(found, MqttIngest) and found.topic_root == TOPIC_ROOT:
             return found
     return None
 

@@ -37,6 +37,8 @@ class SignalsMqtt:
         self._client = make_client(url, f"sc-signals-{uuid.uuid4().hex[:8]}")
         self._client.on_connect = self._on_connect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
+        self._sub_mid = -1
         self._client.on_disconnect = lambda *a: self.connected.clear()
         self._thread: threading.Thread | None = None
 
@@ -44,8 +46,12 @@ class SignalsMqtt:
         if reason_code.is_failure:
             log.warning("MQTT connect refused: %s", reason_code)
             return
-        client.subscribe(f"{TOPIC_ROOT}/+/events", qos=1)
-        self.connected.set()
+        _, self._sub_mid = client.subscribe(f"{TOPIC_ROOT}/+/events", qos=1)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties=None) -> None:
+        # Connected once the broker holds the subscription: events published before it are not ours.
+        if mid == self._sub_mid and not any(rc.is_failure for rc in reason_codes):
+            self.connected.set()
 
     def _on_message(self, client, userdata, msg) -> None:
         parts = msg.topic.split("/")

@@ -23,14 +23,14 @@ def _publisher(url: str) -> mqtt.Client:
     return client
 
 
-def _wait(predicate, timeout: float = 90.0):  # generous: the machine is shared; no speed is asserted
+def _wait(predicate, timeout: float = 90.0, seen=None):  # generous: the machine is shared; no speed is asserted
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.1)
-    raise AssertionError("timed out waiting for ingestion")
+    raise AssertionError(f"timed out waiting for ingestion; last seen: {seen() if seen else None}")
 
 
 def test_service_is_off_without_url_or_with_ingest_disabled(backend, mqtt_url):
@@ -84,7 +84,7 @@ def test_readings_over_mqtt_are_stored_once_and_bad_ones_counted(backend, api, m
             s = client.get("/api/v1/telemetry/stats", headers=_auth(client)).json()
             return s if s["stored"] >= 4 and s["rejected"].get("unknown_device", 0) >= 1 else None
 
-        s = _wait(stats)
+        s = _wait(stats, seen=lambda: client.get("/api/v1/telemetry/stats", headers=_auth(client)).json())
         pub.loop_stop()
         pub.disconnect()
     with backend.sessionmaker() as session:

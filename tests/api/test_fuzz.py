@@ -6,9 +6,6 @@ a status the document lists for that operation, the content type and body schema
 New operations of any domain are fuzzed the moment they exist. The example budget keeps the run
 CI-sized (SC_FUZZ_EXAMPLES per operation and role; raise it for a deeper hunt).
 
-Runs last in the suite (its folder name): after it, tests that read the real MQTT broker in the
-same process stopped receiving (tests/backend/test_telemetry_mqtt.py timed out when run right
-after it); the cause is not found yet.
 """
 
 from __future__ import annotations

@@ -5,9 +5,6 @@ the moment it exists: without a token, with a forged one and with an expired one
 401 (unless it is listed as public below), and the lowest role it lets through must be the one
 written in ROLE_MATRIX. A new operation fails this test until someone decides who may call it.
 
-Runs last in the suite (its folder name): after it, tests that read the real MQTT broker in the
-same process stopped receiving (tests/backend/test_telemetry_mqtt.py timed out when run right
-after it); the cause is not found yet.
 """
 
 from __future__ import annotations
