@@ -5,7 +5,6 @@ as admin and as dispatcher, against a real backend on SQLite, and checks every a
 a status the document lists for that operation, the content type and body schema it promises.
 New operations of any domain are fuzzed the moment they exist. The example budget keeps the run
 CI-sized (SC_FUZZ_EXAMPLES per operation and role; raise it for a deeper hunt).
-
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ Generated from the running app's OpenAPI document, so an endpoint added by any d
 the moment it exists: without a token, with a forged one and with an expired one it must answer
 401 (unless it is listed as public below), and the lowest role it lets through must be the one
 written in ROLE_MATRIX. A new operation fails this test until someone decides who may call it.
-
 """
 
 from __future__ import annotations
