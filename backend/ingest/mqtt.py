@@ -5,6 +5,11 @@ hands batches over a pipe; a reader thread here puts them on a bounded queue (bl
 full, which backs up the pipe and then the receiver: back-pressure, never a drop), and one writer
 thread drains the queue into batches (up to `batch_size` messages or `batch_wait_s`) for the
 `TelemetryWriter`. Mosquitto's per-client limits bound what a burst can outrun: see the README.
+
+A batch is acknowledged to the broker once it is settled: stored, or refused for good (a message
+the database will never take, counted by reason). While the database is away the writer waits with
+the batch in hand, however long, and nothing is acked: the queue, the pipe and then the broker hold
+the rest. So neither a SIGKILL of the server nor an outage of the database loses a reading.
 """
 
 from __future__ import annotations
@@ -24,14 +29,14 @@ from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from backend.ingest.receiver import (BROKER_DROPPED, CONNECTED, DISCONNECTED, FRAME, MESSAGES, Receiver,
+from backend.ingest.receiver import (ACK, BROKER_DROPPED, CONNECTED, DISCONNECTED, FRAME, MESSAGES, Receiver,
                                      make_client, parse_mqtt_url)
 from backend.telemetry.ingest import TelemetryWriter, writer_for
 
 __all__ = ["MqttIngest", "make_client", "mqtt_service", "parse_mqtt_url"]
 log = logging.getLogger(__name__)
 TOPIC_ROOT = "city/telemetry"
-WRITE_ATTEMPTS = 6  # about 15 s of backing off before a batch is halved to find what fails
+MAX_BACKOFF_S = 5.0  # between attempts while the database is away
 DB_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
@@ -73,6 +78,8 @@ class MqttIngest:
         self._stop = threading.Event()
         self._fed = threading.Event()  # the feeder has ended: nothing more will be queued
         self._proc: subprocess.Popen | None = None
+        self._generation = 0  # of the receiver: a batch is acked only to the receiver that sent it
+        self._ack_lock = threading.Lock()
         self._receiver: Receiver | None = None
         self._feeder: threading.Thread | None = None
         self._thread: threading.Thread | None = None
@@ -82,10 +89,32 @@ class MqttIngest:
         return {"url": self.url, "client_id": self.client_id, "topic": self.topic,
                 "session_expiry_s": self.session_expiry_s, "max_pending": 50_000}
 
-    def _enqueue(self, batch: list[tuple[str, bytes]]) -> None:
+    def _enqueue(self, batch: list[tuple[str, bytes]], seq: int, generation: int | None = None) -> None:
+        """Queue a receiver's batch; its last message carries what to ack once it is stored."""
         cut = len(self.topic_root) + 1
-        for topic, payload in batch:
-            self.queue.put((topic[cut:], payload))  # blocks when full: back-pressure, not loss
+        last = len(batch) - 1
+        token = (self._generation if generation is None else generation, seq)
+        for i, (topic, payload) in enumerate(batch):
+            # blocks when full: back-pressure, not loss
+            self.queue.put((topic[cut:], payload, token if i == last else None))
+
+    def _ack(self, tokens: list[tuple[int, int]]) -> None:
+        seqs = [seq for generation, seq in tokens if generation == self._generation]
+        if not seqs:
+            return
+        if self._receiver is not None:
+            self._receiver.ack(seqs)
+            return
+        proc = self._proc
+        if proc is None or proc.stdin is None:
+            return
+        data = marshal.dumps(seqs)
+        try:
+            with self._ack_lock:
+                proc.stdin.write(FRAME.pack(ACK, len(data)) + data)
+                proc.stdin.flush()
+        except (OSError, ValueError):  # the receiver is gone: the broker sends these again
+            pass
 
     def _state(self, kind: bytes, data: bytes) -> None:
         if kind == CONNECTED:
@@ -103,9 +132,12 @@ class MqttIngest:
     def _feed_from_process(self) -> None:
         """Run the receiver process and pass on what it sends; start it again if it dies."""
         while not self._stop.is_set():
-            proc = self._proc = subprocess.Popen(
-                [sys.executable, "-m", "backend.ingest.receiver", json.dumps(self._config())],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env())
+            with self._ack_lock:
+                self._generation += 1
+                generation = self._generation
+                proc = self._proc = subprocess.Popen(
+                    [sys.executable, "-m", "backend.ingest.receiver", json.dumps(self._config())],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env())
             out = proc.stdout
             while True:
                 head = out.read(FRAME.size)
@@ -114,7 +146,8 @@ class MqttIngest:
                 kind, n = FRAME.unpack(head)
                 data = out.read(n)
                 if kind == MESSAGES:
-                    self._enqueue(marshal.loads(data))
+                    seq, batch = marshal.loads(data)
+                    self._enqueue(batch, seq, generation)
                 else:
                     self._state(kind, data)
             proc.wait()
@@ -136,35 +169,40 @@ class MqttIngest:
             except queue.Empty:
                 self._flush_events()
                 continue
-            batch = [first]
+            items = [first]
             deadline = time.monotonic() + self.batch_wait_s
-            while len(batch) < self.batch_size:
+            while len(items) < self.batch_size:
                 try:
-                    batch.append(self.queue.get(timeout=max(0.0, deadline - time.monotonic())))
+                    items.append(self.queue.get(timeout=max(0.0, deadline - time.monotonic())))
                 except queue.Empty:
                     break
-            self._write(batch)
+            if self._write([(topic, payload) for topic, payload, _ in items]):
+                self._ack([token for _, _, token in items if token is not None])
 
-    def _write(self, batch: list) -> None:
-        """Store a batch; a message the database refuses costs only itself, found by halving."""
-        for attempt in range(WRITE_ATTEMPTS):
+    def _write(self, batch: list) -> bool:
+        """Store a batch; a message the database refuses costs only itself, found by halving.
+        True once every message is settled; False if stop() came while the database was away (the
+        broker has them still, unacked, for the next start)."""
+        attempt = 0
+        while True:
             try:
                 self.writer.ingest(batch)
-                return
+                return True
             except DB_UNAVAILABLE:  # the database is away or busy: wait with the messages in hand
-                log.warning("telemetry write failed (database unavailable), attempt %d", attempt + 1)
+                attempt += 1
+                if attempt == 1 or attempt % 20 == 0:
+                    log.warning("telemetry write failed (database unavailable), attempt %d", attempt)
                 self.writer.stats["write_retries"] += 1
-                if self._stop.wait(min(0.5 * 2 ** attempt, 5.0)):
-                    break
+                if self._stop.wait(min(0.25 * 2 ** attempt, MAX_BACKOFF_S)):
+                    return False
             except Exception:
                 break
         if len(batch) == 1:
             log.exception("a telemetry message from %r could not be stored", batch[0][0][:64])
             self.writer.count_lost(batch, "write_failed")
-            return
+            return True
         mid = len(batch) // 2
-        self._write(batch[:mid])
-        self._write(batch[mid:])
+        return self._write(batch[:mid]) and self._write(batch[mid:])
 
     def _flush_events(self) -> None:
         try:

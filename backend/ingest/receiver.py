@@ -16,13 +16,17 @@ broker's cue to queue (and, past its limit, drop and count in `$SYS/broker/publi
 which is forwarded to the server's stats). The session is persistent (fixed client id, MQTT 5
 clean_start false with a session expiry), so a restart of the server misses nothing the broker kept.
 
-Messages are acknowledged when they reach this process, not after they are stored: acknowledging
-after the write would need each ack carried back across the pipe (not done yet). What was
-acknowledged but not yet stored is lost only if the server dies before storing it; a stop() stores
-it first.
+A message is acknowledged to the broker only after the server has stored it (or refused it for
+good): each batch handed over carries a sequence number, and the server sends that number back
+once the batch is settled. Until then the broker keeps the message in our persistent session, so a
+server killed mid-batch (SIGKILL, power) loses nothing: on the next connection of the session the
+broker delivers it again, and the writers store a reading once however often it arrives. An ack
+for a message received on an earlier connection is not sent (its packet id means nothing on the
+new one); the broker redelivers it instead.
 
 Run as `python -m backend.ingest.receiver '<json config>'`; frames on stdout: kind (1 byte), length
-(4 bytes, big-endian), data. Closing stdin asks it to stop. Imports nothing but paho.
+(4 bytes, big-endian), data; the same frames on stdin carry acks (kind A). Closing stdin asks it to
+stop. Imports nothing but paho.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from paho.mqtt.properties import Properties
 log = logging.getLogger(__name__)
 DROPPED_TOPIC = "$SYS/broker/publish/messages/dropped"
 FRAME = struct.Struct(">cI")
-CONNECTED, DISCONNECTED, MESSAGES, BROKER_DROPPED = b"C", b"D", b"M", b"B"
+CONNECTED, DISCONNECTED, MESSAGES, BROKER_DROPPED, ACK = b"C", b"D", b"M", b"B", b"A"
 
 
 def parse_mqtt_url(url: str) -> tuple[str, int, str | None, str | None, bool]:
@@ -55,10 +59,10 @@ def parse_mqtt_url(url: str) -> tuple[str, int, str | None, str | None, bool]:
     return u.hostname or "127.0.0.1", u.port or (8883 if tls else 1883), u.username, u.password, tls
 
 
-def make_client(url: str, client_id: str, *, mqtt5: bool = False) -> mqtt.Client:
+def make_client(url: str, client_id: str, *, mqtt5: bool = False, manual_ack: bool = False) -> mqtt.Client:
     host, port, user, password, tls = parse_mqtt_url(url)
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
-                         protocol=mqtt.MQTTv5 if mqtt5 else mqtt.MQTTv311)
+                         protocol=mqtt.MQTTv5 if mqtt5 else mqtt.MQTTv311, manual_ack=manual_ack)
     if user:
         client.username_pw_set(user, password)
     if tls:
@@ -69,8 +73,9 @@ def make_client(url: str, client_id: str, *, mqtt5: bool = False) -> mqtt.Client
 
 
 class Receiver:
-    """Subscribes with a persistent session and calls `deliver(batch)` with lists of (topic, payload)
-    from its own thread; `state(kind, data)` hears of connects, disconnects and broker drops."""
+    """Subscribes with a persistent session and calls `deliver(batch, seq)` with lists of (topic,
+    payload) from its own thread; `ack([seq, ...])` once those batches are stored acknowledges them to
+    the broker. `state(kind, data)` hears of connects, disconnects and broker drops."""
 
     def __init__(self, url: str, client_id: str, topic: str, *, deliver: Callable[[list], None],
                  state: Callable[[bytes, bytes], None], session_expiry_s: int = 3600,
@@ -82,9 +87,13 @@ class Receiver:
         self.session_expiry_s = session_expiry_s
         self.max_pending = max_pending
         self._pending: list[tuple[str, bytes]] = []
+        self._tokens: list[tuple[int, int, int]] = []  # (connection, packet id, qos) of each pending message
+        self._unacked: dict[int, list[tuple[int, int, int]]] = {}  # batch seq → its messages' tokens
+        self._seq = 0
+        self._connection = 0  # packet ids are per connection: an ack is sent only on the one that received
         self._cond = threading.Condition()
         self._stop = threading.Event()
-        self._client = make_client(url, client_id, mqtt5=True)
+        self._client = make_client(url, client_id, mqtt5=True, manual_ack=True)
         self._client.on_connect = self._on_connect
         self._client.on_message = self._on_message
         self._client.on_subscribe = self._on_subscribe
@@ -97,6 +106,8 @@ class Receiver:
             log.warning("MQTT connect refused: %s", reason_code)
             return
         self._session_present = bool(flags.session_present)
+        with self._cond:
+            self._connection += 1
         _, self._sub_mid = client.subscribe(self.topic, qos=1)
         client.subscribe(DROPPED_TOPIC, qos=0)
 
@@ -118,15 +129,37 @@ class Receiver:
             while len(self._pending) >= self.max_pending and not self._stop.is_set():
                 self._cond.wait(0.5)  # the server is behind: hold paho (back-pressure), never drop
             self._pending.append((msg.topic, bytes(msg.payload)))
+            self._tokens.append((self._connection, msg.mid, msg.qos))
             self._cond.notify_all()
 
-    def _take(self, wait: float) -> list[tuple[str, bytes]]:
+    def _take(self, wait: float) -> tuple[list[tuple[str, bytes]], int]:
+        """The messages received since the last call, and the sequence number to ack them by."""
         with self._cond:
             if not self._pending and not self._stop.is_set():
                 self._cond.wait(wait)
             batch, self._pending = self._pending, []
+            tokens, self._tokens = self._tokens, []
             self._cond.notify_all()
-            return batch
+            if not batch:
+                return batch, 0
+            self._seq += 1
+            self._unacked[self._seq] = tokens
+            return batch, self._seq
+
+    def ack(self, seqs: list[int]) -> None:
+        """Acknowledge the batches the server has settled; those of an earlier connection are left to
+        the broker's redelivery."""
+        with self._cond:
+            tokens = [t for s in seqs for t in self._unacked.pop(s, ())]
+            current = self._connection
+        for connection, mid, qos in tokens:
+            if qos and connection == current:
+                self._client.ack(mid, qos)
+
+    @property
+    def unacked(self) -> int:
+        with self._cond:
+            return sum(len(t) for t in self._unacked.values())
 
     def run(self) -> None:
         """Until stop(): receive and deliver. Whatever arrived before the disconnect is delivered."""
@@ -140,12 +173,14 @@ class Receiver:
         self._client.connect_async(host, port, keepalive=30, clean_start=False, properties=props)
         self._client.loop_start()
         while not self._stop.is_set():
-            if batch := self._take(0.5):
-                self.deliver(batch)
+            batch, seq = self._take(0.5)
+            if batch:
+                self.deliver(batch, seq)
         self._client.disconnect()
         self._client.loop_stop()
-        if batch := self._take(0):
-            self.deliver(batch)
+        batch, seq = self._take(0)
+        if batch:  # stored by the server, though never acked: the broker sends these again next time
+            self.deliver(batch, seq)
 
     def stop(self) -> None:
         self._stop.set()
@@ -181,11 +216,17 @@ def main(argv: list[str]) -> int:
             out.flush()
 
     receiver = Receiver(cfg["url"], cfg["client_id"], cfg["topic"], session_expiry_s=cfg["session_expiry_s"],
-                        max_pending=cfg["max_pending"], deliver=lambda b: send(MESSAGES, marshal.dumps(b)),
-                        state=send)
+                        max_pending=cfg["max_pending"],
+                        deliver=lambda b, seq: send(MESSAGES, marshal.dumps((seq, b))), state=send)
 
-    def watch_stdin() -> None:  # the server closes our stdin to stop us, or by exiting
-        sys.stdin.buffer.read()
+    def watch_stdin() -> None:
+        """Acks from the server; end of file (it closed our stdin, or exited) means stop."""
+        inp = sys.stdin.buffer
+        while len(head := inp.read(FRAME.size)) == FRAME.size:
+            kind, n = FRAME.unpack(head)
+            data = inp.read(n)
+            if kind == ACK and len(data) == n:
+                receiver.ack(marshal.loads(data))
         receiver.stop()
 
     threading.Thread(target=watch_stdin, daemon=True).start()

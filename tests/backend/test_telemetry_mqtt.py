@@ -174,3 +174,64 @@ def test_energy_simulator_publishes_every_meter_over_the_broker(backend, mqtt_ur
     finally:
         sim.stop()
         svc.stop()
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["receiver-process", "in-process"])
+def test_a_reading_is_acked_only_once_stored_so_a_kill_loses_nothing(backend, mqtt_url, in_process):
+    """Issue 19: the database is away, readings arrive, the server dies (its receiver SIGKILLed,
+    nothing stored); the next start of the same session stores every one of them. Before, the
+    receiver acked on arrival and the broker forgot them."""
+    import signal
+
+    from sqlalchemy.orm import sessionmaker
+
+    from backend.db import make_engine
+    from backend.ingest.mqtt import MqttIngest
+    from backend.telemetry.ingest import TelemetryWriter
+    from backend.telemetry.models import Reading
+    from tests.conftest import free_port
+
+    root = f"sc-test/{uuid.uuid4().hex[:8]}"
+    client_id = f"sc-test-ack-{uuid.uuid4().hex[:8]}"
+    uid = f"ack-{uuid.uuid4().hex[:6]}"
+    add_meter(backend, uid)
+    dead = make_engine(f"postgresql+psycopg://root@127.0.0.1:{free_port()}/test")  # nothing listens there
+    first = MqttIngest(mqtt_url, TelemetryWriter(sessionmaker(dead)), topic_root=root, client_id=client_id,
+                       in_process=in_process)
+    first.start()
+    pub = _publisher(mqtt_url)
+    try:
+        assert first.connected.wait(15)
+        start = int(time.time() * 1000) - 600_000
+        for i in range(50):
+            pub.publish(f"{root}/{uid}", json.dumps({"ts": start + i * 1000, "values": {"kwh": i}}),
+                        qos=1).wait_for_publish(10)
+        _wait(lambda: first.writer.stats["write_retries"] >= 2)  # in hand, waiting for the database
+        # The server dies: its receiver by SIGKILL (in-process: the connection drops unannounced).
+        first._stop.set()  # its writer gives up the batch it holds, unacked
+        if in_process:
+            first._receiver._client._sock_close()
+            first._receiver.stop()
+        else:
+            first._proc.send_signal(signal.SIGKILL)
+        first._feeder.join(30)
+        first._thread.join(30)
+        with backend.sessionmaker() as s:
+            assert s.query(Reading).count() == 0
+
+        second = MqttIngest(mqtt_url, TelemetryWriter(backend.sessionmaker), topic_root=root,
+                            client_id=client_id, in_process=in_process)
+        second.start()
+        try:
+            with backend.sessionmaker() as s:
+                try:
+                    _wait(lambda: s.query(Reading).count() >= 50 or s.expire_all(), 60)
+                except AssertionError:
+                    raise AssertionError(f"stored {s.query(Reading).count()} of 50 after the restart") from None
+                assert s.query(Reading).count() == 50
+        finally:
+            second.stop()
+    finally:
+        pub.loop_stop()
+        pub.disconnect()
+        dead.dispose()
