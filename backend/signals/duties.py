@@ -76,7 +76,7 @@ def duties_service(app) -> SignalDuties | None:
     from backend.signals import service
 
     service.COMM_TIMEOUT_S = settings.signals_comm_timeout_s
-    if not settings.run_ingest or settings.serve_worker != 0:
+    if not settings.run_ingest:
         return None
     from backend.signals.ingest import writer_for
 

@@ -228,16 +228,16 @@ def writer_for(app) -> PositionWriter:
 
 
 def mqtt_service(app):
-    """Subscribes to city/transit/vehicles/+ (the telemetry subscriber's machinery, our writer)."""
+    """Subscribes to city/transit/vehicles/+ (the telemetry subscriber's machinery, our writer); a
+    duty: the instance holding its lease takes the whole stream."""
     settings = app.state.settings
     if not settings.mqtt_url or not settings.run_ingest:
         return None
     from backend.ingest.mqtt import MqttIngest, stable_client_id
 
-    # One persistent session per deployment and instance: a client id shared with another
-    # server on the same broker would have the broker drop one connection for the other.
-    client_id = stable_client_id(settings.mqtt_url, TOPIC_ROOT, settings.resolved_database_url,
-                                 settings.instance_name)
+    # One persistent session per deployment, whoever holds the duty: the next holder gets what the
+    # broker kept (positions not yet acked) when the last one stopped or died.
+    client_id = stable_client_id(settings.mqtt_url, TOPIC_ROOT, settings.resolved_database_url)
     return MqttIngest(settings.mqtt_url, writer_for(app), topic_root=TOPIC_ROOT, batch_size=1000, batch_wait_s=0.2,
                       client_id=client_id)
 

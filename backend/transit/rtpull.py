@@ -94,6 +94,6 @@ class FeedPuller:
 def pull_service(app):
     settings = app.state.settings
     urls = [u.strip() for u in settings.transit_feeds.split(",") if u.strip()]
-    if not urls or not settings.run_ingest or settings.serve_worker != 0:
+    if not urls or not settings.run_ingest:
         return None
     return FeedPuller(urls, writer_for(app), every_s=settings.transit_pull_seconds)

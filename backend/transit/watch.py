@@ -183,7 +183,7 @@ class TransitWatch:
 
 def watch_service(app):
     settings = app.state.settings
-    if not settings.run_ingest or settings.serve_worker != 0:
+    if not settings.run_ingest:
         return None
     return TransitWatch(app.state.sessionmaker, board_silence_s=settings.transit_board_silence_s)
 

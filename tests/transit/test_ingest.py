@@ -17,6 +17,15 @@ from backend.transit.ingest import PositionWriter
 from tests.transit import factory
 
 
+def _wait_for(find, timeout: float = 30.0):
+    """What `find` returns once it is something: a duty's service exists once its lease is taken."""
+    deadline = time.monotonic() + timeout
+    while (found := find()) is None:
+        assert time.monotonic() < deadline, "the duty was not taken"
+        time.sleep(0.05)
+    return found
+
+
 @pytest.fixture
 def city_now(backend, monkeypatch):
     factory.import_demo(backend.sessionmaker)
@@ -89,8 +98,9 @@ def test_positions_over_the_real_broker_reach_the_vehicle_list(backend, api, mqt
     backend.app.state.settings = backend.settings.model_copy(update={"mqtt_url": mqtt_url, "run_ingest": True})
     vid = f"KUR-T{uuid.uuid4().hex[:4]}"
     with TestClient(backend.app) as client:
-        service = next(s for s in backend.app.state.services
-                       if isinstance(s, MqttIngest) and s.topic_root == "city/transit/vehicles")
+        service = _wait_for(lambda: next((d.service for d in backend.app.state.duties
+                                          if isinstance(d.service, MqttIngest)
+                                          and d.service.topic_root == "city/transit/vehicles"), None))
         assert service.connected.wait(15)
         pub = _publisher(mqtt_url)
         try:
