@@ -9,10 +9,11 @@ from fastapi import APIRouter, Header, Query, Request
 from backend.auth.deps import CurrentUser, require_role
 from backend.auth.models import User
 from backend.db import SessionDep
-from backend.errors import BadRequest
+from backend.etag import parse_if_match
 from backend.transit import gtfsrt, service
 from backend.transit.ingest import stored_drops
 from backend.transit.models import Vehicle
+from backend_client.schemas.common import ErrorBody
 from backend_client.schemas.transit import (AlertIn, AlertOut, AlertPatch, Arrivals, IngestStats, Marey, RouteDetail,
                                             RouteOut, StopOut, VehicleOut)
 
@@ -77,18 +78,21 @@ def create_alert(data: AlertIn, request: Request, session: SessionDep, user: Dis
 
 
 def _version(if_match: str | None) -> int | None:
-    if if_match is None or not if_match.strip():
+    """The alert version the client edited, read as RFC 9110 says (`*`, lists, strong comparison, as
+    incidents do): None = no precondition; a header no version can satisfy gives 0, which never matches."""
+    parsed = parse_if_match(if_match)
+    if parsed is None or parsed.any:
         return None
-    try:
-        return int(if_match.strip().strip('W/').strip('"'))
-    except ValueError:
-        raise BadRequest("If-Match must be the alert's version, e.g. \"3\"", field="If-Match") from None
+    versions = parsed.versions()
+    return versions[0] if versions else 0
 
 
-@router.patch("/alerts/{alert_id}", response_model=AlertOut, operation_id="transit_alert_update")
+@router.patch("/alerts/{alert_id}", response_model=AlertOut, operation_id="transit_alert_update",
+              responses={code: {"model": ErrorBody} for code in (400, 404, 412)})
 def update_alert(alert_id: int, patch: AlertPatch, request: Request, session: SessionDep, user: Dispatcher,
                  if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> AlertOut:
-    out = service.update_alert(session, user=user, alert_id=alert_id, patch=patch, expected_version=_version(if_match))
+    out = service.update_alert(session, user=user, alert_id=alert_id, patch=patch,
+                               expected_version=_version(if_match))
     session.commit()
     gtfsrt.cache_for(request.app).invalidate("alerts")
     return out

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit.service import record
-from backend.errors import AppError, BadRequest, Conflict, NotFound
+from backend.errors import AppError, BadRequest, NotFound, PreconditionFailed
 from backend.events.service import publish
 from backend.transit import clock, live
 from backend.transit import models as m
@@ -231,8 +231,8 @@ def update_alert(session: Session, *, user, alert_id: int, patch: AlertPatch, ex
     if a is None:
         raise NotFound("alert", alert_id)
     if expected_version is not None and expected_version != a.version:
-        raise Conflict(f"Alert {alert_id} was changed by someone else (version {a.version}); reload it",
-                       version=a.version)
+        raise PreconditionFailed(f"Alert {alert_id} was changed by someone else (version {a.version}); reload it",
+                                 version=a.version)
     values = patch.model_dump(exclude_unset=True)
     if "header_ru" in values and (values["header_ru"] is None or not values["header_ru"].strip()):
         raise BadRequest("header_ru must not be blank", field="header_ru")

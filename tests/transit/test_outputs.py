@@ -136,7 +136,12 @@ def test_alerts_crud_reach_the_board_and_alerts_pb(api, live_city, backend):
     assert {ie.route_id for ie in al.informed_entity} == {"2"} and any(ie.stop_id == "KUR013" for ie in al.informed_entity)
 
     stale = disp.patch(f"/api/v1/transit/alerts/{alert['id']}", json={"text_ru": "x"}, headers={"If-Match": '"7"'})
-    assert stale.status_code == 409
+    assert stale.status_code == 412 and stale.json()["error"]["code"] == "stale_version"
+    # RFC 9110: a weak tag never matches; a list matches if any strong tag does; junk is a 400.
+    weak = disp.patch(f"/api/v1/transit/alerts/{alert['id']}", json={"text_ru": "x"}, headers={"If-Match": 'W/"1"'})
+    assert weak.status_code == 412
+    junk = disp.patch(f"/api/v1/transit/alerts/{alert['id']}", json={"text_ru": "x"}, headers={"If-Match": "version one"})
+    assert junk.status_code == 400
     edited = disp.patch(f"/api/v1/transit/alerts/{alert['id']}", json={"header_ru": "Объезд по ул. Мира"},
                         headers={"If-Match": '"1"'})
     assert edited.status_code == 200 and edited.json()["version"] == 2
