@@ -95,3 +95,57 @@ def test_a_quiet_night_is_not_a_dead_detector(api, backend):
     w.ingest([("tsc-1", json.dumps([list(e) for e in events]))], now_ms=now)
     _evaluate(backend, now)
     assert _incidents(backend) == []
+
+
+def _saturated(events: list[tuple[int, int, int]], phases=(2, 6)) -> list[tuple[int, int, int]]:
+    """The main street's stop-bar detectors occupied through every green and the first seconds of
+    the next red: the queue never clears (what atspm counts as a split failure)."""
+    greens = [t for t, c, p in events if c == 1 and p == phases[0]]
+    reds = [t for t, c, p in events if c == 10 and p == phases[0]]
+    out = [e for e in events if not (e[1] in (81, 82) and e[2] in {10 + ch for ch in (1, 2)})]
+    for g in greens:
+        red = next((r for r in reds if r > g), None)
+        if red is None:
+            continue
+        for ch in (11, 12):
+            out += [(g, 82, ch), (red + 6000, 81, ch)]
+    return sorted(out)
+
+
+def test_repeated_max_outs_and_split_failures_open_once_and_close_when_they_stop(api, backend):
+    """Two bins in a row where most cycles max out and fail to clear their queue: one incident per
+    phase and kind, from measures atspm computed from the raw events; healthy cycles close them."""
+    from backend.signals import measures
+
+    assert api("admin").post("/api/v1/signals/controllers", json=controller()).status_code == 201
+    w = writer_for(backend.app)
+    now = int(time.time() * 1000)
+    t0 = now - now % (15 * 60_000) - 30 * 60_000  # two whole bins before the one in progress
+    bad = _saturated(cycles(t0, 30, terminate=5, arrivals_per_cycle={1: 14, 2: 14, 3: 4, 4: 4}))
+    bad = [(t, 4 if c == 5 and p in (4, 8) else c, p) for t, c, p in bad]  # the side street gaps out
+    w.ingest([("tsc-1", json.dumps([list(e) for e in bad]))], now_ms=now)
+    with backend.sessionmaker() as s:
+        assert measures.compute(s, start=t0, end=t0 + 30 * 60_000) > 0
+        s.commit()
+        rows = s.scalars(select(measures.SignalMeasure).where(measures.SignalMeasure.phase == 2)).all()
+        assert rows and all(r.max_outs >= r.cycles * 0.5 for r in rows), [(r.max_outs, r.cycles) for r in rows]
+        assert all(r.split_failures >= r.cycles * 0.3 for r in rows), [(r.split_failures, r.cycles) for r in rows]
+    _evaluate(backend, t0 + 30 * 60_000 + 1000)
+    _evaluate(backend, t0 + 30 * 60_000 + 11_000)  # again: nothing opened twice
+    with backend.sessionmaker() as s:
+        open_faults = {(f.kind, f.key) for f in s.scalars(select(SignalFault).where(SignalFault.closed_at.is_(None)))}
+    assert {("max_outs", "2"), ("max_outs", "6"), ("split_failures", "2"), ("split_failures", "6")} <= open_faults
+    assert not any(d in ("4", "8") for k, d in open_faults if k in ("max_outs", "split_failures"))
+    inc = [i for i in _incidents(backend) if "maxed out" in i.description or "clear its queue" in i.description]
+    assert len(inc) == 4 and all(i.category == "traffic_lights" and i.status == "new" for i in inc)
+
+    # The next two bins are healthy (gap-outs, light traffic): the faults close, their incidents resolve.
+    t1 = t0 + 30 * 60_000
+    good = cycles(t1, 30, terminate=4, arrivals_per_cycle={1: 5, 2: 5, 3: 3, 4: 3}, seed=2)
+    w.ingest([("tsc-1", json.dumps([list(e) for e in good]))], now_ms=t1 + 30 * 60_000)
+    with backend.sessionmaker() as s:
+        measures.compute(s, start=t1, end=t1 + 30 * 60_000)
+        s.commit()
+    _evaluate(backend, t1 + 30 * 60_000 + 1000)
+    inc = [i for i in _incidents(backend) if "maxed out" in i.description or "clear its queue" in i.description]
+    assert len(inc) == 4 and all(i.status == "resolved" for i in inc), [(i.description, i.status) for i in inc]
