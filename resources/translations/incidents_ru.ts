@@ -581,6 +581,17 @@
     </message>
 </context>
 <context>
+    <name>UndoBar</name>
+    <message>
+        <source>{0}: {1} → {2}</source>
+        <translation>{0}: {1} → {2}</translation>
+    </message>
+    <message>
+        <source>Undo (Ctrl+Z) · {0} s</source>
+        <translation>Отменить (Ctrl+Z) · {0} с</translation>
+    </message>
+</context>
+<context>
     <name>_MultiChoice</name>
     <message>
         <source>{0}: {1} selected</source>
