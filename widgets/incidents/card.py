@@ -60,7 +60,7 @@ class IncidentCardPanel(QWidget):
         self.undo_shortcut = QShortcut(QKeySequence("Ctrl+Z"), self, self.undo_status,
                                        context=Qt.ShortcutContext.WindowShortcut)
         self.undo_shortcut.setEnabled(False)
-        self.undo_offers.changed.connect(lambda offer: self.undo_shortcut.setEnabled(offer is not None))
+        self.undo_offers.changed.connect(self._undo_offered)  # a method: disconnected when the card goes
 
         self.stack = QStackedWidget(self)
         self.empty = QLabel(self.tr("Select an incident in the queue or on the map."))
@@ -578,6 +578,9 @@ class IncidentCardPanel(QWidget):
         self._busy(True)
         undo.change_status(self.gateway, self.incident.id, self.incident.version, status, note, on_done=self._ok,
                            on_error=self._show_error, previous=self.incident.status)
+
+    def _undo_offered(self, offer) -> None:
+        self.undo_shortcut.setEnabled(offer is not None)
 
     def undo_status(self) -> None:
         """Take back the last status change made here, while its offer lives."""
