@@ -365,6 +365,10 @@
         <source>{0} of {1}</source>
         <translation>{0} из {1}</translation>
     </message>
+    <message>
+        <source>{0} incidents match the filter, of {1} on this workstation</source>
+        <translation>Под фильтр подходит {0} из {1} происшествий на этом рабочем месте</translation>
+    </message>
 </context>
 <context>
     <name>IncidentForm</name>

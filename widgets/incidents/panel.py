@@ -99,7 +99,7 @@ class IncidentQueuePanel(QWidget):
         top.setContentsMargins(0, 0, 6, 0)
         top.setSpacing(0)
         top.addWidget(self.filter_bar, 1)
-        top.addWidget(self.new_button)
+        top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignTop)  # beside the first row of a wrapped bar
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
