@@ -12,7 +12,8 @@ from backend_client.client import ApiClient
 from backend_client.schemas.common import Page
 from backend_client.schemas.incidents import (Assign, AttachmentOut, CategoryOut, CityServiceOut, CommentIn,
                                               CommentOut, HistoryEntryOut, IncidentCreate, IncidentOut,
-                                              IncidentPatch, IncidentQuery, MarkDuplicate, StatusChange)
+                                              IncidentPatch, IncidentQuery, MarkDuplicate, StatusChange,
+                                              StatusUndo)
 
 BASE = "/api/v1/incidents"
 
@@ -99,6 +100,13 @@ class IncidentsApi:
         body = StatusChange(status=status, comment=comment).model_dump(mode="json")
         out = self.client.request("POST", f"{BASE}/{incident_id}/status", json=body, headers=_headers(version, key),
                                   retry=key is not None)
+        return IncidentOut.model_validate(out)
+
+    def undo_status(self, incident_id: int, status: str, *, version: int, key: str | None = None) -> IncidentOut:
+        """Back to ``status``, the one before your own last status change (``version``: the one it made)."""
+        body = StatusUndo(status=status).model_dump(mode="json")
+        out = self.client.request("POST", f"{BASE}/{incident_id}/status/undo", json=body,
+                                  headers=_headers(version, key), retry=key is not None)
         return IncidentOut.model_validate(out)
 
     def assign(self, incident_id: int, assignee: str | None, *, version: int | None = None,

@@ -362,3 +362,37 @@ def test_same_client_uuid_after_a_refusal_and_on_a_double_click(live_server, des
     assert desk.sync.drain().sent == 1
     [inc] = server_incidents(desk.client)
     assert inc["client_uuid"] == body["client_uuid"] and inc["assignee"] is None
+
+
+def test_undo_of_a_sent_status_change_is_queued_and_undone_on_the_server(live_server, desk):
+    """Sent, then the server went away: the undo waits in the outbox and the server takes it back."""
+    _, v = desk.outbox.create(incident())
+    desk.sync.drain()
+    inc_id = desk.store.resolve(v["id"])
+    desk.outbox.change_status(inc_id, "acknowledged")
+    assert desk.sync.drain().sent == 1
+    live_server.stop()
+    op, view = desk.outbox.undo_status(inc_id, "new")
+    assert op is not None and op.kind == "undo" and view["status"] == "new"
+    server = restart(live_server)
+    try:
+        assert desk.sync.drain().sent == 1
+        history = desk.client.request("GET", f"/api/v1/incidents/{inc_id}/history")
+        assert [(h["old"], h["new"]) for h in history if h["field"] == "status"] == [
+            ("new", "acknowledged"), ("acknowledged", "new")]
+        assert desk.store.incident(inc_id)["status"] == "new"
+    finally:
+        server.stop()
+
+
+def test_undo_of_a_status_change_still_in_the_queue_drops_it(live_server, desk):
+    _, v = desk.outbox.create(incident())
+    desk.sync.drain()
+    inc_id = desk.store.resolve(v["id"])
+    desk.outbox.change_status(inc_id, "acknowledged")
+    with pytest.raises(InvalidOperation):
+        desk.outbox.undo_status(inc_id, "rejected")  # it came from new, not from rejected
+    op, view = desk.outbox.undo_status(inc_id, "new")
+    assert op is None and view["status"] == "new" and desk.store.waiting() == 0
+    assert desk.sync.drain().sent == 0
+    assert server_incidents(desk.client)[0]["status"] == "new"

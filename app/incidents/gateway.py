@@ -325,6 +325,13 @@ class IncidentGateway(QObject):
                    incident_id, status, note or None,
                    on_done=on_done, on_error=on_error)
 
+    def undo_status(self, incident_id: int, version: int | None, status: str, on_done: Callback = None,
+                    on_error: Callback = None) -> None:
+        """Back to ``status`` after this desk's own last status change (the server keeps a short window)."""
+        self._save(operation_text("undo"),
+                   partial(self.outbox.undo_status, version=version, seen=self._seen(incident_id, version)),
+                   incident_id, status, on_done=on_done, on_error=on_error)
+
     def assign(self, incident_id: int, version: int | None, assignee: str | None, note: str | None = None,
                on_done: Callback = None, on_error: Callback = None) -> None:
         self._save(operation_text("assign"), partial(self.outbox.assign, version=version,
@@ -358,9 +365,14 @@ class IncidentGateway(QObject):
         Online, the caller hears the server's answer (its refusal included, as without the
         outbox) if it comes within ONLINE_WAIT_MS; otherwise "saved here", and it is sent later.
         """
-        def done(pair: tuple[Op, dict]) -> None:
+        def done(pair: tuple[Op | None, dict]) -> None:
             op, view = pair
             inc = to_out(view)
+            if op is None:  # an operation taken back before it left this desk: nothing to send or wait for
+                self._count()
+                self._show(inc)
+                self._deliver(on_done, inc)
+                return
             self.waiting += 1
             self.waiting_changed.emit(self.waiting)
             self._count()

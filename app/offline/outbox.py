@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from app.offline.schema import Op
 from app.offline.store import OfflineStore
 from backend_client.schemas.incidents import (CATEGORY_NAMES, TRANSITIONS, Assign, CommentIn, IncidentCreate,
-                                              IncidentPatch, MarkDuplicate, StatusChange)
+                                              IncidentPatch, MarkDuplicate, StatusChange, StatusUndo)
 
 DEFAULT_SLA_HOURS = {"critical": 2.0, "high": 8.0, "medium": 24.0, "low": 72.0}
 
@@ -120,6 +120,31 @@ class Outbox:
             raise InvalidOperation(f"Incident {view['number']} cannot go from {old} to {status}; from {old} "
                                    f"it can go to {' or '.join(allowed)}")
         return self._record("status", incident_id, checked.model_dump(mode="json"), version=version, seen=seen)
+
+    def undo_status(self, incident_id: int, status: str, *, version: int | None = None,
+                    seen: dict | None = None) -> tuple[Op | None, dict]:
+        """Take back this desk's last status change of the incident, back to ``status``.
+
+        Still in the queue: dropped from it (None, the view without it), so it never reaches the
+        server. Already sent (or on its way): an undo operation, which the server checks itself.
+        """
+        try:
+            checked = StatusUndo(status=status)
+        except ValidationError as exc:
+            raise InvalidOperation(_explain(exc)) from None
+        inc = self.store.resolve(incident_id)
+        mine = [op for op in self.store.ops(incident_id=inc) if op.state != "discarded"]
+        last = mine[-1] if mine else None
+        if last is not None and last.kind == "status" and last.state == "pending":
+            if last.base.get("status") not in (None, status):
+                raise InvalidOperation(f"The last status change took the incident from {last.base['status']}, "
+                                       f"not from {status}")
+            if self.store.discard(last.seq):  # not taken by the sync meanwhile
+                view = self.store.incident(inc)
+                if view is None:
+                    raise InvalidOperation(f"Incident {incident_id} is not known on this workstation")
+                return None, view
+        return self._record("undo", incident_id, checked.model_dump(mode="json"), version=version, seen=seen)
 
     def assign(self, incident_id: int, assignee: str | None, comment: str | None = None, *,
                version: int | None = None, seen: dict | None = None) -> tuple[Op, dict]:

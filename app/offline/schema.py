@@ -52,7 +52,7 @@ OP_COLUMNS = ("seq", "op_id", "kind", "incident_id", "payload", "base_version", 
 OP_SELECT = f"SELECT {', '.join(OP_COLUMNS)} FROM ops"
 
 OPEN_STATES = ("pending", "inflight", "failed", "conflict")  # still wanted: shown, and block later ops
-EDIT_KINDS = ("patch", "status", "assign", "duplicate")
+EDIT_KINDS = ("patch", "status", "assign", "duplicate", "undo")
 UNKNOWN_BASE = "__unknown__"  # in Op.base: the values the operator saw are not known
 
 
@@ -93,7 +93,7 @@ class Op:
         p = self.payload
         if self.kind == "patch":
             return dict(p["changes"])
-        if self.kind == "status":
+        if self.kind in ("status", "undo"):
             return {"status": p["status"]}
         if self.kind == "assign":
             return {"assignee": p["assignee"]}

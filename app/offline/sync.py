@@ -269,6 +269,8 @@ class SyncEngine:
             out = self.api.change_status(inc, p["status"], version=version, comment=p.get("comment"), key=key)
         elif op.kind == "assign":
             out = self.api.assign(inc, p["assignee"], version=version, comment=p.get("comment"), key=key)
+        elif op.kind == "undo":
+            out = self.api.undo_status(inc, p["status"], version=version, key=key)
         else:
             out = self.api.mark_duplicate(inc, self._original(p["duplicate_of"]), version=version,
                                           comment=p.get("comment"), key=key)

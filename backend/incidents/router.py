@@ -26,7 +26,7 @@ from backend.incidents.models import Incident, IncidentAttachment
 from backend_client.schemas.common import ErrorBody, Page, UtcDateTime
 from backend_client.schemas.incidents import (MAX_ID, AttachmentOut, Assign, CategoryOut, CityServiceOut,
                                               CommentIn, CommentOut, HistoryEntryOut, IncidentCreate, IncidentOut,
-                                              IncidentPatch, MarkDuplicate, StatusChange)
+                                              IncidentPatch, MarkDuplicate, StatusChange, StatusUndo)
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 services_router = APIRouter(prefix="/api/v1/services", tags=["incidents"])
@@ -166,6 +166,18 @@ def change_status(incident_id: IncidentId, body: StatusChange, session: SessionD
     return _change(session, user, response, idempotency_key, "incidents_change_status", incident_id, body,
                    lambda: service.change_status(session, user=user, incident_id=incident_id, status=body.status,
                                                  comment=body.comment, expected_version=expected))
+
+
+@router.post("/{incident_id}/status/undo", response_model=IncidentOut, operation_id="incidents_undo_status",
+             responses=ERRORS)
+def undo_status(incident_id: IncidentId, body: StatusUndo, session: SessionDep, user: CurrentUser,
+                response: Response, if_match: IfMatch = None, idempotency_key: IdemKey = None):
+    """Take back your own last status change within UNDO_WINDOW_S: needs If-Match (428 / 412); someone
+    else's change → 403; anything changed since, another status or too late → 409."""
+    expected = _version(if_match, required=True, current=lambda: service.get_incident(session, incident_id).version)
+    return _change(session, user, response, idempotency_key, "incidents_undo_status", incident_id, body,
+                   lambda: service.undo_status(session, user=user, incident_id=incident_id, status=body.status,
+                                               expected_version=expected))
 
 
 @router.post("/{incident_id}/assign", response_model=IncidentOut, operation_id="incidents_assign",

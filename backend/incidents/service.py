@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.audit.service import record as audit
 from backend.auth.models import User
 from backend.auth.roles import role_at_least
 from backend.db import utcnow
@@ -19,7 +20,7 @@ from backend.events.service import publish
 from backend.incidents import sla
 from backend.incidents.models import CityService, Incident, IncidentComment, IncidentHistory
 from backend_client.schemas.incidents import (CATEGORY_NAMES, OPEN_STATUSES, PRIORITIES, REOPEN, SOURCES, STATUSES,
-                                              TRANSITIONS, CategoryOut, IncidentCreate, IncidentOut, IncidentPatch,
+                                              TRANSITIONS, UNDO_WINDOW_S, CategoryOut, IncidentCreate, IncidentOut, IncidentPatch,
                                               incident_number)
 
 MAX_LIMIT = 500
@@ -424,6 +425,50 @@ def change_status(session: Session, *, user: User, incident_id: int, status: str
     _note(session, incident, user, comment, changes, now)
     _changed(session, incident, user, changes, now)
     return incident
+
+
+def undo_status(session: Session, *, user: User, incident_id: int, status: str, expected_version: int,
+                now: datetime | None = None) -> Incident:
+    """Take back the user's own status change if it is the incident's last change and still fresh.
+
+    The transition rules do not apply (acknowledged → new is no move anyone makes on purpose), so
+    the guards are: the version the user saw (If-Match), the same user, nothing changed since,
+    ``status`` equal to the status before, and UNDO_WINDOW_S. Audited besides the history.
+    """
+    incident = get_incident(session, incident_id, for_update=True)
+    _check_version(incident, expected_version)
+    number, now = incident_number(incident.id), now or utcnow()
+    rows = session.scalars(select(IncidentHistory).where(IncidentHistory.incident_id == incident.id)
+                           .order_by(IncidentHistory.id.desc()).limit(8)).all()
+    last = [r for r in rows if rows and (r.at, r.user_id) == (rows[0].at, rows[0].user_id)]
+    change = next((r for r in last if r.field == "status"), None)
+    if change is None or change.new != incident.status:
+        raise Conflict(f"The last change of incident {number} was not a change of its status; nothing to undo",
+                       current_status=incident.status)
+    if change.user_id != user.id:
+        raise Forbidden(f"Only {change.who}, who changed the status of incident {number}, can undo it")
+    age = (now - _aware(change.at)).total_seconds()
+    if age > UNDO_WINDOW_S:
+        raise Conflict(f"Too late to undo: the status of incident {number} changed {int(age)} s ago; "
+                       f"a change can be undone within {UNDO_WINDOW_S} s", age_s=int(age))
+    if status != change.old:
+        raise Conflict(f"Your last change took incident {number} from {change.old}, not from {status}",
+                       **{"from": change.old, "to": status})
+    changes: list[tuple[str, Any, Any]] = [("status", incident.status, change.old)]
+    incident.status = change.old
+    for r in last:
+        if r.field == "duplicate_of":  # marking as a duplicate set it (or reopening cleared it): put it back
+            old_dup = int(r.old) if r.old else None
+            changes.append(("duplicate_of", incident.duplicate_of, old_dup))
+            incident.duplicate_of = old_dup
+    audit(session, user=user, action="incident.status_undo", target=number,
+          details={"from": change.new, "to": change.old, "changed_at": _aware(change.at).isoformat()})
+    _changed(session, incident, user, changes, now)
+    return incident
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
 
 
 def assign(session: Session, *, user: User, incident_id: int, assignee: str | None, comment: str | None = None,

@@ -137,6 +137,17 @@ class StatusChange(WireModel):
     _clean = field_validator("comment")(_no_nul)
 
 
+class StatusUndo(WireModel):
+    """Undo your own last status change: ``status`` is the one the incident had before it."""
+
+    status: Status
+
+
+# How long after a status change its author may take it back (the desktop offers 10 s; the rest is
+# room for the network and a retry).
+UNDO_WINDOW_S = 30
+
+
 class Assign(WireModel):
     assignee: str | None = Field(max_length=32, description="city service code; null to unassign")
     comment: str | None = Field(default=None, max_length=4000)

@@ -302,6 +302,10 @@
         <translation>Смена статуса</translation>
     </message>
     <message>
+        <source>Undoing the status change</source>
+        <translation>Отмена смены статуса</translation>
+    </message>
+    <message>
         <source>Assigning the incident</source>
         <translation>Назначение исполнителя</translation>
     </message>

@@ -94,7 +94,7 @@
         <translation>Закрыть</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{0}&lt;/b&gt; created — the queue's filter hides it.</source>
+        <source>&lt;b&gt;{0}&lt;/b&gt; created — the queue&apos;s filter hides it.</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt; создано — фильтр очереди его скрывает.</translation>
     </message>
     <message>
@@ -263,7 +263,7 @@
         <translation>Фото</translation>
     </message>
     <message>
-        <source>Type more of the service's name: {0} match.</source>
+        <source>Type more of the service&apos;s name: {0} match.</source>
         <translation>Уточните название службы: подходит {0}.</translation>
     </message>
     <message>
@@ -365,6 +365,10 @@
         <source>{0} of {1}</source>
         <translation>{0} из {1}</translation>
     </message>
+    <message>
+        <source>{0} incidents match the filter, of {1} on this workstation</source>
+        <translation>Под фильтр подходит {0} из {1} происшествий на этом рабочем месте</translation>
+    </message>
 </context>
 <context>
     <name>IncidentForm</name>
@@ -379,10 +383,6 @@
     <message>
         <source>— not assigned —</source>
         <translation>— не назначено —</translation>
-    </message>
-    <message>
-        <source>Street, house</source>
-        <translation>Улица, дом</translation>
     </message>
     <message>
         <source>What happened, what is needed, who called</source>
@@ -421,16 +421,16 @@
         <translation>Назначить службе</translation>
     </message>
     <message>
+        <source>House coordinates: {0}, {1}</source>
+        <translation>Координаты дома: {0}, {1}</translation>
+    </message>
+    <message>
         <source>right-click the map, or e.g. {0}</source>
         <translation>правый щелчок по карте или, например, {0}</translation>
     </message>
     <message>
         <source>Choose a category.</source>
         <translation>Выберите категорию.</translation>
-    </message>
-    <message>
-        <source>Choose the place: right-click it on the map, or type its coordinates.</source>
-        <translation>Укажите место: правый щелчок по карте или координаты.</translation>
     </message>
     <message>
         <source>Enter the latitude as a number, e.g. 51.6606.</source>
@@ -451,6 +451,14 @@
     <message>
         <source>Enter the longitude as a number, e.g. 35.6542.</source>
         <translation>Введите долготу числом, напр. 35.6542.</translation>
+    </message>
+    <message>
+        <source>Street, house — type to choose from the city&apos;s list</source>
+        <translation>Улица, дом — начните вводить и выберите из списка города</translation>
+    </message>
+    <message>
+        <source>Choose the place: pick an address from the list, right-click it on the map, or type its coordinates.</source>
+        <translation>Укажите место: выберите адрес из списка, правый щелчок по карте или координаты.</translation>
     </message>
     <message>
         <source>Describe the incident.</source>
@@ -574,6 +582,17 @@
     <message>
         <source>Write what was done.</source>
         <translation>Напишите, что сделано.</translation>
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <source>{0}: {1} → {2}</source>
+        <translation>{0}: {1} → {2}</translation>
+    </message>
+    <message>
+        <source>Undo (Ctrl+Z) · {0} s</source>
+        <translation>Отменить (Ctrl+Z) · {0} с</translation>
     </message>
 </context>
 <context>

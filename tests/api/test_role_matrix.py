@@ -105,6 +105,7 @@ ROLE_MATRIX: dict[str, str] = {
     "incidents_attachments": "dispatcher",
     "incidents_categories": "dispatcher",
     "incidents_change_status": "dispatcher",
+    "incidents_undo_status": "dispatcher",
     "incidents_comment_add": "dispatcher",
     "incidents_comments": "dispatcher",
     "incidents_create": "dispatcher",

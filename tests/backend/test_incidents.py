@@ -533,3 +533,58 @@ def test_sla_table_and_overdue(api, backend):
     for st in ("acknowledged", "in_progress", "resolved"):
         d.post(f"{BASE}/{late['id']}/status", json={"status": st})
     assert d.get(f"{BASE}/{late['id']}").json()["overdue"] is False
+
+
+def test_own_last_status_change_can_be_undone_within_the_window(api, backend):
+    """Undo is outside the transition rules (acknowledged → new), so it has guards of its own."""
+    from backend.audit.models import AuditEntry
+    from backend.incidents.models import IncidentHistory
+    from backend_client.schemas.incidents import UNDO_WINDOW_S
+
+    d, s = api("dispatcher"), api("supervisor")
+    inc = create(d)
+    url = f"{BASE}/{inc['id']}"
+    # The transition rules alone refuse the way back.
+    r = d.post(f"{url}/status", json={"status": "acknowledged"})
+    v = r.json()["version"]
+    err(d.post(f"{url}/status", json={"status": "new"}), 409)
+    # If-Match is required and checked; the target must be the status before the change.
+    err(d.post(f"{url}/status/undo", json={"status": "new"}), 428)
+    err(d.post(f"{url}/status/undo", json={"status": "new"}, headers={"If-Match": f'"{v - 1}"'}), 412)
+    assert "from new" in err(d.post(f"{url}/status/undo", json={"status": "rejected"},
+                                    headers={"If-Match": f'"{v}"'}), 409)["message"]
+    # Only its author takes a change back, whatever their role.
+    assert "dispatcher" in err(s.post(f"{url}/status/undo", json={"status": "new"},
+                                      headers={"If-Match": f'"{v}"'}), 403)["message"]
+    r = d.post(f"{url}/status/undo", json={"status": "new"}, headers={"If-Match": f'"{v}"'})
+    assert r.status_code == 200 and r.json()["status"] == "new" and r.json()["version"] == v + 1
+    statuses = [(h["old"], h["new"]) for h in d.get(f"{url}/history").json() if h["field"] == "status"]
+    assert statuses[-2:] == [("new", "acknowledged"), ("acknowledged", "new")]
+    with backend.sessionmaker() as db:
+        entry = db.query(AuditEntry).filter_by(action="incident.status_undo").one()
+        assert entry.username == "dispatcher" and entry.details["from"] == "acknowledged"
+
+    # Anything changed since (here: an assignment) means the change is no longer the last one.
+    v = d.post(f"{url}/status", json={"status": "acknowledged"}).json()["version"]
+    v = d.post(f"{url}/assign", json={"assignee": None, "comment": "ждём звонка"}).json()["version"]
+    assert "nothing to undo" in err(d.post(f"{url}/status/undo", json={"status": "new"},
+                                           headers={"If-Match": f'"{v}"'}), 409)["message"]
+
+    # Too late: the change is older than the window.
+    v = d.post(f"{url}/status", json={"status": "in_progress"}).json()["version"]
+    with backend.sessionmaker() as db:
+        last = db.query(IncidentHistory).filter_by(incident_id=inc["id"]).order_by(IncidentHistory.id.desc()).first()
+        last.at = last.at - timedelta(seconds=UNDO_WINDOW_S + 1)
+        db.commit()
+    assert "Too late" in err(d.post(f"{url}/status/undo", json={"status": "acknowledged"},
+                                    headers={"If-Match": f'"{v}"'}), 409)["message"]
+
+
+def test_undo_of_marking_a_duplicate_restores_the_link(api):
+    d = api("dispatcher")
+    a, b = create(d), create(d)
+    r = d.post(f"{BASE}/{b['id']}/duplicate", json={"duplicate_of": a["id"]})
+    assert r.json()["status"] == "duplicate"
+    r = d.post(f"{BASE}/{b['id']}/status/undo", json={"status": "new"}, headers={"If-Match": f'"{r.json()["version"]}"'})
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["duplicate_of"]) == ("new", None)

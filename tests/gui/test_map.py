@@ -389,3 +389,10 @@ def test_a_feature_can_centre_the_map_on_its_item_and_hear_clicks_on_it(panel, q
     with qtbot.waitSignal(ctx.bus.map_item_clicked, timeout=2_000) as blocker:
         panel.bridge.item_clicked.emit("cameras", "4")
     assert blocker.args == ["cameras", "4"]
+    # A bare place, e.g. the house an address was chosen for in the incident form.
+    from widgets.common.bus import MAP_POINT
+
+    ctx.bus.map_focus_requested.emit(MAP_POINT, (51.667291, 35.645915))
+    view = json.loads(js_until(panel, qtbot, "JSON.stringify(SC.snapshot())",
+                               lambda r: abs(json.loads(r)["lat"] - 51.667291) < 1e-4))
+    assert view["zoom"] == 18 and view["lon"] == pytest.approx(35.645915, abs=1e-4)

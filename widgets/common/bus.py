@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+# map_focus_requested's layer for a bare place: the id is (lat, lon), e.g. a house chosen by address.
+MAP_POINT = "point"
+
 
 class Bus(QObject):
     incident_selected = Signal(int)                  # select in the queue, centre on the map

@@ -21,6 +21,7 @@ def operation_text(code: str) -> str:
         "create": translate("IncidentLabels", "Creating the incident"),
         "patch": translate("IncidentLabels", "Saving the incident"),
         "status": translate("IncidentLabels", "Changing the status"),
+        "undo": translate("IncidentLabels", "Undoing the status change"),
         "assign": translate("IncidentLabels", "Assigning the incident"),
         "duplicate": translate("IncidentLabels", "Marking as duplicate"),
         "comment": translate("IncidentLabels", "Adding the comment"),

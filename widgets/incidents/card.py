@@ -20,6 +20,8 @@ from widgets.common.nearby import open_near
 from widgets.common.incident_texts import error_text
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
 from widgets.common import incident_labels as labels
+from widgets.incidents import undo
+from widgets.incidents.undo import UndoBar
 
 THUMB = 96
 _NUMBER = re.compile(r"\D*0*(\d{1,9})\s*$")
@@ -50,6 +52,15 @@ class IncidentCardPanel(QWidget):
         self.status_buttons: dict[str, QPushButton] = {}
         self._window_actions: dict = {}
         self.busy = False
+        self.undo_offers = undo.offers(self.gateway)
+        self.undo_bar = UndoBar(self.undo_offers)
+        self.undo_bar.undo_requested.connect(self.undo_status)
+        # Anywhere in the window while an offer lives (F6 is pressed in the queue, too); a text box
+        # with focus keeps Ctrl+Z for its own text.
+        self.undo_shortcut = QShortcut(QKeySequence("Ctrl+Z"), self, self.undo_status,
+                                       context=Qt.ShortcutContext.WindowShortcut)
+        self.undo_shortcut.setEnabled(False)
+        self.undo_offers.changed.connect(self._undo_offered)  # a method: disconnected when the card goes
 
         self.stack = QStackedWidget(self)
         self.empty = QLabel(self.tr("Select an incident in the queue or on the map."))
@@ -256,6 +267,7 @@ class IncidentCardPanel(QWidget):
         self.details_scroll.setWidget(details)
         outer.addWidget(self.details_scroll, 1)
         outer.addWidget(self.error)
+        outer.addWidget(self.undo_bar)
         outer.addWidget(actions)
         outer.addLayout(comment_row)
         return page
@@ -564,8 +576,18 @@ class IncidentCardPanel(QWidget):
             self.request_resolve()
             return
         self._busy(True)
-        self.gateway.change_status(self.incident.id, self.incident.version, status, note, on_done=self._ok,
-                                   on_error=self._show_error)
+        undo.change_status(self.gateway, self.incident.id, self.incident.version, status, note, on_done=self._ok,
+                           on_error=self._show_error, previous=self.incident.status)
+
+    def _undo_offered(self, offer) -> None:
+        self.undo_shortcut.setEnabled(offer is not None)
+
+    def undo_status(self) -> None:
+        """Take back the last status change made here, while its offer lives."""
+        if self.undo_offers.live() is None:
+            return
+        self._busy(True)
+        undo.undo(self.gateway, on_done=self._ok, on_error=self._show_error)
 
     def request_priority(self, priority: str) -> None:
         """A field edit: PATCH with If-Match, so a change made meanwhile by someone else is not overwritten."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QToolButton,
+from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMenu, QSizePolicy, QToolButton,
                                QWidget)
 
 from backend_client.schemas.incidents import CATEGORY_NAMES, OPEN_STATUSES, PRIORITIES, STATUSES
 from widgets.common.palette import PRIORITY_COLORS
 from widgets.common import incident_labels as labels
+from widgets.incidents.flow import FlowLayout
 from widgets.incidents.proxy import IncidentFilter
 
 
@@ -19,12 +20,13 @@ class _MultiChoice(QToolButton):
     changed = Signal()
 
     def __init__(self, title: str, all_text: str, codes: list[str], name_of, parent=None,
-                 presets: list[tuple[str, set[str]]] = ()) -> None:
+                 presets: list[tuple[str, set[str]]] = (), short_of=None) -> None:
         super().__init__(parent)
         self.title = title
         self.all_text = all_text
         self.setToolTip(title)
         self.name_of = name_of
+        self.short_of = short_of or name_of  # on the button; the full name is in the tooltip
         self.presets = list(presets)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_ = QMenu(self)
@@ -64,10 +66,13 @@ class _MultiChoice(QToolButton):
         elif not sel:
             value = self.all_text
         elif len(sel) == 1:
-            value = self.name_of(sel[0])
+            value = self.short_of(sel[0])
         else:
             value = self.tr("{0}: {1} selected").format(self.title, len(sel))
         self.setText(value)
+        names = ", ".join(self.name_of(c) for c in sel) if sel and not preset else value
+        self.setToolTip(f"{self.title}: {names}")
+        self.updateGeometry()  # a longer text needs a wider button (the bar wraps rather than cuts it)
 
 
 class IncidentFilterBar(QWidget):
@@ -76,7 +81,6 @@ class IncidentFilterBar(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("incidentFilterBar")
-        self.setMinimumWidth(320)  # narrow docks clip the bar instead of widening the window
         self.area: list[tuple[float, float]] | None = None
         self.search = QLineEdit()
         self.search.setObjectName("incidentSearch")
@@ -84,10 +88,11 @@ class IncidentFilterBar(QWidget):
         self.search.setToolTip(self.tr("Search by number, address or description (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(110)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.status = _MultiChoice(self.tr("Status"), self.tr("All statuses"), list(STATUSES), labels.status_name,
                                    presets=[(self.tr("Open incidents"), set(OPEN_STATUSES))])
         self.category = _MultiChoice(self.tr("Category"), self.tr("All categories"), list(CATEGORY_NAMES),
-                                     labels.category_name)
+                                     labels.category_name, short_of=labels.category_short)
         self.priority_buttons: dict[str, QToolButton] = {}
         self.overdue = QCheckBox(self.tr("Overdue"))
         self.overdue.setToolTip(self.tr("Only incidents past their SLA due time"))
@@ -100,14 +105,12 @@ class IncidentFilterBar(QWidget):
         self.count_label.setProperty("role", "muted")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        lay = QHBoxLayout(self)
+        # Narrowed, the bar wraps onto more rows: every label stays whole ("О…е" was "Открытые").
+        lay = FlowLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)
-        lay.setSpacing(6)
-        lay.addWidget(self.search, 2)
+        lay.addWidget(self.search)
         lay.addWidget(self.status)
         lay.addWidget(self.category)
-        for w in (self.status, self.category):  # keep their text whole; the search field gives way first
-            w.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         for p in PRIORITIES:
             b = QToolButton()
             b.setText(labels.priority_short(p))
@@ -121,8 +124,10 @@ class IncidentFilterBar(QWidget):
         lay.addWidget(self.overdue)
         lay.addWidget(self.area_label)
         lay.addWidget(self.area_clear)
-        lay.addStretch(1)
         lay.addWidget(self.count_label)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
         self._debounce = QTimer(self, singleShot=True, interval=150, timeout=self._emit)
         self.search.textChanged.connect(lambda _: self._debounce.start())
@@ -131,11 +136,6 @@ class IncidentFilterBar(QWidget):
         self.overdue.toggled.connect(self._emit)
         self.status.set_selected(set(OPEN_STATUSES))  # the working queue: what still needs someone
         self.set_area(None)
-
-    def minimumSizeHint(self):
-        hint = super().minimumSizeHint()
-        hint.setWidth(320)
-        return hint
 
     def current(self) -> IncidentFilter:
         return IncidentFilter(statuses=self.status.selected(), categories=self.category.selected(),
@@ -150,8 +150,10 @@ class IncidentFilterBar(QWidget):
         self._emit()
 
     def set_counts(self, shown: int, total: int) -> None:
-        self.count_label.setText(self.tr("{0} of {1}").format(f"{shown:,}".replace(",", "\u2009"),
-                                                              f"{total:,}".replace(",", "\u2009")))
+        shown_s, total_s = (f"{n:,}".replace(",", "\u2009") for n in (shown, total))
+        self.count_label.setText(self.tr("{0} of {1}").format(shown_s, total_s))
+        self.count_label.setToolTip(self.tr("{0} incidents match the filter, of {1} on this workstation")
+                                    .format(shown_s, total_s))
 
     def clear(self) -> None:
         """Show every incident: all statuses, categories and priorities, no search, no area."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
 from pydantic import ValidationError
@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from backend_client.schemas.incidents import CATEGORY_NAMES, PRIORITIES, SOURCES, IncidentCreate
 from widgets.common.incident_texts import error_text
 from widgets.common import incident_labels as labels
+from widgets.common.bus import MAP_POINT
+from widgets.incidents.addresses import AddressIndex, House
 
 # The model city's centre: a sensible start when the map gave no point.
 DEFAULT_LAT, DEFAULT_LON = 51.6606, 35.6542
@@ -37,9 +39,13 @@ def _parse_float(text: str) -> float | None:
 class IncidentForm(QDialog):
     created = Signal(object)  # IncidentOut
 
-    def __init__(self, gateway, parent: QWidget | None = None) -> None:
+    def __init__(self, gateway, parent: QWidget | None = None, *, bus=None,
+                 addresses: AddressIndex | None = None) -> None:
         super().__init__(parent)
         self.gateway = gateway
+        self.bus = bus  # to centre an open map on a chosen house; the form works without one
+        self.addresses = addresses
+        self.house: House | None = None  # the suggestion the operator chose, while the text still says it
         self.setObjectName("incidentForm")
         self.setWindowTitle(self.tr("New incident"))
         self.setMinimumWidth(520)
@@ -62,7 +68,22 @@ class IncidentForm(QDialog):
         self.assignee.addItem(self.tr("— not assigned —"), None)
         self.address = QLineEdit()
         self.address.setMaxLength(limit("address", "max_length"))
-        self.address.setPlaceholderText(self.tr("Street, house"))
+        self.address.setPlaceholderText(self.tr("Street, house — type to choose from the city's list"))
+        self.suggestions = QStringListModel(self)
+        self.completer = QCompleter(self.suggestions, self)
+        # The index already matched (case, ё/е, "ул."/"улица"): the completer only shows its answer.
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setMaxVisibleItems(10)
+        self.address.setCompleter(self.completer)
+        self.completer.activated[str].connect(self.choose_address)
+        self._enter = _FirstOnEnter(self.completer)
+        self.completer.popup().installEventFilter(self._enter)
+        self.address.textEdited.connect(self._address_edited)
+        self.place = QLabel()
+        self.place.setObjectName("placeChosen")
+        self.place.setProperty("role", "hint")
+        self.place.setWordWrap(True)
+        self.place.hide()
         self.lat = QLineEdit()
         self.lon = QLineEdit()
         for edit, name in ((self.lat, "lat"), (self.lon, "lon")):
@@ -86,6 +107,8 @@ class IncidentForm(QDialog):
             box = QVBoxLayout()
             box.setSpacing(2)
             box.addWidget(widget)
+            if name == "address":
+                box.addWidget(self.place)
             err = QLabel()
             err.setProperty("role", "error")
             err.setObjectName(f"error_{name}")
@@ -108,6 +131,44 @@ class IncidentForm(QDialog):
         lay.addWidget(self.buttons)
         gateway.load_services(self._services_loaded)
 
+    # ------------------------------------------------------------ address
+    def set_addresses(self, index: AddressIndex) -> None:
+        self.addresses = index
+        if self.address.hasFocus() and self.address.text().strip():
+            self._address_edited(self.address.text())
+
+    def _address_edited(self, text: str) -> None:
+        if self.house is not None and text != self.house.address:
+            # The text no longer names the chosen house: its coordinates must not stay behind silently.
+            if (self.lat.text(), self.lon.text()) == _coords(self.house):
+                self.lat.clear()
+                self.lon.clear()
+            self.house = None
+            self.place.hide()
+        if self.addresses is None:
+            return
+        found = self.addresses.match(text)
+        self.suggestions.setStringList([h.address for h in found])
+        if found and not (len(found) == 1 and found[0].address == text):
+            self.completer.complete()
+        else:
+            self.completer.popup().hide()
+
+    def choose_address(self, address: str) -> None:
+        """A suggestion chosen: the house's own coordinates become the incident's place."""
+        house = self.addresses.house(address) if self.addresses is not None else None
+        if house is None:
+            return
+        self.house = house
+        self.address.setText(house.address)
+        lat, lon = _coords(house)
+        self.lat.setText(lat)
+        self.lon.setText(lon)
+        self.place.setText(self.tr("House coordinates: {0}, {1}").format(lat, lon))
+        self.place.show()
+        if self.bus is not None:
+            self.bus.map_focus_requested.emit(MAP_POINT, (house.lat, house.lon))
+
     def _services_loaded(self, services) -> None:
         for s in services:
             self.assignee.addItem(s.name, s.code)
@@ -121,6 +182,8 @@ class IncidentForm(QDialog):
             edit.setPlaceholderText(self.tr("right-click the map, or e.g. {0}").format(example))
         if address:
             self.address.setText(address)
+            self.house = None  # a map pick: the map's point is the place, the address only names it
+            self.place.hide()
 
     # ------------------------------------------------------------ validation
     def validate(self) -> IncidentCreate | None:
@@ -132,7 +195,8 @@ class IncidentForm(QDialog):
             errs["category"] = self.tr("Choose a category.")
         lat, lon = _parse_float(self.lat.text()), _parse_float(self.lon.text())
         if not self.lat.text().strip() and not self.lon.text().strip():
-            errs["lat"] = self.tr("Choose the place: right-click it on the map, or type its coordinates.")
+            errs["lat"] = self.tr("Choose the place: pick an address from the list, right-click it on the map, "
+                                  "or type its coordinates.")
         else:
             if lat is None:
                 errs["lat"] = self.tr("Enter the latitude as a number, e.g. 51.6606.")
@@ -215,3 +279,23 @@ class IncidentForm(QDialog):
         else:
             self.general_error.setText(message)
             self.general_error.show()
+
+
+def _coords(house: House) -> tuple[str, str]:
+    return f"{house.lat:.6f}", f"{house.lon:.6f}"
+
+
+class _FirstOnEnter(QObject):
+    """Enter in the open suggestion list takes the highlighted one, or the first: Enter commits."""
+
+    def __init__(self, completer: QCompleter) -> None:
+        super().__init__(completer)
+        self.completer = completer
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            popup = self.completer.popup()
+            model = popup.model()
+            if popup.isVisible() and not popup.currentIndex().isValid() and model.rowCount() > 0:
+                popup.setCurrentIndex(model.index(0, 0))
+        return False  # the completer itself then completes with the current row

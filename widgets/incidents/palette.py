@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidg
 from backend_client.schemas.incidents import REOPEN, TRANSITIONS
 from widgets.common import incident_labels as labels
 from widgets.common.incident_texts import error_text
+from widgets.incidents import undo
 from widgets.incidents.resolve import RESOLUTION_CODES, find_code, resolution_name, resolution_note
 
 translate = QCoreApplication.translate
@@ -170,8 +171,8 @@ class CommandPalette(QDialog):
         self._open(incident_id)
         inc = self.gateway.cached(incident_id)
         done, failed = self._report(incident_id, labels.status_name(status))
-        self.gateway.change_status(incident_id, inc.version if inc else None, status, note,
-                                   on_done=done, on_error=failed)
+        undo.change_status(self.gateway, incident_id, inc.version if inc else None, status, note,
+                           on_done=done, on_error=failed)
 
     def _assign(self, incident_id: int, service: str) -> None:
         self._open(incident_id)

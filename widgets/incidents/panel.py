@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPus
 
 from backend_client.schemas.incidents import CATEGORY_NAMES, PRIORITIES, SOURCES, STATUSES, IncidentOut
 from widgets.common import incident_labels as labels
+from widgets.incidents.addresses import AddressIndex
 from widgets.incidents.alert import CriticalAlert
 from widgets.incidents.filters import IncidentFilterBar
 from widgets.incidents.model import (ADDRESS, AGE, ASSIGNEE, CATEGORY, NUMBER, PRIORITY, SLA, SOURCE, STATUS,
@@ -48,6 +49,7 @@ class IncidentQueuePanel(QWidget):
         self._syncing_selection = False
         self._ticks = 0
         self._form = None
+        self._addresses = None  # the city's house list, indexed off the GUI thread once
 
         self.alert = CriticalAlert(ctx.settings, self)
         self.alert.acknowledged.connect(self._alert_acknowledged)
@@ -97,7 +99,7 @@ class IncidentQueuePanel(QWidget):
         top.setContentsMargins(0, 0, 6, 0)
         top.setSpacing(0)
         top.addWidget(self.filter_bar, 1)
-        top.addWidget(self.new_button)
+        top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignTop)  # beside the first row of a wrapped bar
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -125,6 +127,7 @@ class IncidentQueuePanel(QWidget):
         self._loaded_once = False
         ctx.events.connection_changed.connect(self._connection_changed)
         self.gateway.refresh()
+        ctx.tasks.run(AddressIndex.default, on_done=self._addresses_ready, what="address list")
 
     # ------------------------------------------------------------ window hooks
     def attach_window(self, window) -> None:
@@ -287,11 +290,16 @@ class IncidentQueuePanel(QWidget):
             self._form.raise_()
             self._form.activateWindow()
             return self._form
-        self._form = IncidentForm(self.gateway, self.window())
+        self._form = IncidentForm(self.gateway, self.window(), bus=self.ctx.bus, addresses=self._addresses)
         self._form.prefill(lat, lon, address)
         self._form.created.connect(self._created)
         self._form.open()
         return self._form
+
+    def _addresses_ready(self, index) -> None:
+        self._addresses = index
+        if self._form is not None:
+            self._form.set_addresses(index)
 
     def fit_headers(self) -> None:
         """No column narrower than its title ("Приорите▾", "Источни") or the texts it shows."""

@@ -16,6 +16,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QVBoxLayout, QWidget
 
 from backend_client.schemas.incidents import IncidentOut
+from widgets.common.bus import MAP_POINT
 from widgets.common.feature import LayerDef
 from widgets.common.protocols import PanelContext
 from widgets.map import geo
@@ -283,6 +284,10 @@ class MapPanel(QWidget):
 
     def focus_item(self, layer: str, item_id) -> None:
         """Centre on one item of a layer (a point closely, a shape whole); unknown items are ignored."""
+        if layer == MAP_POINT:
+            lat, lon = item_id
+            self.center_on(float(lat), float(lon), zoom=18)
+            return
         item = self.batches.item(layer, item_id)
         if item is None:
             log.info("map: no item %s in layer %s to focus on", item_id, layer)
