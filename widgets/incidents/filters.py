@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QToolButton,
                                QWidget)
@@ -30,8 +30,11 @@ class _MultiChoice(QToolButton):
         self.menu_ = QMenu(self)
         self.all_action = self.menu_.addAction(all_text)
         self.all_action.triggered.connect(lambda: self.set_selected(set()))
+        self._preset_actions = []
         for name, codes_ in self.presets:
-            self.menu_.addAction(name).triggered.connect(lambda _=False, c=codes_: self.set_selected(set(c)))
+            action = self.menu_.addAction(name)
+            action.triggered.connect(lambda _=False, c=codes_: self.set_selected(set(c)))
+            self._preset_actions.append(action)
         self.menu_.addSeparator()
         self.actions_: dict[str, QAction] = {}
         for code in codes:
@@ -40,6 +43,18 @@ class _MultiChoice(QToolButton):
             a.toggled.connect(self._changed)
             self.actions_[code] = a
         self.setMenu(self.menu_)
+        self._update_text()
+
+    def retitle(self, title: str, all_text: str, preset_names: list[str]) -> None:
+        """The same choice, named in the language now installed."""
+        self.title, self.all_text = title, all_text
+        self.setToolTip(title)
+        self.all_action.setText(all_text)
+        self.presets = [(name, codes) for name, (_old, codes) in zip(preset_names, self.presets)]
+        for action, (name, _codes) in zip(self._preset_actions, self.presets):
+            action.setText(name)
+        for code, a in self.actions_.items():
+            a.setText(self.name_of(code))
         self._update_text()
 
     def selected(self) -> set[str]:
@@ -84,10 +99,9 @@ class IncidentFilterBar(QWidget):
         self.search.setToolTip(self.tr("Search by number, address or description (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(110)
-        self.status = _MultiChoice(self.tr("Status"), self.tr("All statuses"), list(STATUSES), labels.status_name,
-                                   presets=[(self.tr("Open incidents"), set(OPEN_STATUSES))])
-        self.category = _MultiChoice(self.tr("Category"), self.tr("All categories"), list(CATEGORY_NAMES),
-                                     labels.category_name)
+        self.status = _MultiChoice(*self._status_texts(), list(STATUSES), labels.status_name,
+                                   presets=[(self._open_text(), set(OPEN_STATUSES))])
+        self.category = _MultiChoice(*self._category_texts(), list(CATEGORY_NAMES), labels.category_name)
         self.priority_buttons: dict[str, QToolButton] = {}
         self.overdue = QCheckBox(self.tr("Overdue"))
         self.overdue.setToolTip(self.tr("Only incidents past their SLA due time"))
@@ -131,6 +145,26 @@ class IncidentFilterBar(QWidget):
         self.overdue.toggled.connect(self._emit)
         self.status.set_selected(set(OPEN_STATUSES))  # the working queue: what still needs someone
         self.set_area(None)
+
+    def _status_texts(self) -> tuple[str, str]:
+        return self.tr("Status"), self.tr("All statuses")
+
+    def _category_texts(self) -> tuple[str, str]:
+        return self.tr("Category"), self.tr("All categories")
+
+    def _open_text(self) -> str:
+        return self.tr("Open incidents")
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.status.retitle(*self._status_texts(), [self._open_text()])
+            self.category.retitle(*self._category_texts(), [])
+            self.area_label.setText(self.tr("▣ Map area") if self.area else "")
+            for p, b in self.priority_buttons.items():
+                b.setText(labels.priority_short(p))
+                b.setToolTip(labels.priority_name(p) + " — "
+                             + self.tr("show only this priority (several may be chosen)"))
 
     def minimumSizeHint(self):
         hint = super().minimumSizeHint()

@@ -126,6 +126,16 @@ class IncidentQueuePanel(QWidget):
         ctx.events.connection_changed.connect(self._connection_changed)
         self.gateway.refresh()
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.model.retranslate()
+            self.fit_headers()  # the new titles' widths
+            self._update_counts()
+            self.strip.tick()
+            if self.alert.active:
+                self.alert._update_text()
+
     # ------------------------------------------------------------ window hooks
     def attach_window(self, window) -> None:
         a = window.actions
