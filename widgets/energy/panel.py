@@ -151,7 +151,7 @@ class EnergyPanel(QWidget):
 
     def _name_axis(self) -> None:
         series = self.series
-        self._name_axis()
+        self.chart.set_axis_label(f"{self.labels.unit(series.unit)} {self.labels.per(series.bucket_ms)}")
 
     # ------------------------------------------------------------------ tree
     def load_sites(self) -> None:
