@@ -12,9 +12,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from PySide6.QtCore import QCoreApplication, QObject
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDockWidget, QGroupBox, QLabel, QLineEdit, QMenu,
-                               QPlainTextEdit, QTabWidget, QTextEdit, QTreeWidget, QWidget)
+from PySide6.QtGui import QAction, QStandardItemModel
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QDockWidget, QGroupBox, QHeaderView,
+                               QLabel, QLineEdit, QMenu, QPlainTextEdit, QTabWidget, QTableWidget, QTextEdit,
+                               QTreeWidget, QWidget)
 
 from app import i18n
 
@@ -92,6 +93,19 @@ def retranslate(root: QWidget) -> None:
             head = w.headerItem()
             for c in range(head.columnCount()):
                 _set(lambda c=c: head.text(c), lambda t, c=c: head.setText(c, t), w)
+        if isinstance(w, QTableWidget):
+            for c in range(w.columnCount()):
+                item = w.horizontalHeaderItem(c)
+                if item is not None:
+                    _set(item.text, item.setText, w)
+        elif isinstance(w, QAbstractItemView) and not isinstance(w, QHeaderView):
+            model = w.model()
+            if isinstance(model, QStandardItemModel):  # column titles set once with setHorizontalHeaderLabels
+                for c in range(model.columnCount()):
+                    item = model.horizontalHeaderItem(c)
+                    if item is not None:
+                        _set(item.text, item.setText, w)
     for a in root.findChildren(QAction):
         _set(a.text, a.setText, a)
         _set(a.statusTip, a.setStatusTip, a)
+        _set(a.toolTip, a.setToolTip, a)
