@@ -18,11 +18,18 @@ LATIN_WORD = re.compile("[A-Za-z]{3,}")
 
 @pytest.fixture
 def english(qapp):
+    """English at the start; afterwards English and the look other tests expect (the settings
+    dialog's save applies the theme to the whole application)."""
     from app import i18n
 
+    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
     i18n.install(qapp, "en")
     yield
     i18n.install(qapp, "en")
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setStyle(style)
+    qapp.setProperty("sc_theme", None)
 
 
 def choose_language(ctx, window, code: str, qtbot) -> None:
