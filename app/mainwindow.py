@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import zlib
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, QLocale, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMessageBox, QScrollArea, QWidget
 
@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             # Before the panels get the event: they redraw what they compute after this.
             retranslate(self)
+            self.setLocale(QLocale())  # numbers and dates of the widgets inside: i18n.install set the default
         super().changeEvent(event)
 
     # ----------------------------------------------------------- layout

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QMessageBox
 
@@ -51,6 +51,13 @@ def axis_labels(chart) -> list[str]:
     lo, hi = chart.view.viewRange()[0]
     return [text for spacing, values in axis.tickValues(lo, hi, 800)
             for text in axis.tickStrings(values, 1, spacing) if text]
+
+
+def value_labels(chart) -> list[str]:
+    """The energy chart's value axis for 0…1: decimals as the language writes them."""
+    axis = chart.values_axis
+    return [text for spacing, values in axis.tickValues(0.0, 1.0, 400)
+            for text in axis.tickStrings(values, 1, spacing)]
 
 
 def arrangement(window) -> dict:
@@ -107,6 +114,8 @@ def test_switching_language_applies_to_the_whole_window_at_once(live_server, mak
     layout = arrangement(window)
 
     before = shown(window)
+    english_values = value_labels(window.panels["energy"].chart)
+    assert any("." in v for v in english_values), english_values
     for what, text in before.items():
         assert not CYRILLIC.search(text), (what, text)
     assert "File" in before["menus"] and "Priority" in before["queue header"]
@@ -119,6 +128,8 @@ def test_switching_language_applies_to_the_whole_window_at_once(live_server, mak
     for what in ("menus", "docks", "queue header", "card buttons", "card tabs", "energy", "energy axis", "actions"):
         assert not LATIN_WORD.search(after[what].replace("Ctrl", "")), (what, after[what])
     assert AppSettings.load(desk_settings.path).language == "ru"  # remembered for the next start
+    assert value_labels(window.panels["energy"].chart) == [v.replace(".", ",") for v in english_values]
+    assert window.locale().language() == QLocale.Language.Russian
 
     # The same window, the same state: nothing was rebuilt.
     assert [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)] == [window]

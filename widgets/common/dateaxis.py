@@ -55,3 +55,15 @@ class CityDateAxis(pg.DateAxisItem):
         self.picture = None
         self.update()
 
+
+
+class LocaleNumberAxis(pg.AxisItem):
+    """A value axis with the language's decimal separator ("2,5" in a Russian window)."""
+
+    def tickStrings(self, values, scale, spacing):
+        point = QLocale().decimalPoint()
+        return [s.replace(".", point) for s in super().tickStrings(values, scale, spacing)]
+
+    def relabel(self) -> None:
+        self.picture = None
+        self.update()

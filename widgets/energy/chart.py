@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from widgets.common.dateaxis import CITY_UTC_OFFSET_S, CityDateAxis
+from widgets.common.dateaxis import CITY_UTC_OFFSET_S, CityDateAxis, LocaleNumberAxis
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
 
 SEVERITY_COLORS = {"critical": PRIORITY_COLORS["critical"], "major": PRIORITY_COLORS["high"],
@@ -51,7 +51,8 @@ class EnergyChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.axis = CityDateAxis("bottom")
-        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis})
+        self.values_axis = LocaleNumberAxis("left")
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": self.values_axis})
         self.plot.setBackground(None)
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
@@ -95,6 +96,7 @@ class EnergyChart(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             self.axis.relabel()
+            self.values_axis.relabel()
 
     def name_series(self, current: str, baseline: str, previous: str) -> None:
         """Legend names (translated by the caller)."""
