@@ -5,7 +5,8 @@
 A throwaway SQLite backend seeded with the demo's users, incidents and meters; the window starts
 in English as the supervisor in "all panels", with an incident open in the card and a meter on
 the energy chart; then the language is changed through the settings dialog, as an operator does.
-Writes OUT_DIR/language-{en,ru,en-again}.png (OUT_DIR: /tmp/sc-language by default).
+Writes OUT_DIR/language-switch-{en,ru}.png (OUT_DIR: /tmp/sc-language by default; the README's
+are in docs/screenshots).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def main() -> int:
         _wait(qapp, lambda: False, 6)  # the map, the chart and the tiles draw
 
         def shot(name: str) -> None:
-            path = out_dir / f"language-{name}.png"
+            path = out_dir / f"language-switch-{name}.png"
             window.grab().save(str(path))
             print(f"saved {path}")
 
@@ -100,8 +101,6 @@ def main() -> int:
         shot("en")
         choose("ru")
         shot("ru")
-        choose("en")
-        shot("en-again")
         window.close()
         ctx.events.stop()
         ctx.incidents.shutdown()
