@@ -170,3 +170,33 @@ def test_qt_dialogs_speak_the_chosen_language(live_server, make_ctx, qtbot, qapp
     choose_language(ctx, window, "en", qtbot)
     assert dialog_texts()[0] == "&Yes"
     window.close()
+
+
+def test_every_time_axis_names_days_and_months_in_the_chosen_language(qtbot, qapp, english):
+    """The energy, transit (Marey) and intersection charts: no "Dec" or "Sat" in Russian."""
+    from app import i18n
+    from widgets.energy.chart import EnergyChart
+    from widgets.signals.charts import CoordinationChart, MeasuresChart
+    from widgets.transit.marey import MareyChart
+
+    charts = [EnergyChart(), MareyChart(), MeasuresChart(), CoordinationChart()]
+    for c in charts:
+        qtbot.addWidget(c)
+    axes = [charts[0].axis, charts[1].axis, charts[2].plots["volume"].getAxis("bottom"),
+            charts[3].getAxis("bottom")]
+    week = (1764547200.0, 1764547200.0 + 7 * 86400)  # 1–8 December 2025, a Monday to a Monday
+    day = (1764547200.0, 1764547200.0 + 86400)
+
+    def labels(axis, span) -> str:
+        axis.fontMetrics = QFontMetrics(axis.font())
+        return " ".join(t for spacing, values in axis.tickValues(*span, 800)
+                        for t in axis.tickStrings(values, 1, spacing))
+
+    for axis in axes:
+        assert "Dec" in labels(axis, week), labels(axis, week)
+    i18n.install(qapp, "ru")
+    qtbot.wait(10)
+    for axis in axes:
+        text = labels(axis, week) + " " + labels(axis, day)
+        assert "дек" in text and not LATIN_WORD.search(text), text
+        assert not re.search(r"\d\.\d{3}", text), text  # no "59.750": nothing finer than seconds
