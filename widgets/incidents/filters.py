@@ -99,9 +99,10 @@ class IncidentFilterBar(QWidget):
         self.search.setToolTip(self.tr("Search by number, address or description (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(110)
-        self.status = _MultiChoice(*self._status_texts(), list(STATUSES), labels.status_name,
-                                   presets=[(self._open_text(), set(OPEN_STATUSES))])
-        self.category = _MultiChoice(*self._category_texts(), list(CATEGORY_NAMES), labels.category_name)
+        self.status = _MultiChoice(self.tr("Status"), self.tr("All statuses"), list(STATUSES), labels.status_name,
+                                   presets=[(self.tr("Open incidents"), set(OPEN_STATUSES))])
+        self.category = _MultiChoice(self.tr("Category"), self.tr("All categories"), list(CATEGORY_NAMES),
+                                     labels.category_name)
         self.priority_buttons: dict[str, QToolButton] = {}
         self.overdue = QCheckBox(self.tr("Overdue"))
         self.overdue.setToolTip(self.tr("Only incidents past their SLA due time"))
@@ -145,26 +146,6 @@ class IncidentFilterBar(QWidget):
         self.overdue.toggled.connect(self._emit)
         self.status.set_selected(set(OPEN_STATUSES))  # the working queue: what still needs someone
         self.set_area(None)
-
-    def _status_texts(self) -> tuple[str, str]:
-        return self.tr("Status"), self.tr("All statuses")
-
-    def _category_texts(self) -> tuple[str, str]:
-        return self.tr("Category"), self.tr("All categories")
-
-    def _open_text(self) -> str:
-        return self.tr("Open incidents")
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.status.retitle(*self._status_texts(), [self._open_text()])
-            self.category.retitle(*self._category_texts(), [])
-            self.area_label.setText(self.tr("▣ Map area") if self.area else "")
-            for p, b in self.priority_buttons.items():
-                b.setText(labels.priority_short(p))
-                b.setToolTip(labels.priority_name(p) + " — "
-                             + self.tr("show only this priority (several may be chosen)"))
 
     def minimumSizeHint(self):
         hint = super().minimumSizeHint()
@@ -212,3 +193,15 @@ class IncidentFilterBar(QWidget):
 
     def _emit(self, *args) -> None:
         self.changed.emit(self.current())
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            # The choices keep what is selected; only their names change.
+            self.status.retitle(self.tr("Status"), self.tr("All statuses"), [self.tr("Open incidents")])
+            self.category.retitle(self.tr("Category"), self.tr("All categories"), [])
+            self.area_label.setText(self.tr("▣ Map area") if self.area else "")
+            for p, b in self.priority_buttons.items():
+                b.setText(labels.priority_short(p))
+                b.setToolTip(labels.priority_name(p) + " — "
+                             + self.tr("show only this priority (several may be chosen)"))
