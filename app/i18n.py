@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "resources" / "translations"
 LANGUAGES = ("ru",)
 _installed: list[QTranslator] = []
+log = logging.getLogger(__name__)
 
 
 def _tool(name: str) -> str:
@@ -90,8 +92,22 @@ def choose_language(setting: str) -> str:
     return "ru" if QLocale.system().language() == QLocale.Language.Russian else "en"
 
 
+def _qt_translation_dirs() -> list[str]:
+    """Where Qt's own .qm files are: Qt's configured folder, else the one inside the PySide6
+    package (a bundle's qt.conf may point Qt elsewhere)."""
+    import PySide6
+
+    dirs = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+            str(Path(PySide6.__file__).parent / "Qt" / "translations"),
+            str(Path(PySide6.__file__).parent / "translations")]
+    return list(dict.fromkeys(d for d in dirs if d and Path(d).is_dir()))
+
+
 def install(app: QCoreApplication, setting: str = "system") -> str:
-    """Load Qt's own and our translations for the chosen language; returns the language."""
+    """Load Qt's own and our translations for the chosen language; returns the language.
+
+    Called again at run time (the settings dialog): Qt then sends every window LanguageChange
+    and the main window follows at once (app/retranslate.py)."""
     for t in _installed:
         app.removeTranslator(t)
     _installed.clear()
@@ -99,12 +115,14 @@ def install(app: QCoreApplication, setting: str = "system") -> str:
     QLocale.setDefault(QLocale(QLocale.Language.Russian if lang == "ru" else QLocale.Language.English))
     if lang == "en":
         return lang
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for base in ("qtbase", "qtmultimedia", "qtwebengine"):
         t = QTranslator()
-        if t.load(f"{base}_{lang}", qt_dir):
+        if any(t.load(f"{base}_{lang}", d) for d in _qt_translation_dirs()):
             app.installTranslator(t)
             _installed.append(t)
+        elif base == "qtbase":
+            log.warning("Qt's own %s translation not found in %s: Qt's dialogs stay English", lang,
+                        ", ".join(_qt_translation_dirs()))
     if not any(TRANSLATIONS.glob(f"*_{lang}.qm")) and any(TRANSLATIONS.glob(f"*_{lang}.ts")):
         build()  # a fresh checkout run without `make`: compile once
     for qm in sorted(TRANSLATIONS.glob(f"*_{lang}.qm")):

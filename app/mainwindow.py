@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import zlib
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, QLocale, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMessageBox, QScrollArea, QWidget
 
 from app import site
 from app.actions import build_actions
 from app.context import AppContext
+from app.retranslate import retranslate
 from app.statusbar import ConnectionStatusBar
 from widgets.common.feature import FeatureSpec, Placement, Workspace
 
@@ -244,6 +245,13 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About"),
                           self.tr("Situation Center of the city of Kurchatov.\nServer: {0}\nLog: {1}").format(
                               self.ctx.api.base_url, site.log_file() or self.tr("console only")))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            # Before the panels get the event: they redraw what they compute after this.
+            retranslate(self)
+            self.setLocale(QLocale())  # numbers and dates of the widgets inside: i18n.install set the default
+        super().changeEvent(event)
 
     # ----------------------------------------------------------- layout
     def restore_layout(self) -> bool:

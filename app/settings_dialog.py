@@ -40,7 +40,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Map base"), self.map_base)
         form.addRow(self.tr("Tile URL template"), self.tile_url)
         form.addRow(self.tr("MBTiles file"), self.mbtiles)
-        note = QLabel(self.tr("Language and map changes apply after a restart."))
+        note = QLabel(self.tr("The language applies at once; map base changes apply after a restart."))
         note.setProperty("role", "muted")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -60,5 +60,6 @@ class SettingsDialog(QDialog):
         s.map_mbtiles_path = self.mbtiles.text().strip()
         s.save()
         theme.apply(QApplication.instance(), s.theme)
+        # Every open window follows at once: Qt sends them LanguageChange (app/retranslate.py).
         i18n.install(QApplication.instance(), s.language)
         self.accept()

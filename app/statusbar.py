@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from app.context import AppContext
@@ -28,8 +28,7 @@ class ConnectionStatusBar(QStatusBar):
         self.addWidget(self.message_label, 1)
         for w in (self.server_label, self.user_label, self.state_label):
             self.addPermanentWidget(w)
-        if ctx.user:
-            self.user_label.setText(f"{ctx.user.full_name or ctx.user.username} · {self._role_name(ctx.user.role)}")
+        self._show_user()
         self.state = ""          # what the event stream says
         self.shown = ""          # what the indicator says: the stream's state, or stale/dead/failing
         self.detail = ""
@@ -47,6 +46,17 @@ class ConnectionStatusBar(QStatusBar):
         self._clear = QTimer(self, singleShot=True, interval=15000, timeout=self.message_label.clear)
         self._watch = QTimer(self, interval=500, timeout=self._update)
         self._watch.start()
+
+    def _show_user(self) -> None:
+        if self.ctx.user:
+            user = self.ctx.user
+            self.user_label.setText(f"{user.full_name or user.username} · {self._role_name(user.role)}")
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._show_user()
+            self._update()
 
     def _role_name(self, role: str) -> str:
         return {"dispatcher": self.tr("dispatcher"), "supervisor": self.tr("supervisor"),

@@ -223,8 +223,8 @@ Log: {1}</source>
         <translation>Шаблон URL тайлов</translation>
     </message>
     <message>
-        <source>Language and map changes apply after a restart.</source>
-        <translation>Смена языка и карты вступает в силу после перезапуска.</translation>
+        <source>The language applies at once; map base changes apply after a restart.</source>
+        <translation>Язык меняется сразу; смена основы карты — после перезапуска.</translation>
     </message>
 </context>
 <context>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTreeView, QVBoxLayout, QWidget
 
@@ -124,11 +124,11 @@ class CleaningPanel(QWidget):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
-        legend = QLabel("  ".join(f"<span style='color:{WORK_COLORS[w]}'>■</span> {work_title(w)}"
-                                  for w in ("sweeping", "washing", "plowing", "none")))
+        self.legend = QLabel()
+        self._name_legend()
         rl.addWidget(QLabel(self.tr("Machines today")))
         rl.addWidget(self.timeline, 1)
-        rl.addWidget(legend)
+        rl.addWidget(self.legend)
 
         split = QSplitter(self)
         split.addWidget(self.tree)
@@ -158,6 +158,21 @@ class CleaningPanel(QWidget):
         def load():
             return self.api.sections(), self.api.coverage(), self.api.vehicles(), self.api.vehicle_days(tracks=True)
         self.ctx.tasks.run(load, on_done=self._loaded, what="cleaning coverage")
+
+    def _name_legend(self) -> None:
+        self.legend.setText("  ".join(f"<span style='color:{WORK_COLORS[w]}'>■</span> {work_title(w)}"
+                                      for w in ("sweeping", "washing", "plowing", "none")))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._name_legend()
+            if self.rows:
+                self._fill_tree()  # chips, sections and their states in the new language
+            else:
+                for s, chip in self.chips.items():
+                    chip.show_count(state_title(s), "…")
+                self.machines_chip.show_count(self.tr("machines working"), "…")
 
     def _loaded(self, result) -> None:
         sections, coverage, vehicles, days = result

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from widgets.common.dateaxis import CITY_UTC_OFFSET_S, CityDateAxis, LocaleNumberAxis
 from widgets.common.palette import PRIORITY_COLORS, STATE_COLORS
 
-CITY_UTC_OFFSET_S = 3 * 3600  # Kurchatov keeps Moscow time: the axis shows city time on any desk
 SEVERITY_COLORS = {"critical": PRIORITY_COLORS["critical"], "major": PRIORITY_COLORS["high"],
                    "minor": PRIORITY_COLORS["medium"], "warning": STATE_COLORS["info"]}
 
@@ -50,9 +50,9 @@ class EnergyChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # pyqtgraph's DateAxisItem takes the offset with time.timezone's sign (west positive).
-        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=-CITY_UTC_OFFSET_S)
-        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis})
+        self.axis = CityDateAxis("bottom")
+        self.values_axis = LocaleNumberAxis("left")
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": self.values_axis})
         self.plot.setBackground(None)
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
@@ -91,6 +91,12 @@ class EnergyChart(QWidget):
         self.ts = np.zeros(0, dtype=np.int64)
         self.values = np.zeros(0)
         self.bucket_ms = 900_000
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.axis.relabel()
+            self.values_axis.relabel()
 
     def name_series(self, current: str, baseline: str, previous: str) -> None:
         """Legend names (translated by the caller)."""

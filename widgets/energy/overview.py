@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
@@ -43,14 +43,12 @@ class CityOverview(QWidget):
             tiles.addWidget(box)
 
         self.top_model = QStandardItemModel(0, 4, self)
-        self.top_model.setHorizontalHeaderLabels([self.tr("Building"), self.tr("Resource"), self.tr("Today"),
-                                                  self.tr("Expected")])
         self.top_view = self._table(self.top_model, 0)
         self.top_view.doubleClicked.connect(self._open_top)
 
         self.alarm_model = QStandardItemModel(0, 5, self)
-        self.alarm_model.setHorizontalHeaderLabels([self.tr("Severity"), self.tr("Building"), self.tr("Alarm"),
-                                                    self.tr("Since"), self.tr("State")])
+        self._name_columns()
+        self._last = None  # the last overview shown, drawn again in another language
         self.alarm_view = self._table(self.alarm_model, 1)
         self.alarm_view.doubleClicked.connect(self._open_alarm)
         self.ack_button = QPushButton(self.tr("Acknowledge"))
@@ -68,6 +66,19 @@ class CityOverview(QWidget):
         self.timer.setInterval(60_000)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+
+    def _name_columns(self) -> None:
+        self.top_model.setHorizontalHeaderLabels([self.tr("Building"), self.tr("Resource"), self.tr("Today"),
+                                                  self.tr("Expected")])
+        self.alarm_model.setHorizontalHeaderLabels([self.tr("Severity"), self.tr("Building"), self.tr("Alarm"),
+                                                    self.tr("Since"), self.tr("State")])
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._name_columns()
+            if self._last is not None:
+                self._show(*self._last)
 
     def _table(self, model, stretch: int) -> QTableView:
         view = QTableView(self)
@@ -99,7 +110,10 @@ class CityOverview(QWidget):
 
     def _loaded(self, result) -> None:
         self._busy = False
-        overview, alarms = result
+        self._last = result
+        self._show(*result)
+
+    def _show(self, overview, alarms) -> None:
         for r in overview.resources:
             text = f"{r.used:,.1f} {self.labels.unit(r.unit)}".replace(",", " ")
             if r.baseline:

@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import shiboken6
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QTabWidget, QToolButton, QTreeView, QVBoxLayout, QWidget)
@@ -22,6 +22,7 @@ DAY_MS = 86_400_000
 PRESETS = {"day": DAY_MS, "week": 7 * DAY_MS, "month": 30 * DAY_MS, "year": 365 * DAY_MS}
 CITY_TZ = timezone(timedelta(seconds=CITY_UTC_OFFSET_S))
 DEVICE_ROLE = 0x0100 + 1  # Qt.UserRole + 1
+KIND_ROLE = 0x0100 + 2  # a group's kind of building
 
 
 def _now_ms() -> int:
@@ -51,7 +52,6 @@ class EnergyPanel(QWidget):
 
         # Left: buildings and meters.
         self.tree_model = QStandardItemModel(self)
-        self.tree_model.setHorizontalHeaderLabels([self.tr("Buildings and meters")])
         self.tree = QTreeView(self)
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(False)
@@ -60,7 +60,8 @@ class EnergyPanel(QWidget):
 
         # Right: chart with its toolbar, and the city overview.
         self.chart = EnergyChart(self)
-        self.chart.name_series(self.tr("Consumption"), self.tr("Expected"), self.tr("Previous period"))
+        self._name_chart()
+        self.chart.set_x_range(self.start_ms, self.end_ms)  # dates, not seconds after 1970, before a meter is chosen
         self.chart.view_changed.connect(self._user_zoomed)
         self.title = QLabel(self.tr("Choose a meter on the left"))
         self.title.setObjectName("energy_title")
@@ -122,6 +123,36 @@ class EnergyPanel(QWidget):
         self.load_sites()
         self.overview.refresh()
 
+    def _name_chart(self) -> None:
+        self.tree_model.setHorizontalHeaderLabels([self.tr("Buildings and meters")])
+        self.chart.name_series(self.tr("Consumption"), self.tr("Expected"), self.tr("Previous period"))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() != QEvent.Type.LanguageChange:
+            return
+        self._name_chart()
+        for g in range(self.tree_model.rowCount()):
+            group = self.tree_model.item(g)
+            group.setText(self.labels.kind(group.data(KIND_ROLE)))
+        for uid, leaf in self._leaves.items():
+            leaf.setText(self._leaf_text(self.devices[uid][0]))
+        if self.device is not None:
+            self._name_title()
+        if self.series is not None:
+            self._name_axis()
+
+    def _leaf_text(self, d) -> str:
+        return f"{self.labels.resource(d.resource or '') if d.resource else d.name}, {self.labels.unit(d.unit)}"
+
+    def _name_title(self) -> None:
+        site = self.devices[self.device.uid][1]
+        self.title.setText(f"{site.name} — {self.labels.resource(self.device.resource or '')}")
+
+    def _name_axis(self) -> None:
+        series = self.series
+        self.chart.set_axis_label(f"{self.labels.unit(series.unit)} {self.labels.per(series.bucket_ms)}")
+
     # ------------------------------------------------------------------ tree
     def load_sites(self) -> None:
         self.ctx.tasks.run(self.api.sites, on_done=self._sites_loaded, what="energy sites")
@@ -136,6 +167,7 @@ class EnergyPanel(QWidget):
             group = groups.get(site.kind)
             if group is None:
                 group = groups[site.kind] = QStandardItem(self.labels.kind(site.kind))
+                group.setData(site.kind, KIND_ROLE)
                 group.setEditable(False)
                 self.tree_model.appendRow(group)
             node = QStandardItem(site.name)
@@ -144,8 +176,7 @@ class EnergyPanel(QWidget):
             group.appendRow(node)
             for d in site.devices:
                 self.devices[d.uid] = (d, site)
-                leaf = QStandardItem(f"{self.labels.resource(d.resource or '') if d.resource else d.name}"
-                                     f", {self.labels.unit(d.unit)}")
+                leaf = QStandardItem(self._leaf_text(d))
                 leaf.setEditable(False)
                 leaf.setData(d.uid, DEVICE_ROLE)
                 node.appendRow(leaf)
@@ -183,14 +214,13 @@ class EnergyPanel(QWidget):
     def show_meter(self, uid: str) -> None:
         if uid not in self.devices:
             return
-        device, site = self.devices[uid]
-        self.device = device
+        self.device = self.devices[uid][0]
         self.tabs.setCurrentIndex(1)
         leaf = self._leaves.get(uid)
         if leaf is not None and self.tree.currentIndex() != leaf.index():
             self.tree.setCurrentIndex(leaf.index())  # _tree_current sees the same uid and does nothing
             self.tree.scrollTo(leaf.index())
-        self.title.setText(f"{site.name} — {self.labels.resource(device.resource or '')}")
+        self._name_title()
         self.reload()
 
     def set_preset(self, name: str, *, end_ms: int | None = None) -> None:
@@ -241,7 +271,7 @@ class EnergyPanel(QWidget):
             return
         series, previous, alarms, span = result
         self.series = series
-        self.chart.set_axis_label(f"{self.labels.unit(series.unit)} {self.labels.per(series.bucket_ms)}")
+        self._name_axis()
         self.chart.set_series(series.ts, series.sum, series.bucket_ms, baseline=series.baseline,
                               low=series.baseline_low, high=series.baseline_high)
         if previous is not None:

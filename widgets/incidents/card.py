@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel,
@@ -357,12 +357,26 @@ class IncidentCardPanel(QWidget):
             item = QListWidgetItem(f"{_local(c.created_at)} · {c.author}\n{c.text}")
             self.comment_list.addItem(item)
         self.comment_list.scrollToBottom()
+        self._show_history()
+        self._show_attachments(details.attachments)
+
+    def _show_history(self) -> None:
         self.history_tree.clear()
-        for h in reversed(details.history):
+        for h in reversed(self.details.history):
             change = self._history_change(h)
             self.history_tree.addTopLevelItem(QTreeWidgetItem([_local(h.when), h.who, labels.field_name(h.field),
                                                                change]))
-        self._show_attachments(details.attachments)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and self.incident is not None:
+            # The same incident, its names in the new language; what the operator picked stays.
+            picked = (self.priority_combo.currentIndex(), self.assign_combo.currentIndex())
+            self._set_incident(self.incident)
+            self.priority_combo.setCurrentIndex(picked[0])
+            self.assign_combo.setCurrentIndex(picked[1])
+            if self.details is not None and self.details.incident.id == self.incident.id:
+                self._show_history()
 
     def _history_change(self, h) -> str:
         def show(v):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMenu, QSizePolicy, QToolButton,
                                QWidget)
@@ -32,8 +32,11 @@ class _MultiChoice(QToolButton):
         self.menu_ = QMenu(self)
         self.all_action = self.menu_.addAction(all_text)
         self.all_action.triggered.connect(lambda: self.set_selected(set()))
+        self._preset_actions = []
         for name, codes_ in self.presets:
-            self.menu_.addAction(name).triggered.connect(lambda _=False, c=codes_: self.set_selected(set(c)))
+            action = self.menu_.addAction(name)
+            action.triggered.connect(lambda _=False, c=codes_: self.set_selected(set(c)))
+            self._preset_actions.append(action)
         self.menu_.addSeparator()
         self.actions_: dict[str, QAction] = {}
         for code in codes:
@@ -42,6 +45,18 @@ class _MultiChoice(QToolButton):
             a.toggled.connect(self._changed)
             self.actions_[code] = a
         self.setMenu(self.menu_)
+        self._update_text()
+
+    def retitle(self, title: str, all_text: str, preset_names: list[str]) -> None:
+        """The same choice, named in the language now installed."""
+        self.title, self.all_text = title, all_text
+        self.setToolTip(title)
+        self.all_action.setText(all_text)
+        self.presets = [(name, codes) for name, (_old, codes) in zip(preset_names, self.presets)]
+        for action, (name, _codes) in zip(self._preset_actions, self.presets):
+            action.setText(name)
+        for code, a in self.actions_.items():
+            a.setText(self.name_of(code))
         self._update_text()
 
     def selected(self) -> set[str]:
@@ -180,3 +195,15 @@ class IncidentFilterBar(QWidget):
 
     def _emit(self, *args) -> None:
         self.changed.emit(self.current())
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            # The choices keep what is selected; only their names change.
+            self.status.retitle(self.tr("Status"), self.tr("All statuses"), [self.tr("Open incidents")])
+            self.category.retitle(self.tr("Category"), self.tr("All categories"), [])
+            self.area_label.setText(self.tr("▣ Map area") if self.area else "")
+            for p, b in self.priority_buttons.items():
+                b.setText(labels.priority_short(p))
+                b.setToolTip(labels.priority_name(p) + " — "
+                             + self.tr("show only this priority (several may be chosen)"))

@@ -144,10 +144,24 @@ class IncidentTableModel(QAbstractTableModel):
         self.now = clock()
         self.service_names: dict[str, str] = {}
         self._take(Snapshot(items=[]))
+        self._headers: list[str] = []
+        self._name_headers()
+        self._build_brushes()
+
+    def _name_headers(self) -> None:
         self._headers = [self.tr("Priority"), self.tr("Number"), self.tr("Category"), self.tr("Status"),
                          self.tr("Address"), self.tr("Age"), self.tr("SLA left"), self.tr("Assignee"),
                          self.tr("Source")]
-        self._build_brushes()
+
+    def retranslate(self) -> None:
+        """The language changed: titles, cell texts and the category order are in the new one."""
+        self._name_headers()
+        self._display.clear()
+        self._sort_keys.pop(CATEGORY, None)
+        self._orders.pop(CATEGORY, None)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
+        if self.items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, COLUMN_COUNT - 1))
 
     # ------------------------------------------------------------ storage
     def _take(self, snap: Snapshot) -> None:

@@ -129,6 +129,16 @@ class IncidentQueuePanel(QWidget):
         self.gateway.refresh()
         ctx.tasks.run(AddressIndex.default, on_done=self._addresses_ready, what="address list")
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.model.retranslate()
+            self.fit_headers()  # the new titles' widths
+            self._update_counts()
+            self.strip.tick()
+            if self.alert.active:
+                self.alert._update_text()
+
     # ------------------------------------------------------------ window hooks
     def attach_window(self, window) -> None:
         a = window.actions

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QFile, QIODevice, QMimeData, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QFile, QIODevice, QMimeData, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDrag, QGuiApplication
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
@@ -86,6 +86,8 @@ class MapPanel(QWidget):
         self._menu_actions: dict[str, QAction] = {}
         self._echo_selection: int | None = None
         self._tiles_server = None
+        self._base: BaseMap | None = None
+        self._page_gen = 0
 
         self._build_ui()
         self._connect_context()
@@ -207,12 +209,36 @@ class MapPanel(QWidget):
 
     # ---------------------------------------------------------------- page
 
-    def _start_page(self) -> None:
-        spec = self._page_spec(self.base_map())
+    def _start_page(self, view: dict | None = None) -> None:
+        if self._base is None:
+            self._base = self.base_map()
+        spec = self._page_spec(self._base, view=view)
+        self._page_gen += 1
+        gen = self._page_gen  # a page built for an earlier language must not load over a later one
         self.ctx.tasks.run(cached_page, spec, page_cache_dir(), qwebchannel_js(),
-                           on_done=self._load_page, on_error=self._page_failed)
+                           on_done=lambda path: gen == self._page_gen and self._load_page(path),
+                           on_error=self._page_failed)
         # The address book may read a large CSV: warm it up off the GUI thread.
         self.ctx.tasks.run(geo.AddressBook.default, on_done=lambda _b: None, on_error=lambda _e: None)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._relabel_page()
+
+    def _relabel_page(self) -> None:
+        """Layer titles, the legend and the hints are written into the page: load it again in the
+        new language where the operator was looking; on load every layer and the area are replayed."""
+        def got_view(view) -> None:
+            view = view if isinstance(view, dict) else json.loads(view) if view else None
+            self.ready = False
+            self.batches.ready = False  # nothing to the page going away; page_reset sends it all again
+            self._start_page(view)
+
+        if self.ready:
+            self.page.runJavaScript("JSON.stringify(SC.snapshot())", 0, got_view)
+        else:
+            got_view(None)
 
     def _load_page(self, path: Path) -> None:
         self.view.load(QUrl.fromLocalFile(str(path)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QToolBar
 
 from widgets.offline.conflict import ConflictDialog, ProblemsDialog
@@ -50,6 +50,12 @@ class OfflineBanner(QFrame):
         gateway.waiting_changed.connect(lambda _: self.update_view())
         gateway.problems_changed.connect(lambda _: self.update_view())
         gateway.sync_progress.connect(self._progress)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.progress.setFormat(self.tr("Sending %v of %m"))
+            self.update_view()
 
     def _progress(self, done: int, total: int) -> None:
         self.sending = (done, total)
@@ -99,6 +105,11 @@ class WaitingCounter(QLabel):
         gateway.waiting_changed.connect(self.show_count)
         gateway.sync_progress.connect(lambda d, t: self.show_count(gateway.waiting))
         self.show_count(gateway.waiting)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.show_count(self.gateway.waiting)
 
     def show_count(self, n: int) -> None:
         self.setText(self.tr("⇅ {0} waiting").format(n))

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QWidget
 
 from backend_client.schemas.signals import CoordinationDiagram, Measures
+from widgets.common.dateaxis import CityDateAxis
 
 PHASE_COLORS = {2: "#3e9eff", 6: "#4cc38a", 4: "#f5a524", 8: "#c678dd", 1: "#56b6c2", 5: "#e5d34a", 3: "#e06c75",
                 7: "#98c379"}
-CITY_UTC_OFFSET_S = 3 * 3600
 
 
-def city_axis() -> pg.DateAxisItem:
-    """Times in the city's zone whatever the workstation's zone (pyqtgraph takes the offset west-positive)."""
-    return pg.DateAxisItem(orientation="bottom", utcOffset=-CITY_UTC_OFFSET_S)
+def city_axis() -> CityDateAxis:
+    """Times in the city's zone whatever the workstation's zone; seconds when a few cycles fill the view."""
+    return CityDateAxis("bottom", seconds=True)
+
+
+def _measure_titles() -> tuple[tuple[str, str], ...]:
+    return (("volume", QCoreApplication.translate("SignalsCharts", "Volume, veh/15 min")),
+            ("aog", QCoreApplication.translate("SignalsCharts", "Arrivals on green, %")),
+            ("sf", QCoreApplication.translate("SignalsCharts", "Split failures per 15 min")),
+            ("green", QCoreApplication.translate("SignalsCharts", "Split monitor: mean green, s")))
 
 
 class MeasuresChart(pg.GraphicsLayoutWidget):
@@ -26,11 +33,7 @@ class MeasuresChart(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("#15171c")
         self.plots = {}
-        titles = (("volume", QCoreApplication.translate("SignalsCharts", "Volume, veh/15 min")),
-                  ("aog", QCoreApplication.translate("SignalsCharts", "Arrivals on green, %")),
-                  ("sf", QCoreApplication.translate("SignalsCharts", "Split failures per 15 min")),
-                  ("green", QCoreApplication.translate("SignalsCharts", "Split monitor: mean green, s")))
-        for row, (key, title) in enumerate(titles):
+        for row, (key, title) in enumerate(_measure_titles()):
             plot = self.addPlot(row=row // 2, col=row % 2, axisItems={"bottom": city_axis()})
             plot.setTitle(title, color="#9aa2b1", size="9pt")
             plot.showGrid(x=True, y=True, alpha=0.15)
@@ -41,6 +44,13 @@ class MeasuresChart(pg.GraphicsLayoutWidget):
         self.plots["aog"].setYRange(0, 100)
         self.legend = self.plots["volume"].addLegend(offset=(5, 5), labelTextColor="#9aa2b1")
         self.curves: dict[tuple[str, int], pg.PlotDataItem] = {}
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            for key, title in _measure_titles():
+                self.plots[key].setTitle(title, color="#9aa2b1", size="9pt")
+                self.plots[key].getAxis("bottom").relabel()
 
     def _curve(self, key: str, phase: int) -> pg.PlotDataItem:
         c = self.curves.get((key, phase))
@@ -91,6 +101,20 @@ class CoordinationChart(pg.PlotWidget):
         self.arrivals = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush("#e3e6eb"))
         self.addItem(self.arrivals)
         self.title = ""
+        self.diagram: CoordinationDiagram | None = None
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setLabel("left", QCoreApplication.translate("SignalsCharts", "Time in cycle, s"))
+            self.getAxis("bottom").relabel()
+            if self.diagram is not None:
+                self._name(self.diagram)
+
+    def _name(self, d: CoordinationDiagram) -> None:
+        aog = "—" if d.aog_percent is None else f"{d.aog_percent:.0f} %"
+        title = QCoreApplication.translate("SignalsCharts", "Phase {0}: arrivals on green {1}")
+        self.setTitle(title.format(d.phase, aog), color="#9aa2b1", size="9pt")
 
     def set_diagram(self, d: CoordinationDiagram) -> None:
         xs = np.array([c.start / 1000 for c in d.cycles], dtype=float)
@@ -100,8 +124,7 @@ class CoordinationChart(pg.PlotWidget):
         ax = [c.start / 1000 + a for c in d.cycles for a in c.arrivals]
         ay = [a for c in d.cycles for a in c.arrivals]
         self.arrivals.setData(np.array(ax, dtype=float), np.array(ay, dtype=float))
-        aog = "—" if d.aog_percent is None else f"{d.aog_percent:.0f} %"
-        title = QCoreApplication.translate("SignalsCharts", "Phase {0}: arrivals on green {1}")
-        self.setTitle(title.format(d.phase, aog), color="#9aa2b1", size="9pt")
+        self.diagram = d
+        self._name(d)
         if len(xs):
             self.setXRange(xs[0], xs[-1] + (d.cycles[-1].red if d.cycles else 0), padding=0.01)

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from widgets.common.dateaxis import CityDateAxis
 from widgets.common.palette import STATE_COLORS
 
-CITY_UTC_OFFSET_S = 3 * 3600
 ACTUAL_COLORS = ("#3e9eff", "#4cc38a", "#f5a524", "#c678dd", "#56b6c2", "#e5d34a", "#e06c75", "#98c379")
 
 
 class MareyChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=-CITY_UTC_OFFSET_S)
+        self.axis = CityDateAxis("bottom")
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis})
         self.plot.setBackground(None)
         item = self.plot.getPlotItem()
@@ -37,6 +37,11 @@ class MareyChart(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.axis.relabel()
 
     def _slot(self, pool: list, n: int, make) -> pg.PlotDataItem:
         while len(pool) <= n:

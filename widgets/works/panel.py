@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDoubleValidator
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
@@ -260,18 +260,26 @@ class WorksPanel(QWidget):
 
     def _loaded(self, result) -> None:
         self.summary, self.permits = result
+        self._name_counts()
+        self.all_model.set_permits(self.permits)
+        self.expiring_model.set_permits(self.summary.expiring_this_week)
+        self.overdue_model.set_permits(self.summary.restoration_overdue)
+        self.ctx.bus.map_items_changed.emit(LAYER, self.map_items())
+        self.loaded.emit()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and self.summary is not None:
+            self._name_counts()
+
+    def _name_counts(self) -> None:
         for s, chip in self.chips.items():
             chip.show_count(status_title(s), self.summary.by_status.get(s, 0))
         self.chip_expiring.show_count(self.tr("expiring this week"), len(self.summary.expiring_this_week))
         self.chip_overdue.show_count(self.tr("restoration overdue"), len(self.summary.restoration_overdue))
-        self.all_model.set_permits(self.permits)
-        self.expiring_model.set_permits(self.summary.expiring_this_week)
-        self.overdue_model.set_permits(self.summary.restoration_overdue)
         self.tabs.setTabText(1, self.tr("Expiring this week (%1)").replace("%1", str(len(self.summary.expiring_this_week))))
         self.tabs.setTabText(2, self.tr("Restoration overdue (%1)").replace("%1",
                                                                              str(len(self.summary.restoration_overdue))))
-        self.ctx.bus.map_items_changed.emit(LAYER, self.map_items())
-        self.loaded.emit()
 
     def map_items(self) -> list[dict]:
         return [permit_item(p) for p in self.permits if p.status != "closed"]
