@@ -57,6 +57,14 @@ def _window(ctx, qtbot, names=("incidents", "video_wall", "archive")):
     return window
 
 
+def _summary_shown_whole(qtbot, dlg) -> None:
+    """Both lines of the hash, the whole copy button, the summary above the buttons."""
+    qtbot.waitUntil(lambda: dlg.summary.geometry().bottom() < dlg.buttons.geometry().top(), timeout=3_000)
+    assert dlg.hash_label.height() >= 2 * dlg.hash_label.fontMetrics().lineSpacing()
+    assert dlg.hash_label.width() + dlg.copy_hash_button.width() <= dlg.width()
+    assert dlg.copy_hash_button.height() >= dlg.copy_hash_button.sizeHint().height()
+
+
 def _audit(ctx, action):
     return ctx.api.request("GET", "/api/v1/audit", params={"action": action})["items"]
 
@@ -152,7 +160,7 @@ def test_the_supervisors_day_tile_to_archive_reason_play_export(
     assert "{" not in dlg.status.text() and "{" not in dlg.fields["range"].text()   # no raw JSON anywhere
     shown_hash = dlg.hash_label.text()
     assert "".join(shown_hash.split()) == exp.sha256 and max(len(line) for line in shown_hash.splitlines()) < 40
-    assert dlg.hash_label.width() + dlg.copy_hash_button.width() <= dlg.width()   # the hash fits its dialog
+    _summary_shown_whole(qtbot, dlg)
     assert _audit(ctx, "recording.export")[0]["details"]["reason"] == REASON
 
     # "Save as" (Enter: it has the focus now) starts in the documents folder
@@ -168,6 +176,7 @@ def test_the_supervisors_day_tile_to_archive_reason_play_export(
     except Exception:
         raise AssertionError(f"saved to {dlg.saved_to}, status {dlg.status.text()!r}") from None
     assert out.with_suffix(".manifest.json").exists()
+    _summary_shown_whole(qtbot, dlg)      # the longer status line (the path) squeezes nothing
     assert hashlib.sha256(out.read_bytes()).hexdigest() == exp.sha256
     with av.open(str(out)) as c:                             # a playable video, every frame decodes
         frames = [f for f in c.decode(video=0)]

@@ -182,6 +182,7 @@ class ExportDialog(QDialog):
         self.hash_label.setText(grouped_hash(digest))
         self.hash_label.setToolTip(digest)
         self.summary.show()
+        self.adjustSize()   # the summary appears below the form: grow to show it whole
 
     def copy_hash(self) -> None:
         if self.export is None:
@@ -211,5 +212,6 @@ class ExportDialog(QDialog):
         def saved(p: Path) -> None:
             self.saved_to = p
             self.status.setText(self.tr("Saved to {0}, with its manifest beside it").format(str(p)))
+            self.adjustSize()   # a long path wraps the status line: keep the summary whole below it
 
         self.ctx.tasks.run(work, on_done=saved, on_error=self._failed, what="save export")
