@@ -28,7 +28,11 @@
     </message>
     <message>
         <source>Remove extra cameras</source>
-        <translation>Убрать дополнительные камеры</translation>
+        <translation>Оставить одну</translation>
+    </message>
+    <message>
+        <source>Keep only the first camera</source>
+        <translation>Оставить только первую камеру</translation>
     </message>
     <message>
         <source>Bookmark</source>
@@ -36,7 +40,7 @@
     </message>
     <message>
         <source>Keep as evidence</source>
-        <translation>Сохранить как доказательство</translation>
+        <translation>Сохранить как улику</translation>
     </message>
     <message>
         <source>Keep ±5 minutes around this moment past retention</source>

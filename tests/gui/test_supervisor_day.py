@@ -49,7 +49,7 @@ def _window(ctx, qtbot, names=("incidents", "video_wall", "archive")):
 
     window = MainWindow(ctx, features=[s for s in ctx.features if s.name in names])
     qtbot.addWidget(window)
-    window.resize(1600, 900)
+    window.resize(1920, 1080)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
@@ -100,6 +100,12 @@ def test_the_supervisors_day_tile_to_archive_reason_play_export(
     kb.press(Qt.Key.Key_2, CTRL)
     assert window.workspace == "supervisor"
     assert window.docks["archive"].isVisible() and window.docks["video_wall"].isVisible()
+    # the archive fits its dock on a 1920×1080 screen in Russian: no sideways scroll hides "Export…"
+    frame = window.docks["archive"].widget()
+    qtbot.waitUntil(lambda: frame.viewport().width() > 0)
+    assert archive.minimumSizeHint().width() <= frame.viewport().width(), \
+        (archive.minimumSizeHint().width(), frame.viewport().width())
+    qtbot.waitUntil(lambda: not frame.horizontalScrollBar().isVisible(), timeout=3_000)
 
     # the camera is live on a wall tile (as the camera list or the map puts it there)
     qtbot.waitUntil(lambda: steady in wall_panel.wall.cameras, timeout=10_000)

@@ -121,6 +121,7 @@ class ArchivePanel(QWidget):
         self.switch_button.setToolTip(self.tr("Switch to this camera, keeping the time"))
         self.switch_button.clicked.connect(self._switch_selected)
         self.clear_button = QPushButton(self.tr("Remove extra cameras"))
+        self.clear_button.setToolTip(self.tr("Keep only the first camera"))
         self.clear_button.clicked.connect(lambda: self.set_cameras(self.camera_ids[:1]))
         self.bookmark_button = QPushButton(self.tr("Bookmark"))
         self.bookmark_button.clicked.connect(self._ask_bookmark)
