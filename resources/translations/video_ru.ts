@@ -219,7 +219,7 @@
     </message>
     <message>
         <source>— saved layouts —</source>
-        <translation>— сохранённые раскладки —</translation>
+        <translation>— сохранённые —</translation>
     </message>
     <message>
         <source>{0} (shared by {1})</source>
