@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru">
 <context>
+    <name>Actions</name>
+    <message>
+        <source>Export video clip…</source>
+        <translation>Экспорт видеофрагмента…</translation>
+    </message>
+</context>
+<context>
     <name>ArchivePanel</name>
     <message>
         <source>Add camera</source>
@@ -21,7 +28,11 @@
     </message>
     <message>
         <source>Remove extra cameras</source>
-        <translation>Убрать дополнительные камеры</translation>
+        <translation>Оставить одну</translation>
+    </message>
+    <message>
+        <source>Keep only the first camera</source>
+        <translation>Оставить только первую камеру</translation>
     </message>
     <message>
         <source>Bookmark</source>
@@ -29,7 +40,7 @@
     </message>
     <message>
         <source>Keep as evidence</source>
-        <translation>Сохранить как доказательство</translation>
+        <translation>Сохранить как улику</translation>
     </message>
     <message>
         <source>Keep ±5 minutes around this moment past retention</source>
@@ -151,6 +162,14 @@
         <source>Start playback with a reason first</source>
         <translation>Сначала начните просмотр, указав причину</translation>
     </message>
+    <message>
+        <source>Export a clip of the first camera ({0})</source>
+        <translation>Экспорт фрагмента первой камеры ({0})</translation>
+    </message>
+    <message>
+        <source>Open a camera in the archive first</source>
+        <translation>Сначала откройте камеру в архиве</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>
@@ -179,16 +198,44 @@
         <translation>Фрагмент копируется из записи как есть (без перекодирования).</translation>
     </message>
     <message>
-        <source>The manifest (camera, range, user, time, SHA-256) appears here</source>
-        <translation>Здесь появится манифест (камера, интервал, пользователь, время, SHA-256)</translation>
-    </message>
-    <message>
         <source>Export</source>
         <translation>Экспортировать</translation>
     </message>
     <message>
         <source>Save as…</source>
         <translation>Сохранить как…</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Камера</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <source>Clip</source>
+        <translation>Фрагмент</translation>
+    </message>
+    <message>
+        <source>Exported by</source>
+        <translation>Выгрузил</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Файл</translation>
+    </message>
+    <message>
+        <source>Copy hash</source>
+        <translation>Копировать хеш</translation>
+    </message>
+    <message>
+        <source>Copy the SHA-256 of the clip to the clipboard</source>
+        <translation>Скопировать SHA-256 фрагмента в буфер обмена</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <source>Give the reason for this export first.</source>
@@ -207,16 +254,28 @@
         <translation>Экспорт не удался: {0}</translation>
     </message>
     <message>
-        <source>Done: {0} MB, SHA-256 {1}</source>
-        <translation>Готово: {0} МБ, SHA-256 {1}</translation>
+        <source>Done: the clip is ready on the server. Save it with “Save as…”.</source>
+        <translation>Готово: фрагмент подготовлен на сервере. Сохраните его кнопкой «Сохранить как…».</translation>
+    </message>
+    <message>
+        <source>{0} – {1} ({2} s)</source>
+        <translation>{0} – {1} ({2} с)</translation>
+    </message>
+    <message>
+        <source>{0} frames, {1} MB</source>
+        <translation>кадров: {0}, {1} МБ</translation>
+    </message>
+    <message>
+        <source>The SHA-256 is on the clipboard.</source>
+        <translation>SHA-256 скопирован в буфер обмена.</translation>
+    </message>
+    <message>
+        <source>Saved to {0}, with its manifest beside it</source>
+        <translation>Сохранено в {0}, манифест — рядом</translation>
     </message>
     <message>
         <source>Save the exported clip</source>
         <translation>Сохранить экспортированный фрагмент</translation>
-    </message>
-    <message>
-        <source>Saved to {0}</source>
-        <translation>Сохранено в {0}</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru">
 <context>
+    <name>Actions</name>
+    <message>
+        <source>Archive of the selected camera</source>
+        <translation>Архив выбранной камеры</translation>
+    </message>
+</context>
+<context>
     <name>CameraListModel</name>
     <message>
         <source>Camera</source>
@@ -212,7 +219,7 @@
     </message>
     <message>
         <source>— saved layouts —</source>
-        <translation>— сохранённые раскладки —</translation>
+        <translation>— сохранённые —</translation>
     </message>
     <message>
         <source>{0} (shared by {1})</source>
@@ -255,8 +262,8 @@
         <translation>Вернуться к стене</translation>
     </message>
     <message>
-        <source>Open the archive here</source>
-        <translation>Открыть архив с этого момента</translation>
+        <source>No camera on the selected tile</source>
+        <translation>В выбранной ячейке нет камеры</translation>
     </message>
 </context>
 <context>

@@ -85,6 +85,7 @@ class ArchivePanel(QWidget):
         self._pending_permit = False
         self._last_tick = time.monotonic()
         self._last_open: tuple[str, float] = ("", 0.0)
+        self.export_dialog: ExportDialog | None = None
         self.signals = FrameSignals()
         self.signals.frame.connect(self._on_frame)
         self.signals.no_video.connect(self._on_no_video)
@@ -120,6 +121,7 @@ class ArchivePanel(QWidget):
         self.switch_button.setToolTip(self.tr("Switch to this camera, keeping the time"))
         self.switch_button.clicked.connect(self._switch_selected)
         self.clear_button = QPushButton(self.tr("Remove extra cameras"))
+        self.clear_button.setToolTip(self.tr("Keep only the first camera"))
         self.clear_button.clicked.connect(lambda: self.set_cameras(self.camera_ids[:1]))
         self.bookmark_button = QPushButton(self.tr("Bookmark"))
         self.bookmark_button.clicked.connect(self._ask_bookmark)
@@ -386,6 +388,7 @@ class ArchivePanel(QWidget):
             return
         self.reason = text
         self.reason_bar.hide()
+        self.play_button.setFocus()   # the box goes away; Space plays from here
         self._ensure_permit()
 
     def _permitted(self, permit: PlaybackOut) -> None:
@@ -520,14 +523,25 @@ class ArchivePanel(QWidget):
         self.ctx.tasks.run(self.api.add_lock, cid, _dt(self.position - 300), _dt(self.position + 300), self.reason,
                            on_done=lambda _l: self._load_timelines(), what="evidence lock")
 
+    def attach_window(self, window) -> None:
+        action = window.actions.get("archive_export")
+        if action is not None:
+            action.triggered.connect(self.open_export)
+            self.export_button.setToolTip(self.tr("Export a clip of the first camera ({0})").format(
+                action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
+
     def open_export(self) -> ExportDialog | None:
         if not self.camera_ids:
+            self.ctx.bus.status_message.emit(self.tr("Open a camera in the archive first"))
             return None
         cid = self.camera_ids[0]
         dlg = ExportDialog(self.ctx, self.api, cid, self.camera_names.get(cid, str(cid)),
                            self.position - 30, self.position + 30, self.reason, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
+        dlg.start_button.setFocus()
+        self.export_dialog = dlg
+        dlg.destroyed.connect(lambda: setattr(self, "export_dialog", None))
         return dlg
 
     def shutdown(self) -> None:

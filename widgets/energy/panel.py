@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFileDialog, QHBoxLayout
 
 from backend_client.energy import EnergyApi
 from widgets.common.palette import STATE_COLORS
+from widgets.common.paths import suggested_path
 from widgets.energy.chart import CITY_UTC_OFFSET_S, SEVERITY_COLORS, EnergyChart
 from widgets.energy.labels import Labels
 from widgets.energy.overview import CityOverview
@@ -332,7 +333,7 @@ class EnergyPanel(QWidget):
         if self.series is None:
             return
         name = f"{self.series.device}_{datetime.fromtimestamp(self.start_ms / 1000, CITY_TZ):%Y%m%d}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), name, self.tr("CSV files (*.csv)"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), suggested_path(name), self.tr("CSV files (*.csv)"))
         if path:
             self.export_csv(path, on_done=lambda p: self.ctx.bus.status_message.emit(
                 self.tr("Saved %1").replace("%1", p)))

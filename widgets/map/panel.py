@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QVBoxLayout, QWidget
 from backend_client.schemas.incidents import IncidentOut
 from widgets.common.bus import MAP_POINT
 from widgets.common.feature import LayerDef
+from widgets.common.paths import suggested_path
 from widgets.common.protocols import PanelContext
 from widgets.map import geo
 from widgets.map.bridge import MapBridge
@@ -426,13 +427,13 @@ class MapPanel(QWidget):
     # ------------------------------------------------------------ export
 
     def _ask_export_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export map as PNG"), "map.png",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export map as PNG"), suggested_path("map.png"),
                                               self.tr("PNG images (*.png)"))
         if path:
             self.export_png(path)
 
     def _ask_export_html(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export map as HTML"), "map.html",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export map as HTML"), suggested_path("map.html"),
                                               self.tr("HTML pages (*.html)"))
         if path:
             self.export_html(path)

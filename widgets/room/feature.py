@@ -22,7 +22,7 @@ class RoomSettings:
 
 FEATURES = (
     FeatureSpec("room", QT_TRANSLATE_NOOP("Panels", "City at a glance"), "widgets.room.panel:RoomPanel",
-                Placement("bottom", 0.3, tab_with="energy"),
+                Placement("bottom", 0.3, tab_with="energy"), workspaces=(),  # "all panels" only
                 actions=(ActionDef("room.wall", QT_TRANSLATE_NOOP("Actions", "Situation overview"), menu="view",
                                    shortcut="Ctrl+Shift+W", checkable=True),
                          ActionDef("room.shift_report", QT_TRANSLATE_NOOP("Actions", "Shift report…"),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QFileDialog, Q
 
 from backend_client.reports import ReportsApi
 from backend_client.schemas.reports import ReportOut
+from widgets.common.paths import suggested_path
 from widgets.common.protocols import PanelContext
 
 CITY = timezone(timedelta(hours=3))  # Kurchatov keeps Moscow time all year
@@ -255,7 +256,7 @@ class ShiftReportDialog(QDialog):
         if report is None:
             return
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Save spreadsheet"),
-                                              str(Path.home() / f"report-{report.id}.xlsx"), "Excel (*.xlsx)")
+                                              suggested_path(f"report-{report.id}.xlsx"), "Excel (*.xlsx)")
         if name:
             self.fetch(report, "xlsx", target=Path(name))
 

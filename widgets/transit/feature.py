@@ -8,7 +8,7 @@ STATS = "/api/v1/stats/transit"
 
 FEATURES = (
     FeatureSpec("transit", QT_TRANSLATE_NOOP("Panels", "Transport"), "widgets.transit.panel:TransitPanel",
-                Placement("bottom", 0.36, tab_with="energy"),
+                Placement("bottom", 0.36, tab_with="energy"), workspaces=(),  # "all panels" only
                 layers=(LayerDef("transit_route", QT_TRANSLATE_NOOP("Layers", "Bus route"), style="shape",
                                  color="#3e9eff"),
                         LayerDef("transit_stops", QT_TRANSLATE_NOOP("Layers", "Bus stops"), style="dot",

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from widgets.common.feature import FeatureSpec, LayerDef, Placement
+from widgets.common.feature import ActionDef, FeatureSpec, LayerDef, Placement
 
 
 @dataclass
@@ -18,5 +18,8 @@ FEATURES = (
                 workspaces=(("dispatcher", Placement("bottom", 0.4)), ("supervisor", Placement("bottom", 0.42))),
                 layers=(LayerDef("cameras", QT_TRANSLATE_NOOP("Layers", "Cameras"), style="icon", color="#8ab4ff",
                                  glyph="◉", draggable=True),),
+                # Supervisors: the recording of the selected tile's camera, from 5 minutes back.
+                actions=(ActionDef("archive_at_tile", QT_TRANSLATE_NOOP("Actions", "Archive of the selected camera"),
+                                   "view", "F9"),),
                 settings=VideoWallSettings),
 )

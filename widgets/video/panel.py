@@ -72,6 +72,8 @@ class VideoWallPanel(QWidget):
         self.prober = CameraProber(parent=self)
         self.prober.results.connect(self.model.set_probed)
         self.window_: WallWindow | None = None
+        self.tile_menu: QMenu | None = None           # while a tile's context menu is open
+        self._archive_action = None
         self._build()
         self.wall.tile_state_changed.connect(self.model.set_tile_state)
         self.wall.snapshot_saved.connect(lambda p: self._status(self.tr("Snapshot saved: {0}").format(p)))
@@ -357,12 +359,32 @@ class VideoWallPanel(QWidget):
                 menu.addAction(self.tr("Remove from the wall"), lambda: self.wall.assign(tile.index, None))
             else:
                 menu.addAction(self.tr("Back to the wall"), self.wall.leave_solo)
-            bus = self.ctx.bus
             if self.ctx.has_role("supervisor"):
-                menu.addAction(self.tr("Open the archive here"),
-                               lambda: bus.archive_requested.emit(tile.camera_id,
-                                                                  datetime.now().astimezone().isoformat()))
+                action = menu.addAction(self.tr("Open the archive (5 minutes back)"), lambda: self.open_archive(tile))
+                if self._archive_action is not None:  # the key that does the same without the menu
+                    action.setShortcut(self._archive_action.shortcut())
+        self.tile_menu = menu
         menu.exec(tile.mapToGlobal(pos))
+        self.tile_menu = None
+
+    def attach_window(self, window) -> None:
+        action = window.actions.get("archive_at_tile")
+        if action is None:
+            return
+        allowed = self.ctx.has_role("supervisor")   # the archive is the supervisors'
+        action.setVisible(allowed)
+        action.setEnabled(allowed)
+        if allowed:
+            self._archive_action = action
+            action.triggered.connect(lambda: self.open_archive(self.wall.current_tile()))
+
+    def open_archive(self, tile) -> bool:
+        """The archive of the tile's camera, from 5 minutes back (the archive asks for the reason)."""
+        if tile.camera_id is None:
+            self._status(self.tr("No camera on the selected tile"))
+            return False
+        self.ctx.bus.archive_requested.emit(tile.camera_id, datetime.now().astimezone().isoformat())
+        return True
 
     def closeEvent(self, event) -> None:
         self.shutdown()
