@@ -2,8 +2,11 @@
 
 Qt-free, plain sqlite3. One file per server and user, WAL; every write is one short
 transaction (``BEGIN IMMEDIATE``) on the one writer connection, so an operation is durable
-before the caller reports it saved. Reads use a connection per thread and never wait for
-the writer. The cache (``cache.Cache``) and the outbox queue (``queue.Queue``) are mixed in.
+before the caller reports it saved. Reads take a connection from a small pool and never wait
+for the writer; the pool holds as many as were ever read at once, not one per thread that
+ever read (worker pools retire and make threads all shift long: one each leaked file
+descriptors until the process ran out). The cache (``cache.Cache``) and the outbox queue
+(``queue.Queue``) are mixed in.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ class OfflineStore(Cache, Queue):
         self.files_dir.mkdir(exist_ok=True)
         self._sync_mode = synchronous.upper()
         self._lock = threading.RLock()
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._readers: list[sqlite3.Connection] = []  # every reader connection made
+        self._idle: list[sqlite3.Connection] = []  # those not in use now
         self._writer_conn = self._connect()
         self._writer_conn.executescript(DDL.replace("CREATE UNIQUE INDEX IF NOT EXISTS ux_incidents_client_uuid "
                                                     "ON incidents (client_uuid);", ""))
@@ -56,10 +60,16 @@ class OfflineStore(Cache, Queue):
         return conn
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._pool_lock:
             for conn in [self._writer_conn, *self._readers]:
                 conn.close()
             self._readers.clear()
+            self._idle.clear()
+
+    @property
+    def reader_connections(self) -> int:
+        with self._pool_lock:
+            return len(self._readers)
 
     @contextmanager
     def _writer(self) -> Iterator[sqlite3.Cursor]:
@@ -82,18 +92,23 @@ class OfflineStore(Cache, Queue):
     @contextmanager
     def read(self) -> Iterator[sqlite3.Cursor]:
         """A read-only snapshot: in WAL it does not block (nor wait for) the writer."""
-        conn = getattr(self._local, "conn", None)
+        with self._pool_lock:
+            conn = self._idle.pop() if self._idle else None
         if conn is None:
-            conn = self._local.conn = self._connect()
-            with self._lock:
+            conn = self._connect()
+            with self._pool_lock:
                 self._readers.append(conn)
-        cur = conn.cursor()
-        cur.execute("BEGIN")
         try:
-            yield cur
+            cur = conn.cursor()
+            cur.execute("BEGIN")
+            try:
+                yield cur
+            finally:
+                cur.execute("COMMIT")
+                cur.close()
         finally:
-            cur.execute("COMMIT")
-            cur.close()
+            with self._pool_lock:
+                self._idle.append(conn)
 
     def checkpoint(self) -> None:
         """Fold the WAL back into the database file (off the operator's save path)."""
