@@ -35,6 +35,7 @@ import json
 import logging
 import marshal
 import os
+import select
 import struct
 import sys
 import threading
@@ -42,6 +43,7 @@ from collections.abc import Callable
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.client import _ConnectionState as _Cs
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -59,9 +61,51 @@ def parse_mqtt_url(url: str) -> tuple[str, int, str | None, str | None, bool]:
     return u.hostname or "127.0.0.1", u.port or (8883 if tls else 1883), u.username, u.password, tls
 
 
+class Client(mqtt.Client):
+    """paho's client, waiting on its socket with poll() instead of select(): select() cannot watch a
+    file descriptor numbered 1024 or more, and in a server with many open connections a new
+    socket gets such a number; paho then drops the connection before CONNECT, again and again."""
+
+    def _loop(self, timeout: float = 1.0) -> mqtt.MQTTErrorCode:
+        if timeout < 0.0:
+            raise ValueError("Invalid timeout.")
+        sock = self._sock
+        if sock is None:
+            return mqtt.MQTT_ERR_NO_CONN
+        pending_bytes = sock.pending() if hasattr(sock, "pending") else 0
+        if pending_bytes > 0:
+            timeout = 0.0
+        poller = select.poll()
+        try:
+            poller.register(sock, select.POLLIN | (select.POLLOUT if self.want_write() else 0))
+            if self._sockpairR is not None:
+                poller.register(self._sockpairR, select.POLLIN)
+            ready = dict(poller.poll(timeout * 1000))
+        except (TypeError, ValueError, OSError):  # the socket was closed under us: connection lost
+            if self._state not in (_Cs.MQTT_CS_DISCONNECTING, _Cs.MQTT_CS_DISCONNECTED):
+                self._state = _Cs.MQTT_CS_CONNECTION_LOST
+            return mqtt.MQTTErrorCode.MQTT_ERR_CONN_LOST
+        sock_events = ready.get(sock.fileno(), 0)
+        if sock_events & (select.POLLIN | select.POLLERR | select.POLLHUP) or pending_bytes > 0:
+            rc = self.loop_read()
+            if rc or self._sock is None:
+                return rc
+        wake = self._sockpairR is not None and ready.get(self._sockpairR.fileno(), 0) & select.POLLIN
+        if wake:
+            try:  # a publish() etc. from another thread: write now, then empty the wake-up pipe
+                self._sockpairR.recv(10000)
+            except BlockingIOError:
+                pass
+        if sock_events & select.POLLOUT or wake:
+            rc = self.loop_write()
+            if rc or self._sock is None:
+                return rc
+        return self.loop_misc()
+
+
 def make_client(url: str, client_id: str, *, mqtt5: bool = False, manual_ack: bool = False) -> mqtt.Client:
     host, port, user, password, tls = parse_mqtt_url(url)
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+    client = Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
                          protocol=mqtt.MQTTv5 if mqtt5 else mqtt.MQTTv311, manual_ack=manual_ack)
     if user:
         client.username_pw_set(user, password)

@@ -235,3 +235,35 @@ def test_a_reading_is_acked_only_once_stored_so_a_kill_loses_nothing(backend, mq
         pub.loop_stop()
         pub.disconnect()
         dead.dispose()
+
+
+def test_a_client_works_in_a_process_holding_over_1024_descriptors(mqtt_url):
+    """A busy server holds many sockets; a new one numbered past 1024 must still reach the broker
+    (paho's own loop waits with select(), which cannot watch it, and never got past CONNECT)."""
+    import os
+    import resource
+    import threading
+
+    from backend.ingest.mqtt import make_client
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1400:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1400, hard), hard))
+    held = [os.open("/dev/null", os.O_RDONLY) for _ in range(1100)]
+    got = threading.Event()
+    client = make_client(mqtt_url, f"sc-test-fd-{uuid.uuid4().hex[:6]}")
+    topic = f"sc-test/{uuid.uuid4().hex[:8]}"
+    client.on_connect = lambda c, *a: c.subscribe(topic, qos=1)
+    client.on_subscribe = lambda c, *a: c.publish(topic, b"hello", qos=1)
+    client.on_message = lambda c, u, m: got.set()
+    try:
+        client.connect_async(*client._sc_addr)
+        client.loop_start()
+        assert got.wait(15), "no round trip through the broker"
+        assert client.socket().fileno() >= 1024
+    finally:
+        client.loop_stop()
+        client.disconnect()
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
