@@ -154,7 +154,11 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
                      _run_start(flowing, hours), value=float(np.nanmin(mins)), threshold=LEAK_EPS)
             elif not np.isnan(mins[-1]) and not flowing[-1]:
                 clear(device, "water_leak", int(hours[-1]))
-    escalate_silence(session, now=now)  # silent meters become incidents, one per building
+    try:  # silent meters become incidents, one per building; a failure there must not cost the alarms
+        with session.begin_nested():
+            escalate_silence(session, now=now)
+    except Exception:
+        log.exception("silent meters' incidents not updated")
     return counts
 
 

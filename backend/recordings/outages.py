@@ -81,15 +81,19 @@ def evaluate(session: Session, *, threshold_minutes: float, now: datetime | None
     for ev in events:
         incident_id = (ev.details or {}).get("incident_id")
         cam = watched.get(ev.camera_id)
-        lasting = ev.end is None and cam is not None and current.get(ev.camera_id) is ev
+        if ev.end is None and cam is None:
+            # Unwatched (recording off, disabled, deleted), its outage ends here: watched again, a
+            # camera still down opens a new one rather than continuing this.
+            ev.end = max(now, _aware(ev.start))
+        lasting = ev.end is None and current.get(ev.camera_id) is ev
         if lasting and incident_id is None and now - _aware(ev.start) > timedelta(minutes=threshold_minutes):
             ev.details = {**(ev.details or {}), "incident_id": _open_incident(session, cam, ev, threshold_minutes)}
             stats["opened"] += 1
         elif incident_id is not None and not lasting and not (ev.details or {}).get("resolved"):
-            if ev.end is not None:
-                note = f"Сигнал камеры восстановлен в {_local(_aware(ev.end))}."
-            else:
+            if cam is None:
                 note = "Камера больше не записывается (или отключена): её сигнал не отслеживается."
+            else:
+                note = f"Сигнал камеры восстановлен в {_local(_aware(ev.end or now))}."
             _resolve(session, incident_id, note)
             ev.details = {**ev.details, "resolved": True}
             stats["resolved"] += 1

@@ -104,6 +104,50 @@ def test_a_camera_without_signal_becomes_one_incident_resolved_when_it_is_back(b
         src.stop()
 
 
+
+def test_a_camera_no_longer_recorded_has_its_outage_resolved_and_a_new_one_later(backend, api, tmp_path):
+    from backend.cameras.models import Camera
+    from backend.recorder.service import CameraRecorder, RecorderOptions
+
+    with backend.sessionmaker() as s:
+        cam = Camera(name="Мост, юг", lat=51.67, lon=35.66, address="", area="юг",
+                     main_url="rtsp://127.0.0.1:9/none", sub_url="rtsp://127.0.0.1:9/none", recording=True)
+        s.add(cam)
+        s.commit()
+        cam_id = cam.id
+
+    def recorder():  # the recorder's own state path, without a stream: it cannot reach the camera
+        return CameraRecorder(backend.sessionmaker, backend.settings.resolved_media_dir, cam_id,
+                              "rtsp://127.0.0.1:9/none", RecorderOptions())
+
+    rec = recorder()
+    rec._signal_lost()
+    (_, start, _, _), = _lost(backend, cam_id)
+    _evaluate(backend, start + timedelta(minutes=6))
+    (inc,) = _camera_incidents(api)
+    assert inc["description"].startswith("Камера «Мост, юг» без сигнала") and inc["address"] == "Мост, юг"
+    with backend.sessionmaker() as s:
+        s.get(Camera, cam_id).recording = False
+        s.commit()
+    assert _evaluate(backend, start + timedelta(minutes=7))["resolved"] == 1
+    (inc,) = _camera_incidents(api)
+    assert inc["status"] == "resolved"
+    comments = api("dispatcher").get(f"/api/v1/incidents/{inc['id']}/comments").json()
+    assert any("больше не записывается" in x["text"] for x in comments), comments
+    assert all(e[2] is not None for e in _lost(backend, cam_id))
+    # Recorded again and still down: a fresh outage, a fresh incident after the threshold.
+    with backend.sessionmaker() as s:
+        s.get(Camera, cam_id).recording = True
+        s.commit()
+    rec = recorder()
+    assert rec._adopt_lost() is None
+    rec._signal_lost()
+    later = _lost(backend, cam_id)[-1][1]
+    assert _evaluate(backend, later + timedelta(minutes=1))["opened"] == 0
+    assert _evaluate(backend, later + timedelta(minutes=6))["opened"] == 1
+    assert [i["status"] for i in _camera_incidents(api)] == ["new", "resolved"]
+
+
 def test_the_outage_duty_is_leased_and_follows_its_setting(tmp_path):
     from types import SimpleNamespace
 
