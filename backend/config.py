@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     recorder_segment_seconds: float = 60.0
     recorder_quota_mb: int = 0        # per camera; 0 = only retention days apply
     recorder_motion: bool = True
+    camera_outage_minutes: float = 5.0  # a recorded camera without signal this long opens an incident; 0 = off
     # Comma-separated modules of domains beyond backend/domains.py (each with a DOMAIN), e.g. plug-ins or
     # the fake domain of tests/backend/test_domain_registry.py.
     extra_domains: str = ""

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.citytime import CITY_UTC_OFFSET_MS, HOUR_MS
 from backend.energy.alarms import active_alarm, clear_alarm, raise_alarm
 from backend.energy.series import WEEK_MS, band
+from backend.energy.silence import escalate as escalate_silence
 from backend.telemetry.models import Device, HourlyRollup, Site
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,11 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
                      _run_start(flowing, hours), value=float(np.nanmin(mins)), threshold=LEAK_EPS)
             elif not np.isnan(mins[-1]) and not flowing[-1]:
                 clear(device, "water_leak", int(hours[-1]))
+    try:  # silent meters become incidents, one per building; a failure there must not cost the alarms
+        with session.begin_nested():
+            escalate_silence(session, now=now)
+    except Exception:
+        log.exception("silent meters' incidents not updated")
     return counts
 
 

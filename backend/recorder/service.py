@@ -89,6 +89,7 @@ class CameraRecorder(threading.Thread):
         self.opts = opts
         self._halt = threading.Event()
         self._lost_event: int | None = None
+        self._lost_heard = False  # the stream is back; the lost event's end settles when the segment closes
         self._open_events: dict[str, int] = {}
         self._last_motion = 0.0
         self.last_packet: float | None = None   # wall time of the newest packet written
@@ -100,6 +101,10 @@ class CameraRecorder(threading.Thread):
     # ------------------------------------------------------------- loop
     def run(self) -> None:
         delay = self.opts.backoff_min
+        try:
+            self._lost_event = self._adopt_lost()
+        except Exception:  # the database may be briefly away; a new drop-out opens its own event
+            log.exception("camera %s: open lost-signal event not read", self.camera_id)
         while not self._halt.is_set():
             try:
                 container = self._open()
@@ -176,6 +181,8 @@ class CameraRecorder(threading.Thread):
                         self._motion(score, pts_s + offset)
                         self._tamper(tampered, pts_s + offset)
                 seg.write(pkt)
+                if not wrote:
+                    self._signal_heard(pts_s + offset)
                 wrote = True
                 last_pts_s = pts_s
                 self.last_packet = pts_s + frame_s + offset
@@ -254,10 +261,32 @@ class CameraRecorder(threading.Thread):
         if self._lost_event is None:
             self._lost_event = self._open_event("lost_signal", self.last_packet or time.time())
 
+    def _signal_heard(self, wall: float) -> None:
+        """The first packet after a drop-out ends the outage now (the outage duty watches it); the
+        segment's close then settles the end on the stream's clock."""
+        if self._lost_event is not None and not self._lost_heard:
+            self._end_event(self._lost_event, wall)
+            self._lost_heard = True
+
     def _signal_back(self, wall: float) -> None:
         if self._lost_event is not None:
             self._end_event(self._lost_event, wall)
             self._lost_event = None
+        self._lost_heard = False
+
+    def _adopt_lost(self) -> int | None:
+        """The camera's outage a previous recorder (a restart, another instance) left open continues here,
+        so one outage stays one event; older open ones (superseded) end where the newest began."""
+        with self.sessions() as s:
+            open_ = list(s.scalars(select(CameraEvent).where(
+                CameraEvent.camera_id == self.camera_id, CameraEvent.kind == "lost_signal",
+                CameraEvent.end.is_(None)).order_by(CameraEvent.start.desc(), CameraEvent.id.desc())))
+            if not open_:
+                return None
+            for old in open_[1:]:
+                old.end = max(open_[0].start, old.start)
+            s.commit()
+            return open_[0].id
 
 
 class Recorder:

@@ -5,7 +5,9 @@ from backend.domain import Domain
 DOMAIN = Domain(
     name="recordings",
     routers=("backend.recordings.router:router",),
-    duties=("backend.recorder.service:from_app", "backend.recordings.exports:export_service"),
+    # The outage duty reads the recorder's lost-signal events, wherever the recorder runs.
+    duties=("backend.recorder.service:from_app", "backend.recordings.exports:export_service",
+            "backend.recordings.outages:outage_duty"),
     models=("backend.recordings.models",),
     # Views and exports of the archive, who and why: counted from the audit trail.
     stats="backend.audit.stats:router",

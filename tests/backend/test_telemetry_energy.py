@@ -238,3 +238,65 @@ def test_a_cold_snap_is_not_waste_but_one_building_above_the_city_is(api, backen
         s.commit()
     active = _alarms(api("dispatcher"), state="active")
     assert [(a["device"], a["type"]) for a in active] == [("heat-c0", "over_baseline")]
+
+
+def _silent_incidents(c):
+    items = c.get("/api/v1/incidents", params={"limit": 100}).json()
+    items = items["items"] if isinstance(items, dict) else items
+    return [i for i in items if i["source"] == "sensor_alarm" and "не передают показания" in i["description"]]
+
+
+def test_silent_meters_of_one_building_become_one_incident_resolved_when_they_talk(api, backend):
+    from backend.energy.rules import evaluate
+    from backend.telemetry.models import Device
+
+    el = add_meter(backend, "el-7", resource="electricity", site_code="school-7")
+    heat = add_meter(backend, "heat-7", resource="heat", key="gcal", site_code="school-7")
+    lone = add_meter(backend, "wa-8", resource="water", key="m3", site_code="school-8")
+    now = datetime.fromtimestamp(NOW / 1000, timezone.utc)
+
+    def heard(dev, ago):
+        with backend.sessionmaker() as s:
+            s.get(Device, dev).last_seen_at = now - ago
+            s.commit()
+
+    def run(at=NOW):
+        with backend.sessionmaker() as s:
+            evaluate(s, now_ms=at)
+            s.commit()
+
+    c = api("dispatcher")
+    heard(el, timedelta(minutes=44))  # 3 intervals of 15 min is 45: not silent yet
+    heard(heat, timedelta(minutes=10))
+    heard(lone, timedelta(minutes=5))
+    run()
+    assert _silent_incidents(c) == []
+    heard(el, timedelta(minutes=50))
+    run()
+    run()  # evaluating again keeps it one
+    (inc,) = _silent_incidents(c)
+    assert inc["status"] == "new" and inc["category"] == "other" and "el-7" in inc["description"]
+    assert "Школа № 1" in inc["description"] and (inc["lat"], inc["lon"]) == (51.66, 35.65)
+    # The building's heat meter falls silent too: it joins the same incident, with a note.
+    heard(heat, timedelta(minutes=60))
+    run()
+    (inc,) = _silent_incidents(c)
+    notes = [x["text"] for x in c.get(f"/api/v1/incidents/{inc['id']}/comments").json()]
+    assert any("heat-7" in n for n in notes), notes
+    alarms = {a["device"]: a for a in _alarms(c, state="active") if a["type"] == "silent_meter"}
+    assert alarms["el-7"]["incident_id"] == alarms["heat-7"]["incident_id"] == inc["id"]
+    # One meter talks again: still open; both talk: resolved with a note.
+    heard(el, timedelta(minutes=1))
+    run()
+    assert c.get(f"/api/v1/incidents/{inc['id']}").json()["status"] == "new"
+    heard(heat, timedelta(minutes=1))
+    run()
+    assert c.get(f"/api/v1/incidents/{inc['id']}").json()["status"] == "resolved"
+    notes = [x["text"] for x in c.get(f"/api/v1/incidents/{inc['id']}/comments").json()]
+    assert any("снова передают показания" in n for n in notes), notes
+    run()
+    assert len(_silent_incidents(c)) == 1
+    # A meter of another building that falls silent later is its own incident.
+    heard(lone, timedelta(minutes=50))
+    run()
+    assert len([i for i in _silent_incidents(c) if i["status"] == "new"]) == 1

@@ -39,7 +39,8 @@ def test_killed_holder_hands_its_duties_over_within_10_s(fresh_pg, tmp_path):
     try:
         admin = token(a.url, "admin")
         names = {"energy:backend.energy.rules:rules_service", "retention:backend.retention:retention_service",
-                 "works:backend.works.duty:works_service"}
+                 "works:backend.works.duty:works_service",
+                 "recordings:backend.recordings.outages:outage_duty"}
         deadline = time.monotonic() + 30
         while not names <= set(_held(a, admin)):
             assert time.monotonic() < deadline, _held(a, admin)
