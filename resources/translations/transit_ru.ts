@@ -72,6 +72,13 @@
     </message>
 </context>
 <context>
+    <name>BoardWindow</name>
+    <message>
+        <source>Stop board — {0}</source>
+        <translation>Табло остановки — {0}</translation>
+    </message>
+</context>
+<context>
     <name>Layers</name>
     <message>
         <source>Bus route</source>

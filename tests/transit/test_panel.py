@@ -53,6 +53,24 @@ def test_panel_shows_smart_stops_routes_vehicles_marey_and_map_layers(qtbot, mak
     panel.stops_view.selectRow(0)
     assert panel.board_button.isEnabled()
     assert panel.api.board_url(panel.selected_stop()).endswith(f"/boards/{panel.selected_stop()}")
+    # The board opens in a window of the desk (a control-room machine may have no browser), showing
+    # the page the stop's own screen shows; a second click raises the same window.
+    board = panel.open_board()
+    assert board.isVisible() and panel.open_board() is board
+    try:
+        box: list = []
+
+        def fresh_rows() -> bool:
+            board.view.page().runJavaScript(
+                "JSON.stringify({s: window.boardState || null, n: document.querySelectorAll('#rows tr').length})",
+                0, box.append)
+            return bool(box) and '"s":"fresh"' in box[-1] and '"n":0' not in box[-1]
+
+        qtbot.waitUntil(fresh_rows, timeout=60_000)
+        assert panel.stops_model.rows[0][1][0] in board.windowTitle()
+    finally:
+        board.close()
+        qtbot.waitUntil(lambda: not panel._boards, timeout=5_000)  # closed is deleted, and forgotten
     with qtbot.waitSignal(panel.marey_loaded, timeout=30_000):
         panel.set_direction(1)
     if os.environ.get("SC_SCREENSHOTS"):  # as the desk shows it: the dark theme

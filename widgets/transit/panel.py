@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
@@ -49,6 +48,7 @@ class TransitPanel(QWidget):
         self.route_id: str | None = None
         self.direction = 0
         self.route_colours: dict[str, str] = {}
+        self._boards: dict[str, QWidget] = {}  # stop id → its open board window
         self.smart: set[str] = set()
         self._busy = False
         self.offset_ms = 0  # the server's clock minus ours (from the arrivals' now_ms)
@@ -272,7 +272,22 @@ class TransitPanel(QWidget):
     def selected_stop(self) -> str | None:
         return self._current(self.stops_view)
 
-    def open_board(self) -> None:
+    def open_board(self) -> QWidget | None:
+        """The selected stop's board in a window of its own (one per stop, raised when open)."""
         sid = self.selected_stop()
-        if sid:
-            QDesktopServices.openUrl(QUrl(self.api.board_url(sid)))
+        if not sid:
+            return None
+        window = self._boards.get(sid)
+        if window is None:
+            from widgets.transit.board_window import BoardWindow
+
+            window = self._boards[sid] = BoardWindow(self.api.board_url(sid), self._stop_name(sid), self)
+            window.destroyed.connect(lambda *_: self._boards.pop(sid, None))
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _stop_name(self, sid: str) -> str:
+        row = self.stops_model.row_of(sid)
+        return self.stops_model.rows[row][1][0] if row >= 0 else sid
