@@ -338,4 +338,59 @@
         <translation>Сервер недоступен. Проверьте сеть и повторите.</translation>
     </message>
 </context>
+<context>
+    <name>ServerTexts</name>
+    <message>
+        <source>No readings for {minutes} min</source>
+        <translation>Нет показаний {minutes} мин</translation>
+    </message>
+    <message>
+        <source>{ratio}× the expected use for {hours} h</source>
+        <translation>{ratio}× от ожидаемого потребления за {hours} ч</translation>
+    </message>
+    <message>
+        <source>{amount} {unit} in the last closed hour</source>
+        <translation>{amount} {unit} за последний нерабочий час</translation>
+    </message>
+    <message>
+        <source>Lights left on in the closed building</source>
+        <translation>Свет оставлен включённым в закрытом здании</translation>
+    </message>
+    <message>
+        <source>Water flowed without a pause for {hours} h</source>
+        <translation>Вода текла без перерыва {hours} ч</translation>
+    </message>
+    <message>
+        <source> (lowest {lowest} {unit})</source>
+        <translation> (минимум {lowest} {unit})</translation>
+    </message>
+    <message>
+        <source>No GTFS feed has been imported yet; import one with: sc-server transit-import FEED.zip</source>
+        <translation>Расписание GTFS ещё не импортировано; импортируйте его командой: sc-server transit-import FEED.zip</translation>
+    </message>
+    <message>
+        <source>Incident {id} does not exist</source>
+        <translation>Инцидента {id} не существует</translation>
+    </message>
+    <message>
+        <source>Alarm {id} does not exist</source>
+        <translation>Тревоги {id} не существует</translation>
+    </message>
+    <message>
+        <source>Camera {id} does not exist</source>
+        <translation>Камеры {id} не существует</translation>
+    </message>
+    <message>
+        <source>kWh</source>
+        <translation>кВт·ч</translation>
+    </message>
+    <message>
+        <source>Gcal</source>
+        <translation>Гкал</translation>
+    </message>
+    <message>
+        <source>m³</source>
+        <translation>м³</translation>
+    </message>
+</context>
 </TS>

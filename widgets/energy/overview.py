@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxL
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from backend_client.energy import EnergyApi
+from widgets.common.server_texts import server_text
 from widgets.energy.chart import CITY_UTC_OFFSET_S, SEVERITY_COLORS
 from widgets.energy.labels import Labels
 
@@ -46,7 +47,7 @@ class CityOverview(QWidget):
         self.top_view = self._table(self.top_model, 0)
         self.top_view.doubleClicked.connect(self._open_top)
 
-        self.alarm_model = QStandardItemModel(0, 5, self)
+        self.alarm_model = QStandardItemModel(0, 6, self)
         self._name_columns()
         self._last = None  # the last overview shown, drawn again in another language
         self.alarm_view = self._table(self.alarm_model, 1)
@@ -71,14 +72,14 @@ class CityOverview(QWidget):
         self.top_model.setHorizontalHeaderLabels([self.tr("Building"), self.tr("Resource"), self.tr("Today"),
                                                   self.tr("Expected")])
         self.alarm_model.setHorizontalHeaderLabels([self.tr("Severity"), self.tr("Building"), self.tr("Alarm"),
-                                                    self.tr("Since"), self.tr("State")])
+                                                    self.tr("Details"), self.tr("Since"), self.tr("State")])
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             self._name_columns()
             if self._last is not None:
-                self._show(*self._last)
+                self._show(self._last[0], self.alarms)
 
     def _table(self, model, stretch: int) -> QTableView:
         view = QTableView(self)
@@ -139,7 +140,11 @@ class CityOverview(QWidget):
             sev.setForeground(QColor(SEVERITY_COLORS.get(a.severity, "#e5484d")))
             sev.setData(a.id)
             since = a.raised_at.astimezone(CITY_TZ).strftime("%d.%m %H:%M")  # city time, as on the chart
-            self.alarm_model.appendRow([sev, QStandardItem(a.site), QStandardItem(self.labels.alarm_type(a.type)),
+            details = QStandardItem(server_text(a.code, a.params, a.message))
+            details.setToolTip(details.text())
+            site = QStandardItem(a.site)
+            site.setToolTip(a.site)
+            self.alarm_model.appendRow([sev, site, QStandardItem(self.labels.alarm_type(a.type)), details,
                                         QStandardItem(since), QStandardItem(self.labels.state(a.state))])
 
     def selected_alarm(self):

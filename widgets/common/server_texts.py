@@ -1,0 +1,87 @@
+"""Texts the server writes, sent as a code with values, translated here for every panel.
+
+The server keeps an English text beside each code (`message`); a code this client does not
+know, or values that do not fit its template, show that English text as it came.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
+
+CONTEXT = "ServerTexts"
+
+# Alarm and rule texts by code (backend/energy/rules.py writes "energy.<alarm type>").
+TEMPLATES = {
+    "energy.silent_meter": QT_TRANSLATE_NOOP("ServerTexts", "No readings for {minutes} min"),
+    "energy.over_baseline": QT_TRANSLATE_NOOP("ServerTexts", "{ratio}× the expected use for {hours} h"),
+    "energy.night_use": QT_TRANSLATE_NOOP("ServerTexts", "{amount} {unit} in the last closed hour"),
+    "energy.night_lights": QT_TRANSLATE_NOOP("ServerTexts", "Lights left on in the closed building"),
+    "energy.water_leak": QT_TRANSLATE_NOOP("ServerTexts", "Water flowed without a pause for {hours} h"),
+}
+# Optional tails: added when their values are present.
+TAILS = {
+    "energy.water_leak": ("lowest", QT_TRANSLATE_NOOP("ServerTexts", " (lowest {lowest} {unit})")),
+}
+
+# Errors by "code:what" (what the server could not find) or by a code alone.
+ERRORS = {
+    "not_found:transit schedule": QT_TRANSLATE_NOOP(
+        "ServerTexts", "No GTFS feed has been imported yet; import one with: sc-server transit-import FEED.zip"),
+    "not_found:incident": QT_TRANSLATE_NOOP("ServerTexts", "Incident {id} does not exist"),
+    "not_found:alarm": QT_TRANSLATE_NOOP("ServerTexts", "Alarm {id} does not exist"),
+    "not_found:camera": QT_TRANSLATE_NOOP("ServerTexts", "Camera {id} does not exist"),
+}
+
+UNITS = {
+    "kWh": QT_TRANSLATE_NOOP("ServerTexts", "kWh"),
+    "Gcal": QT_TRANSLATE_NOOP("ServerTexts", "Gcal"),
+    "m³": QT_TRANSLATE_NOOP("ServerTexts", "m³"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def _value(name: str, value: Any) -> str:
+    if name == "unit" and isinstance(value, str):
+        return _tr(UNITS[value]) if value in UNITS else value
+    if isinstance(value, float):
+        # The server rounds; keep its decimals, in the language's own decimal sign.
+        decimals = len(repr(value).partition(".")[2]) if value != int(value) else 0
+        return QLocale().toString(value, "f", min(decimals, 3))
+    return str(value)
+
+
+def _fill(template: str, params: Mapping[str, Any]) -> str:
+    return _tr(template).format(**{k: _value(k, v) for k, v in params.items()})
+
+
+def server_text(code: str | None, params: Mapping[str, Any] | None, english: str) -> str:
+    """The text of `code` with `params` in the current language; `english` when the code is unknown."""
+    template = TEMPLATES.get(code or "")
+    if template is None:
+        return english
+    params = params or {}
+    try:
+        text = _fill(template, params)
+        tail = TAILS.get(code or "")
+        if tail is not None and tail[0] in params:
+            text += _fill(tail[1], params)
+    except (KeyError, IndexError, ValueError):  # values from a newer server than this template
+        return english
+    return text
+
+
+def error_text(code: str | None, details: Mapping[str, Any] | None, english: str) -> str:
+    """An API error (`{"error": {code, message, details}}`) in the current language."""
+    details = details or {}
+    template = ERRORS.get(f"{code}:{details.get('what')}") or ERRORS.get(code or "")
+    if template is None:
+        return english
+    try:
+        return _fill(template, details)
+    except (KeyError, IndexError, ValueError):
+        return english
