@@ -369,16 +369,68 @@
         <translation>Расписание GTFS ещё не импортировано; импортируйте его командой: sc-server transit-import FEED.zip</translation>
     </message>
     <message>
-        <source>Incident {id} does not exist</source>
-        <translation>Инцидента {id} не существует</translation>
+        <source>{what} {id} does not exist</source>
+        <translation>{what} {id} не существует</translation>
     </message>
     <message>
-        <source>Alarm {id} does not exist</source>
-        <translation>Тревоги {id} не существует</translation>
+        <source>Too many requests; try again in {retry_after} s</source>
+        <translation>Слишком много запросов; повторите через {retry_after} с</translation>
     </message>
     <message>
-        <source>Camera {id} does not exist</source>
-        <translation>Камеры {id} не существует</translation>
+        <source>Incident</source>
+        <translation>Инцидент</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>Тревога</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Камера</translation>
+    </message>
+    <message>
+        <source>Building</source>
+        <translation>Здание</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>Счётчик</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Остановка</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Маршрут</translation>
+    </message>
+    <message>
+        <source>Service alert</source>
+        <translation>Оповещение</translation>
+    </message>
+    <message>
+        <source>Permit</source>
+        <translation>Разрешение</translation>
+    </message>
+    <message>
+        <source>Signal controller</source>
+        <translation>Светофорный контроллер</translation>
+    </message>
+    <message>
+        <source>Timing plan</source>
+        <translation>План координации</translation>
+    </message>
+    <message>
+        <source>Street section</source>
+        <translation>Участок улицы</translation>
+    </message>
+    <message>
+        <source>Bookmark</source>
+        <translation>Закладка</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Выгрузка</translation>
     </message>
     <message>
         <source>kWh</source>

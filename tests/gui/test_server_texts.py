@@ -84,3 +84,17 @@ def test_an_unknown_code_shows_the_servers_english_text(qapp, russian):
     assert server_text("energy.silent_meter", {"mins": 7}, "No readings for 7 min") == "No readings for 7 min"
     assert error_text("conflict", {"id": 3}, "Already taken") == "Already taken"
     assert server_text("energy.over_baseline", {"ratio": 2.6, "hours": 4}, "") == "2,6× от ожидаемого потребления за 4 ч"
+
+
+def test_a_missing_thing_is_named_in_russian_by_the_errors_details(live_server, make_ctx, qapp, russian):
+    from app.errors import describe
+    from backend_client.errors import ApiError
+
+    ctx = make_ctx(live_server, start_events=False)
+    with pytest.raises(ApiError) as caught:
+        ctx.api.request("GET", "/api/v1/incidents/987654")
+    assert caught.value.details == {"what": "Incident", "id": 987654}
+    assert describe(caught.value) == "Инцидент 987654 не существует"
+    # A thing this client has no word for keeps the server's English sentence.
+    odd = ApiError(404, "not_found", "Gizmo 3 does not exist", {"what": "Gizmo", "id": 3})
+    assert describe(odd) == "Gizmo 3 does not exist"

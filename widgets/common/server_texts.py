@@ -29,9 +29,25 @@ TAILS = {
 ERRORS = {
     "not_found:transit schedule": QT_TRANSLATE_NOOP(
         "ServerTexts", "No GTFS feed has been imported yet; import one with: sc-server transit-import FEED.zip"),
-    "not_found:incident": QT_TRANSLATE_NOOP("ServerTexts", "Incident {id} does not exist"),
-    "not_found:alarm": QT_TRANSLATE_NOOP("ServerTexts", "Alarm {id} does not exist"),
-    "not_found:camera": QT_TRANSLATE_NOOP("ServerTexts", "Camera {id} does not exist"),
+    "not_found": QT_TRANSLATE_NOOP("ServerTexts", "{what} {id} does not exist"),
+    "rate_limited": QT_TRANSLATE_NOOP("ServerTexts", "Too many requests; try again in {retry_after} s"),
+}
+# What NotFound names (backend/errors.py), by its lower-case English word; others stay English.
+THINGS = {
+    "incident": QT_TRANSLATE_NOOP("ServerTexts", "Incident"),
+    "alarm": QT_TRANSLATE_NOOP("ServerTexts", "Alarm"),
+    "camera": QT_TRANSLATE_NOOP("ServerTexts", "Camera"),
+    "site": QT_TRANSLATE_NOOP("ServerTexts", "Building"),
+    "device": QT_TRANSLATE_NOOP("ServerTexts", "Meter"),
+    "stop": QT_TRANSLATE_NOOP("ServerTexts", "Stop"),
+    "route": QT_TRANSLATE_NOOP("ServerTexts", "Route"),
+    "alert": QT_TRANSLATE_NOOP("ServerTexts", "Service alert"),
+    "permit": QT_TRANSLATE_NOOP("ServerTexts", "Permit"),
+    "signal controller": QT_TRANSLATE_NOOP("ServerTexts", "Signal controller"),
+    "timing plan": QT_TRANSLATE_NOOP("ServerTexts", "Timing plan"),
+    "section": QT_TRANSLATE_NOOP("ServerTexts", "Street section"),
+    "bookmark": QT_TRANSLATE_NOOP("ServerTexts", "Bookmark"),
+    "export": QT_TRANSLATE_NOOP("ServerTexts", "Export"),
 }
 
 UNITS = {
@@ -48,6 +64,8 @@ def _tr(text: str) -> str:
 def _value(name: str, value: Any) -> str:
     if name == "unit" and isinstance(value, str):
         return _tr(UNITS[value]) if value in UNITS else value
+    if name == "what" and isinstance(value, str):
+        return _tr(THINGS[value.lower()])  # KeyError: a thing this client cannot name
     if isinstance(value, float):
         # The server rounds; keep its decimals, in the language's own decimal sign.
         decimals = len(repr(value).partition(".")[2]) if value != int(value) else 0
@@ -55,8 +73,15 @@ def _value(name: str, value: Any) -> str:
     return str(value)
 
 
+class _Values(dict):
+    """Formats a value only when the template names it (an unused odd value does no harm)."""
+
+    def __getitem__(self, name: str) -> str:
+        return _value(name, super().__getitem__(name))
+
+
 def _fill(template: str, params: Mapping[str, Any]) -> str:
-    return _tr(template).format(**{k: _value(k, v) for k, v in params.items()})
+    return _tr(template).format_map(_Values(params))
 
 
 def server_text(code: str | None, params: Mapping[str, Any] | None, english: str) -> str:
