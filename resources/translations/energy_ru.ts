@@ -48,10 +48,6 @@
         <translation>Активные тревоги</translation>
     </message>
     <message>
-        <source>Details</source>
-        <translation>Подробности</translation>
-    </message>
-    <message>
         <source>Energy overview</source>
         <translation>Обзор энергопотребления</translation>
     </message>

@@ -47,12 +47,12 @@ def test_a_silent_meter_alarm_reads_in_russian_then_english_after_a_live_switch(
     qtbot.waitUntil(lambda: overview.alarm_model.rowCount() == 1, timeout=20_000)
     m = overview.alarm_model
     headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
-    column = headers.index("Подробности")
-    assert m.item(0, column).text() == "Нет показаний 95 мин"
+    column = headers.index("Тревога")
+    assert m.item(0, column).text() == "Счётчик молчит\nНет показаний 95 мин"
 
     i18n.install(qapp, "en")
-    qtbot.waitUntil(lambda: m.item(0, column).text() == "No readings for 95 min", timeout=5_000)
-    assert m.headerData(column, Qt.Orientation.Horizontal) == "Details"
+    qtbot.waitUntil(lambda: m.item(0, column).text() == "Meter silent\nNo readings for 95 min", timeout=5_000)
+    assert m.headerData(column, Qt.Orientation.Horizontal) == "Alarm"
     assert overview.alarms[0].code == "energy.silent_meter"  # translated from the code, not the English
 
 

@@ -16,6 +16,7 @@ from widgets.energy.labels import Labels
 
 
 CITY_TZ = timezone(timedelta(seconds=CITY_UTC_OFFSET_S))
+ALARM_COLUMN = 2  # the alarm's kind and, below it, what the rule saw: it takes the spare width
 
 
 class CityOverview(QWidget):
@@ -47,10 +48,13 @@ class CityOverview(QWidget):
         self.top_view = self._table(self.top_model, 0)
         self.top_view.doubleClicked.connect(self._open_top)
 
-        self.alarm_model = QStandardItemModel(0, 6, self)
+        self.alarm_model = QStandardItemModel(0, 5, self)
         self._name_columns()
         self._last = None  # the last overview shown, drawn again in another language
-        self.alarm_view = self._table(self.alarm_model, 1)
+        self.alarm_view = self._table(self.alarm_model, ALARM_COLUMN)
+        # Two lines per alarm (its kind, then what the rule saw): rows grow to fit them.
+        self.alarm_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.alarm_view.setWordWrap(True)
         self.alarm_view.doubleClicked.connect(self._open_alarm)
         self.ack_button = QPushButton(self.tr("Acknowledge"))
         self.ack_button.clicked.connect(self.acknowledge_selected)
@@ -72,7 +76,7 @@ class CityOverview(QWidget):
         self.top_model.setHorizontalHeaderLabels([self.tr("Building"), self.tr("Resource"), self.tr("Today"),
                                                   self.tr("Expected")])
         self.alarm_model.setHorizontalHeaderLabels([self.tr("Severity"), self.tr("Building"), self.tr("Alarm"),
-                                                    self.tr("Details"), self.tr("Since"), self.tr("State")])
+                                                    self.tr("Since"), self.tr("State")])
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -140,12 +144,15 @@ class CityOverview(QWidget):
             sev.setForeground(QColor(SEVERITY_COLORS.get(a.severity, "#e5484d")))
             sev.setData(a.id)
             since = a.raised_at.astimezone(CITY_TZ).strftime("%d.%m %H:%M")  # city time, as on the chart
-            details = QStandardItem(server_text(a.code, a.params, a.message))
-            details.setToolTip(details.text())
+            what = QStandardItem(f"{self.labels.alarm_type(a.type)}\n{self.alarm_details(a)}")
+            what.setToolTip(what.text())
             site = QStandardItem(a.site)
             site.setToolTip(a.site)
-            self.alarm_model.appendRow([sev, site, QStandardItem(self.labels.alarm_type(a.type)), details,
-                                        QStandardItem(since), QStandardItem(self.labels.state(a.state))])
+            self.alarm_model.appendRow([sev, site, what, QStandardItem(since), QStandardItem(self.labels.state(a.state))])
+
+    def alarm_details(self, alarm) -> str:
+        """What the rule saw, in the current language (the server's English for codes unknown here)."""
+        return server_text(alarm.code, alarm.params, alarm.message)
 
     def selected_alarm(self):
         rows = self.alarm_view.selectionModel().selectedRows()
