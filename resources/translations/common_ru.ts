@@ -361,6 +361,30 @@
         <translation>Вода текла без перерыва {hours} ч</translation>
     </message>
     <message>
+        <source>The controller reports flashing operation</source>
+        <translation>Контроллер сообщает о режиме жёлтого мигания</translation>
+    </message>
+    <message>
+        <source>No events since {since}</source>
+        <translation>Нет событий с {since}</translation>
+    </message>
+    <message>
+        <source>Detector {channel} has been on for {minutes} min while the others kept counting</source>
+        <translation>Детектор {channel} занят уже {minutes} мин, хотя остальные продолжают считать</translation>
+    </message>
+    <message>
+        <source>Detector {channel} counted nothing in 15 min; by its usual share it should have counted about {expected}</source>
+        <translation>Детектор {channel} ничего не насчитал за 15 мин; по своей обычной доле он должен был насчитать около {expected}</translation>
+    </message>
+    <message>
+        <source>Phase {phase} maxed out in {percent}% of cycles for {minutes} min</source>
+        <translation>Фаза {phase} доходила до максимума в {percent}% циклов в течение {minutes} мин</translation>
+    </message>
+    <message>
+        <source>Phase {phase} failed to clear its queue in {percent}% of cycles for {minutes} min</source>
+        <translation>Фаза {phase} не успевала разгрузить очередь в {percent}% циклов в течение {minutes} мин</translation>
+    </message>
+    <message>
         <source> (lowest {lowest} {unit})</source>
         <translation> (минимум {lowest} {unit})</translation>
     </message>

@@ -42,3 +42,23 @@ def test_openapi_documents_the_codes(api):
     assert {"code", "params", "message"} <= set(alarm)
     assert "energy.silent_meter" in alarm["code"]["description"] and alarm["params"]["description"]
     assert "translate" in schemas["ErrorDetail"]["properties"]["code"]["description"]
+
+
+def test_a_signal_fault_carries_its_code_and_values(api, backend):
+    import json
+    import time
+
+    from backend.signals import faults
+    from backend.signals.ingest import writer_for
+    from backend_client.schemas.signals import FaultOut
+    from tests.signals.factories import controller
+
+    assert api("admin").post("/api/v1/signals/controllers", json=controller()).status_code == 201
+    now = int(time.time() * 1000)
+    writer_for(backend.app).ingest([("tsc-1", json.dumps([[now - 2000, 1, 2]]))], now_ms=now)
+    with backend.sessionmaker() as s:
+        faults.evaluate(s, now_ms=now + 61_000 + 10_000)  # silent past the timeout: comm_lost
+        s.commit()
+    fault = FaultOut.model_validate(api("dispatcher").get("/api/v1/signals/faults").json()[0])
+    assert fault.kind == "comm_lost" and fault.code == "signals.comm_lost"
+    assert set(fault.params) == {"since"} and fault.detail.startswith("No events since ")

@@ -98,3 +98,12 @@ def test_a_missing_thing_is_named_in_russian_by_the_errors_details(live_server, 
     # A thing this client has no word for keeps the server's English sentence.
     odd = ApiError(404, "not_found", "Gizmo 3 does not exist", {"what": "Gizmo", "id": 3})
     assert describe(odd) == "Gizmo 3 does not exist"
+
+
+def test_a_signal_fault_detail_reads_in_russian_in_city_time(qapp, russian):
+    from widgets.common.server_texts import server_text
+
+    assert server_text("signals.comm_lost", {"since": "2026-12-05T04:10:00+00:00"},
+                       "No events since 2026-12-05 04:10:00 UTC") == "Нет событий с 05.12 07:10:00"
+    assert server_text("signals.max_outs", {"phase": 2, "percent": 85, "minutes": 30}, "") == \
+        "Фаза 2 доходила до максимума в 85% циклов в течение 30 мин"

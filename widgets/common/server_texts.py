@@ -6,11 +6,15 @@ know, or values that do not fit its template, show that English text as it came.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
+from widgets.common.dateaxis import CITY_UTC_OFFSET_S
+
 CONTEXT = "ServerTexts"
+CITY_TZ = timezone(timedelta(seconds=CITY_UTC_OFFSET_S))  # times read in the city's clock, as on the panels
 
 # Alarm and rule texts by code (backend/energy/rules.py writes "energy.<alarm type>").
 TEMPLATES = {
@@ -19,6 +23,17 @@ TEMPLATES = {
     "energy.night_use": QT_TRANSLATE_NOOP("ServerTexts", "{amount} {unit} in the last closed hour"),
     "energy.night_lights": QT_TRANSLATE_NOOP("ServerTexts", "Lights left on in the closed building"),
     "energy.water_leak": QT_TRANSLATE_NOOP("ServerTexts", "Water flowed without a pause for {hours} h"),
+    # Signal controller faults (backend/signals/faults.py writes "signals.<fault kind>").
+    "signals.flash": QT_TRANSLATE_NOOP("ServerTexts", "The controller reports flashing operation"),
+    "signals.comm_lost": QT_TRANSLATE_NOOP("ServerTexts", "No events since {since}"),
+    "signals.detector_stuck_on": QT_TRANSLATE_NOOP(
+        "ServerTexts", "Detector {channel} has been on for {minutes} min while the others kept counting"),
+    "signals.detector_stuck_off": QT_TRANSLATE_NOOP(
+        "ServerTexts", "Detector {channel} counted nothing in 15 min; by its usual share it should have counted "
+                       "about {expected}"),
+    "signals.max_outs": QT_TRANSLATE_NOOP("ServerTexts", "Phase {phase} maxed out in {percent}% of cycles for {minutes} min"),
+    "signals.split_failures": QT_TRANSLATE_NOOP(
+        "ServerTexts", "Phase {phase} failed to clear its queue in {percent}% of cycles for {minutes} min"),
 }
 # Optional tails: added when their values are present.
 TAILS = {
@@ -66,6 +81,8 @@ def _value(name: str, value: Any) -> str:
         return _tr(UNITS[value]) if value in UNITS else value
     if name == "what" and isinstance(value, str):
         return _tr(THINGS[value.lower()])  # KeyError: a thing this client cannot name
+    if name == "since" and isinstance(value, str):
+        return _local_time(value)
     if isinstance(value, float):
         # The server rounds; keep its decimals, in the language's own decimal sign.
         decimals = len(repr(value).partition(".")[2]) if value != int(value) else 0
@@ -78,6 +95,15 @@ class _Values(dict):
 
     def __getitem__(self, name: str) -> str:
         return _value(name, super().__getitem__(name))
+
+
+def _local_time(iso: str) -> str:
+    """A server timestamp (ISO 8601, UTC) in the city's time, the way the panels show times."""
+    try:
+        at = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return at.astimezone(CITY_TZ).strftime("%d.%m %H:%M:%S")
 
 
 def _fill(template: str, params: Mapping[str, Any]) -> str:
