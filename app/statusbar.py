@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from app.context import AppContext
+from app.errors import describe
 from widgets.common.palette import STATE_COLORS
 
 # The server sends a line at least every 2 s (backend/events/router.py HEARTBEAT_S).
@@ -34,6 +35,7 @@ class ConnectionStatusBar(QStatusBar):
         self.detail = ""
         self.failing = False     # a request failed to reach the server since the last sign of life
         self.waiting = 0
+        self.error_shown = False  # the message label shows ctx.errors.last, to be described again
         self.set_state("connecting", "")
         ctx.events.connection_changed.connect(self.set_state)
         ctx.events.heartbeat.connect(self._alive)
@@ -43,7 +45,7 @@ class ConnectionStatusBar(QStatusBar):
         gateway = ctx.incidents
         gateway.waiting_changed.connect(self._waiting)
         gateway.incidents_loaded.connect(lambda _items: self._request_ok())
-        self._clear = QTimer(self, singleShot=True, interval=15000, timeout=self.message_label.clear)
+        self._clear = QTimer(self, singleShot=True, interval=15000, timeout=self._clear_message)
         self._watch = QTimer(self, interval=500, timeout=self._update)
         self._watch.start()
 
@@ -57,6 +59,9 @@ class ConnectionStatusBar(QStatusBar):
         if event.type() == QEvent.Type.LanguageChange:
             self._show_user()
             self._update()
+            last = self.ctx.errors.last
+            if self.error_shown and last is not None and not isinstance(last[1], str):
+                self.message_label.setText(describe(last[1]))
 
     def _role_name(self, role: str) -> str:
         return {"dispatcher": self.tr("dispatcher"), "supervisor": self.tr("supervisor"),
@@ -125,12 +130,18 @@ class ConnectionStatusBar(QStatusBar):
             self.state_label.setStyleSheet(f"color: {colour}; font-weight: 700;")
         self.state_label.setToolTip(self.detail)
 
+    def _clear_message(self) -> None:
+        self.error_shown = False
+        self.message_label.clear()
+
     def show_message(self, text: str) -> None:
+        self.error_shown = False
         self.message_label.setStyleSheet("")
         self.message_label.setText(text)
         self._clear.start()
 
     def show_error(self, where: str, message: str) -> None:
+        self.error_shown = True
         self.message_label.setStyleSheet(f"color: {STATE_COLORS['alarm']};")
         self.message_label.setText(message)
         self.message_label.setToolTip(where)

@@ -53,15 +53,20 @@ def active_alarm(session: Session, device_id: int, type_: str) -> Alarm | None:
 
 def raise_alarm(session: Session, *, device: Device, type_: str, severity: str, message: str,
                 period_start: int, value: float | None = None, threshold: float | None = None,
-                now: datetime | None = None) -> Alarm:
-    """The device's active alarm of this type, raised now or updated (severity, value)."""
+                code: str = "", params: dict | None = None, now: datetime | None = None) -> Alarm:
+    """The device's active alarm of this type, raised now or updated (severity, value).
+
+    `message` is the English text; `code` and `params` say the same for clients that translate.
+    """
+    params = dict(params or {})
     if severity not in SEVERITIES:
         raise ValueError(severity)
     now = now or utcnow()
     alarm = active_alarm(session, device.id, type_)
     if alarm is None:
         alarm = Alarm(device_id=device.id, site_id=device.site_id, type=type_, severity=severity,
-                      state="active_unack", message=message, value=value, threshold=threshold,
+                      state="active_unack", message=message, message_code=code, message_params=params,
+                      value=value, threshold=threshold,
                       period_start=period_start, raised_at=now, updated_at=now)
         try:
             with session.begin_nested():
@@ -80,6 +85,7 @@ def raise_alarm(session: Session, *, device: Device, type_: str, severity: str, 
     if changed:
         escalated = SEVERITIES.index(severity) < SEVERITIES.index(alarm.severity)
         alarm.severity, alarm.message, alarm.updated_at = severity, message, now
+        alarm.message_code, alarm.message_params = code, params
         session.flush()
         publish(session, "alarm.updated", _out(session, alarm))
         if escalated and severity == "critical":

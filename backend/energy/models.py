@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, utcnow
@@ -28,6 +28,9 @@ class Alarm(Base):
     severity: Mapped[str] = mapped_column(String(16))  # critical | major | minor | warning
     state: Mapped[str] = mapped_column(String(16), default="active_unack", index=True)
     message: Mapped[str] = mapped_column(String(500), default="")
+    # The same text as a stable code and its values, for clients that translate it.
+    message_code: Mapped[str] = mapped_column(String(64), default="")
+    message_params: Mapped[dict] = mapped_column(JSON, default=dict)
     value: Mapped[float | None] = mapped_column(Float)
     threshold: Mapped[float | None] = mapped_column(Float)
     # The anomalous period (epoch ms) the charts shade; period_end is None while it lasts.

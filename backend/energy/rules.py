@@ -74,9 +74,11 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
     week = _hourly(session, [d.id for d, _ in meters if d.resource == "electricity"], h_end - WEEK_MS, h_end)
     counts = {"raised_or_kept": 0, "cleared": 0}
 
-    def keep(device, type_, severity, message, start, value=None, threshold=None):
+    def keep(device, type_, severity, message, start, value=None, threshold=None, **params):
+        # The code is the rule's: clients translate "energy.<type>" with these params.
         raise_alarm(session, device=device, type_=type_, severity=severity, message=message,
-                    period_start=start, value=value, threshold=threshold, now=now)
+                    period_start=start, value=value, threshold=threshold,
+                    code=f"energy.{type_}", params=params, now=now)
         counts["raised_or_kept"] += 1
 
     def clear(device, type_, end):
@@ -111,8 +113,8 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
         if device.last_seen_at is not None:
             silent_ms = now_ms - int(device.last_seen_at.timestamp() * 1000)
             if silent_ms > max(SILENT_INTERVALS * device.interval_s * 1000, 30 * 60_000):
-                keep(device, "silent_meter", "warning",
-                     f"No readings for {silent_ms // 60_000} min", int(device.last_seen_at.timestamp() * 1000))
+                keep(device, "silent_meter", "warning", f"No readings for {silent_ms // 60_000} min",
+                     int(device.last_seen_at.timestamp() * 1000), minutes=silent_ms // 60_000)
             else:
                 clear(device, "silent_meter", int(device.last_seen_at.timestamp() * 1000))
 
@@ -128,7 +130,7 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
             severity = "critical" if ratio >= 2 * city else "major" if ratio >= 1.5 * city else "minor"
             keep(device, "over_baseline", severity,
                  f"{ratio:.1f}× the expected use for {SUSTAINED_H} h", int(tail_h[0]),
-                 value=float(tail[-1]), threshold=float(high[-1] * city))
+                 value=float(tail[-1]), threshold=float(high[-1] * city), ratio=round(ratio, 1), hours=SUSTAINED_H)
         elif not np.isnan(tail[-1]) and not over[-1]:
             clear(device, "over_baseline", int(tail_h[-1]))
 
@@ -141,7 +143,8 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
             using = [bool(c and v > thr) for c, v in zip(closed, vals)] if level > 0 else [False] * len(hours)
             if all(using[-NIGHT_H:]):
                 keep(device, "night_use", "major", f"{vals[-1]:.1f} {device.unit} in the last closed hour",
-                     _run_start(using, hours), value=float(vals[-1]), threshold=thr)
+                     _run_start(using, hours), value=float(vals[-1]), threshold=thr,
+                     amount=round(float(vals[-1]), 1), unit=device.unit)
             elif not np.isnan(vals[-1]) and not using[-1]:
                 clear(device, "night_use", int(hours[-1]))
 
@@ -151,7 +154,8 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
             if all(flowing[-LEAK_H:]):
                 keep(device, "water_leak", "critical",
                      f"Water flowed without a pause for {LEAK_H} h (lowest {np.nanmin(mins):.3f} {device.unit})",
-                     _run_start(flowing, hours), value=float(np.nanmin(mins)), threshold=LEAK_EPS)
+                     _run_start(flowing, hours), value=float(np.nanmin(mins)), threshold=LEAK_EPS,
+                     hours=LEAK_H, lowest=round(float(np.nanmin(mins)), 3), unit=device.unit)
             elif not np.isnan(mins[-1]) and not flowing[-1]:
                 clear(device, "water_leak", int(hours[-1]))
     try:  # silent meters become incidents, one per building; a failure there must not cost the alarms

@@ -47,18 +47,22 @@ PRIORITY = {"flash": "high", "comm_lost": "high", "detector_stuck_on": "medium",
 
 def fault_out(f: SignalFault, uid: str) -> dict:
     return {"id": f.id, "controller": uid, "kind": f.kind, "key": f.key, "detail": f.detail,
+            "code": f.detail_code, "params": f.detail_params or {},
             "opened_at": f.opened_at.isoformat(), "closed_at": f.closed_at.isoformat() if f.closed_at else None,
             "incident_id": f.incident_id}
 
 
-def _open(session: Session, ctl: SignalController, kind: str, key: str, detail: str) -> SignalFault | None:
+def _open(session: Session, ctl: SignalController, kind: str, key: str, detail: str,
+          params: dict) -> SignalFault | None:
     existing = session.scalar(select(SignalFault).where(SignalFault.controller_id == ctl.id, SignalFault.kind == kind,
                                                         SignalFault.key == key, SignalFault.closed_at.is_(None)))
     if existing is not None:
         if existing.detail != detail[:500]:
             existing.detail = detail[:500]
+            existing.detail_code, existing.detail_params = f"signals.{kind}", params
         return None
-    fault = SignalFault(controller_id=ctl.id, kind=kind, key=key, detail=detail[:500], opened_at=utcnow())
+    fault = SignalFault(controller_id=ctl.id, kind=kind, key=key, detail=detail[:500], detail_code=f"signals.{kind}",
+                        detail_params=params, opened_at=utcnow())
     try:
         with session.begin_nested():
             session.add(fault)
@@ -102,9 +106,11 @@ def _close(session: Session, ctl: SignalController, fault: SignalFault, why: str
                                  comment=f"Cleared: {why}" if nxt == "resolved" else None)
 
 
-def _keep(session, ctl, open_now: dict, kind: str, key: str, bad: bool, detail: str, why_clear: str) -> None:
+def _keep(session, ctl, open_now: dict, kind: str, key: str, bad: bool, detail: str, why_clear: str,
+          **params) -> None:
+    """`detail` in English; `params` its values, sent with the code "signals.<kind>" for translation."""
     if bad:
-        _open(session, ctl, kind, key, detail)
+        _open(session, ctl, kind, key, detail, params)
     elif (kind, key) in open_now:
         _close(session, ctl, open_now[(kind, key)], why_clear)
 
@@ -128,7 +134,8 @@ def evaluate(session: Session, *, now_ms: int | None = None) -> dict[str, int]:
         heard = ctl.last_heard_at
         silent = heard is not None and (now - heard).total_seconds() > service.COMM_TIMEOUT_S
         _keep(session, ctl, open_now, "comm_lost", "", silent,
-              f"No events since {heard:%Y-%m-%d %H:%M:%S} UTC" if heard else "", "the controller talks again")
+              f"No events since {heard:%Y-%m-%d %H:%M:%S} UTC" if heard else "", "the controller talks again",
+              **({"since": heard.isoformat()} if heard else {}))
         if silent or heard is None:
             continue  # nothing else can be judged from a controller we cannot hear
         _keep(session, ctl, open_now, "flash", "", bool(s.get("flash")),
@@ -154,7 +161,7 @@ def _detectors(session: Session, ctl: SignalController, open_now: dict, now_ms: 
                           for k, v in det.items() if k != str(ch))
         _keep(session, ctl, open_now, "detector_stuck_on", str(ch), on_for >= STUCK_ON_S and peers_moved,
               f"Detector {ch} has been on for {on_for / 60:.0f} min while the others kept counting",
-              f"detector {ch} went off")
+              f"detector {ch} went off", channel=ch, minutes=round(on_for / 60))
     # Stuck off: silent, though its usual share of what its peers counted now says it should count.
     hist_total, hist = 0, {ch: 0 for ch in channels}
     for k in range(1, HISTORY_DAYS + 1):
@@ -176,7 +183,7 @@ def _detectors(session: Session, ctl: SignalController, open_now: dict, now_ms: 
             bad = True  # stays open until it counts again, not merely because traffic thinned
         _keep(session, ctl, open_now, "detector_stuck_off", str(ch), bad,
               f"Detector {ch} counted nothing in 15 min; by its usual share it should have counted "
-              f"about {expected:.0f}", f"detector {ch} counts again")
+              f"about {expected:.0f}", f"detector {ch} counts again", channel=ch, expected=round(expected))
 
 
 def _measures(session: Session, ctl: SignalController, open_now: dict, now_ms: int) -> None:
@@ -199,11 +206,12 @@ def _measures(session: Session, ctl: SignalController, open_now: dict, now_ms: i
         share_sf = latest.split_failures / latest.cycles if latest.cycles else 0.0
         if mo or (("max_outs", str(phase)) in open_now and share_mo < MAXOUT_SHARE):
             _keep(session, ctl, open_now, "max_outs", str(phase), mo,
-                  f"Phase {phase} maxed out in {share_mo:.0%} of cycles for 30 min", "max-outs stopped")
+                  f"Phase {phase} maxed out in {share_mo:.0%} of cycles for 30 min", "max-outs stopped",
+                  phase=phase, percent=round(share_mo * 100), minutes=30)
         if sf or (("split_failures", str(phase)) in open_now and share_sf < SPLITFAIL_SHARE):
             _keep(session, ctl, open_now, "split_failures", str(phase), sf,
                   f"Phase {phase} failed to clear its queue in {share_sf:.0%} of cycles for 30 min",
-                  "split failures stopped")
+                  "split failures stopped", phase=phase, percent=round(share_sf * 100), minutes=30)
 
 
 def list_faults(session: Session, *, uid: str | None = None, open_only: bool = True) -> list[dict]:

@@ -120,6 +120,9 @@ class SignalFault(Base):
     kind: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(32), default="")
     detail: Mapped[str] = mapped_column(String(500), default="")
+    # The same text as a stable code ("signals.<kind>") and its values, for clients that translate it.
+    detail_code: Mapped[str] = mapped_column(String(64), default="")
+    detail_params: Mapped[dict] = mapped_column(JSON, default=dict)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
     incident_id: Mapped[int | None] = mapped_column(Integer)

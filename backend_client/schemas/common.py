@@ -14,9 +14,9 @@ class WireModel(BaseModel):
 
 
 class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    details: dict[str, Any] = {}
+    code: str = Field(description="Stable error code; clients translate the error by it and `details`")
+    message: str = Field(description="The error in English, for people and for clients that do not translate")
+    details: dict[str, Any] = Field({}, description="The values the message is made of (what, id, ...)")
 
 
 class ErrorBody(BaseModel):

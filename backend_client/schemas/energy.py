@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, Field
 
 from backend_client.schemas.common import WireModel
 
@@ -85,7 +87,12 @@ class AlarmOut(WireModel):
     type: str
     severity: str
     state: str
-    message: str
+    message: str = Field(description="What the rule saw, in English (see `code` and `params`)")
+    # Additive: older servers send neither; clients then show `message` as it is.
+    code: str = Field("", validation_alias=AliasChoices("code", "message_code"),
+                      description="Stable code of `message` (e.g. `energy.silent_meter`); empty when unknown")
+    params: dict[str, Any] = Field({}, validation_alias=AliasChoices("params", "message_params"),
+                                   description="The values `message` is made of, by name (e.g. `minutes`)")
     value: float | None
     threshold: float | None
     period_start: int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -309,7 +309,10 @@ class FaultOut(BaseModel):
     controller: str
     kind: str                                 # one of FAULT_KINDS
     key: str                                  # detector channel or phase, "" for the controller
-    detail: str
+    detail: str = Field(description="What the rule saw, in English (see `code` and `params`)")
+    code: str = Field("", description="Stable code of `detail` (e.g. `signals.detector_stuck_off`); "
+                                      "empty when unknown: show `detail`")
+    params: dict[str, Any] = Field({}, description="The values `detail` is made of, by name (e.g. `channel`)")
     opened_at: datetime
     closed_at: datetime | None = None
     incident_id: int | None = None

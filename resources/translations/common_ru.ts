@@ -338,4 +338,135 @@
         <translation>Сервер недоступен. Проверьте сеть и повторите.</translation>
     </message>
 </context>
+<context>
+    <name>ServerTexts</name>
+    <message>
+        <source>No readings for {minutes} min</source>
+        <translation>Нет показаний {minutes} мин</translation>
+    </message>
+    <message>
+        <source>{ratio}× the expected use for {hours} h</source>
+        <translation>{ratio}× от ожидаемого потребления за {hours} ч</translation>
+    </message>
+    <message>
+        <source>{amount} {unit} in the last closed hour</source>
+        <translation>{amount} {unit} за последний нерабочий час</translation>
+    </message>
+    <message>
+        <source>Lights left on in the closed building</source>
+        <translation>Свет оставлен включённым в закрытом здании</translation>
+    </message>
+    <message>
+        <source>Water flowed without a pause for {hours} h</source>
+        <translation>Вода текла без перерыва {hours} ч</translation>
+    </message>
+    <message>
+        <source>The controller reports flashing operation</source>
+        <translation>Контроллер сообщает о режиме жёлтого мигания</translation>
+    </message>
+    <message>
+        <source>No events since {since}</source>
+        <translation>Нет событий с {since}</translation>
+    </message>
+    <message>
+        <source>Detector {channel} has been on for {minutes} min while the others kept counting</source>
+        <translation>Детектор {channel} занят уже {minutes} мин, хотя остальные продолжают считать</translation>
+    </message>
+    <message>
+        <source>Detector {channel} counted nothing in 15 min; by its usual share it should have counted about {expected}</source>
+        <translation>Детектор {channel} ничего не насчитал за 15 мин; по своей обычной доле он должен был насчитать около {expected}</translation>
+    </message>
+    <message>
+        <source>Phase {phase} maxed out in {percent}% of cycles for {minutes} min</source>
+        <translation>Фаза {phase} доходила до максимума в {percent}% циклов в течение {minutes} мин</translation>
+    </message>
+    <message>
+        <source>Phase {phase} failed to clear its queue in {percent}% of cycles for {minutes} min</source>
+        <translation>Фаза {phase} не успевала разгрузить очередь в {percent}% циклов в течение {minutes} мин</translation>
+    </message>
+    <message>
+        <source> (lowest {lowest} {unit})</source>
+        <translation> (минимум {lowest} {unit})</translation>
+    </message>
+    <message>
+        <source>No GTFS feed has been imported yet; import one with: sc-server transit-import FEED.zip</source>
+        <translation>Расписание GTFS ещё не импортировано; импортируйте его командой: sc-server transit-import FEED.zip</translation>
+    </message>
+    <message>
+        <source>{what} {id} does not exist</source>
+        <translation>{what} {id} не существует</translation>
+    </message>
+    <message>
+        <source>Too many requests; try again in {retry_after} s</source>
+        <translation>Слишком много запросов; повторите через {retry_after} с</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Инцидент</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>Тревога</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Камера</translation>
+    </message>
+    <message>
+        <source>Building</source>
+        <translation>Здание</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>Счётчик</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Остановка</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Маршрут</translation>
+    </message>
+    <message>
+        <source>Service alert</source>
+        <translation>Оповещение</translation>
+    </message>
+    <message>
+        <source>Permit</source>
+        <translation>Разрешение</translation>
+    </message>
+    <message>
+        <source>Signal controller</source>
+        <translation>Светофорный контроллер</translation>
+    </message>
+    <message>
+        <source>Timing plan</source>
+        <translation>План координации</translation>
+    </message>
+    <message>
+        <source>Street section</source>
+        <translation>Участок улицы</translation>
+    </message>
+    <message>
+        <source>Bookmark</source>
+        <translation>Закладка</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Выгрузка</translation>
+    </message>
+    <message>
+        <source>kWh</source>
+        <translation>кВт·ч</translation>
+    </message>
+    <message>
+        <source>Gcal</source>
+        <translation>Гкал</translation>
+    </message>
+    <message>
+        <source>m³</source>
+        <translation>м³</translation>
+    </message>
+</context>
 </TS>

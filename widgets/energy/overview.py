@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxL
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from backend_client.energy import EnergyApi
+from widgets.common.server_texts import server_text
 from widgets.energy.chart import CITY_UTC_OFFSET_S, SEVERITY_COLORS
 from widgets.energy.labels import Labels
 
 
 CITY_TZ = timezone(timedelta(seconds=CITY_UTC_OFFSET_S))
+ALARM_COLUMN = 2  # the alarm's kind and, below it, what the rule saw: it takes the spare width
 
 
 class CityOverview(QWidget):
@@ -49,7 +51,10 @@ class CityOverview(QWidget):
         self.alarm_model = QStandardItemModel(0, 5, self)
         self._name_columns()
         self._last = None  # the last overview shown, drawn again in another language
-        self.alarm_view = self._table(self.alarm_model, 1)
+        self.alarm_view = self._table(self.alarm_model, ALARM_COLUMN)
+        # Two lines per alarm (its kind, then what the rule saw): rows grow to fit them.
+        self.alarm_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.alarm_view.setWordWrap(True)
         self.alarm_view.doubleClicked.connect(self._open_alarm)
         self.ack_button = QPushButton(self.tr("Acknowledge"))
         self.ack_button.clicked.connect(self.acknowledge_selected)
@@ -78,7 +83,7 @@ class CityOverview(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self._name_columns()
             if self._last is not None:
-                self._show(*self._last)
+                self._show(self._last[0], self.alarms)
 
     def _table(self, model, stretch: int) -> QTableView:
         view = QTableView(self)
@@ -139,8 +144,15 @@ class CityOverview(QWidget):
             sev.setForeground(QColor(SEVERITY_COLORS.get(a.severity, "#e5484d")))
             sev.setData(a.id)
             since = a.raised_at.astimezone(CITY_TZ).strftime("%d.%m %H:%M")  # city time, as on the chart
-            self.alarm_model.appendRow([sev, QStandardItem(a.site), QStandardItem(self.labels.alarm_type(a.type)),
-                                        QStandardItem(since), QStandardItem(self.labels.state(a.state))])
+            what = QStandardItem(f"{self.labels.alarm_type(a.type)}\n{self.alarm_details(a)}")
+            what.setToolTip(what.text())
+            site = QStandardItem(a.site)
+            site.setToolTip(a.site)
+            self.alarm_model.appendRow([sev, site, what, QStandardItem(since), QStandardItem(self.labels.state(a.state))])
+
+    def alarm_details(self, alarm) -> str:
+        """What the rule saw, in the current language (the server's English for codes unknown here)."""
+        return server_text(alarm.code, alarm.params, alarm.message)
 
     def selected_alarm(self):
         rows = self.alarm_view.selectionModel().selectedRows()
