@@ -46,3 +46,32 @@ def test_reads_from_short_lived_threads_reuse_connections(tmp_path):
         assert store.reader_connections == 4
     finally:
         store.close()
+
+
+def test_closing_while_another_thread_reads_waits_for_that_read(tmp_path):
+    """The desk closes its store (logout, quit) while a worker still reads: the read finishes on
+    its connection, which is closed after it; later reads are refused with a clear error."""
+    import sqlite3
+
+    import pytest
+
+    store = OfflineStore(tmp_path / "store.sqlite3")
+    inside, release = threading.Event(), threading.Event()
+    seen: list = []
+
+    def slow_read() -> None:
+        with store.read() as cur:
+            inside.set()
+            release.wait(10)
+            seen.append(cur.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone())
+
+    t = threading.Thread(target=slow_read)
+    t.start()
+    assert inside.wait(10)
+    store.close()
+    release.set()
+    t.join(10)
+    assert seen and seen[0] is not None
+    assert store.reader_connections == 0
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        store.get_meta("schema")

@@ -37,6 +37,7 @@ class OfflineStore(Cache, Queue):
         self._pool_lock = threading.Lock()
         self._readers: list[sqlite3.Connection] = []  # every reader connection made
         self._idle: list[sqlite3.Connection] = []  # those not in use now
+        self._closed = False
         self._writer_conn = self._connect()
         self._writer_conn.executescript(DDL.replace("CREATE UNIQUE INDEX IF NOT EXISTS ux_incidents_client_uuid "
                                                     "ON incidents (client_uuid);", ""))
@@ -60,10 +61,14 @@ class OfflineStore(Cache, Queue):
         return conn
 
     def close(self) -> None:
+        """Close the writer and the idle readers now; a reader in use by another thread is closed
+        by that thread when its read ends (closing it under a running statement crashes sqlite3)."""
         with self._lock, self._pool_lock:
-            for conn in [self._writer_conn, *self._readers]:
+            self._closed = True
+            self._writer_conn.close()
+            for conn in self._idle:
                 conn.close()
-            self._readers.clear()
+                self._readers.remove(conn)
             self._idle.clear()
 
     @property
@@ -93,6 +98,8 @@ class OfflineStore(Cache, Queue):
     def read(self) -> Iterator[sqlite3.Cursor]:
         """A read-only snapshot: in WAL it does not block (nor wait for) the writer."""
         with self._pool_lock:
+            if self._closed:
+                raise sqlite3.ProgrammingError(f"the offline store {self.path} is closed")
             conn = self._idle.pop() if self._idle else None
         if conn is None:
             conn = self._connect()
@@ -108,7 +115,11 @@ class OfflineStore(Cache, Queue):
                 cur.close()
         finally:
             with self._pool_lock:
-                self._idle.append(conn)
+                if self._closed:
+                    conn.close()
+                    self._readers.remove(conn)
+                else:
+                    self._idle.append(conn)
 
     def checkpoint(self) -> None:
         """Fold the WAL back into the database file (off the operator's save path)."""
