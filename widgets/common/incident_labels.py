@@ -145,6 +145,8 @@ def duration(seconds: float) -> str:
 _LEGAL_FORM = re.compile(r"^(?:МУП|МКУ|МБУ|МАУ|МКП|МП|ГУП|ГБУ|ГКУ|ФГУП|МБДОУ|МДОУ|МБОУ|МКОУ|ООО|АО|ОАО|ПАО|ЗАО)\s+«(.+)»$")
 # Whose it is, where the console's city makes it obvious: "… администрации", "… г. Курчатова", "… России".
 _OWNER_TAIL = re.compile(r"\s+(?:администрации(?:\s+города)?|г\.\s*\S+|России)(?=\s*«|$)")
+# The abbreviations everyone in a Russian city uses: "Средняя общеобразовательная школа № 9" is "СОШ № 9".
+_ABBREVIATIONS = (("Средняя общеобразовательная школа", "СОШ"), ("Основная общеобразовательная школа", "ООШ"))
 ORG_SHORT_MAX = 22  # characters; longer than this a name drops its quoted part
 
 
@@ -155,6 +157,8 @@ def org_short(name: str) -> str:
     "ОГИБДД МО МВД «Курчатовский»" → "ОГИБДД МО МВД", "ЕДДС г. Курчатова" → "ЕДДС".
     """
     name = " ".join(name.split())
+    for long, abbr in _ABBREVIATIONS:
+        name = name.replace(long, abbr)
     m = _LEGAL_FORM.match(name)
     if m:
         return m.group(1)

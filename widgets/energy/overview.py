@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from backend_client.energy import EnergyApi
+from widgets.common.incident_labels import org_short
 from widgets.energy.chart import CITY_UTC_OFFSET_S, SEVERITY_COLORS
 from widgets.energy.labels import Labels
 
 
 CITY_TZ = timezone(timedelta(seconds=CITY_UTC_OFFSET_S))
+
+
+def _site_item(site: str) -> QStandardItem:
+    """"Детский сад № 7" in the cell, "МБДОУ «Детский сад № 7»" in its tooltip."""
+    item = QStandardItem(org_short(site))
+    item.setToolTip(site)
+    return item
 
 
 class CityOverview(QWidget):
@@ -37,6 +45,7 @@ class CityOverview(QWidget):
             box = QGroupBox(self.labels.resource(resource))
             lay = QVBoxLayout(box)
             lab = QLabel("—")
+            lab.setWordWrap(True)  # "expected 2 739.3 (+0%)" takes a second line in a narrow dock
             lab.setObjectName(f"today_{resource}")
             lay.addWidget(lab)
             self.tiles[resource] = lab
@@ -45,6 +54,8 @@ class CityOverview(QWidget):
         self.top_model = QStandardItemModel(0, 4, self)
         self.top_view = self._table(self.top_model, 0)
         self.top_view.doubleClicked.connect(self._open_top)
+        # The unit names the resource (кВт·ч, Гкал, м³); the name itself is in the value's tooltip.
+        self.top_view.setColumnHidden(1, True)
 
         self.alarm_model = QStandardItemModel(0, 5, self)
         self._name_columns()
@@ -54,18 +65,42 @@ class CityOverview(QWidget):
         self.ack_button = QPushButton(self.tr("Acknowledge"))
         self.ack_button.clicked.connect(self.acknowledge_selected)
 
+        # Side by side when wide; one above the other in a narrower dock, so that neither table
+        # squeezes its building names to "…" (the 1920 px "All panels" workspace).
+        self.top_label = QLabel(self.tr("Top consumers today"))
+        self.alarm_label = QLabel(self.tr("Active alarms"))
+        top_box, alarm_box = QWidget(), QWidget()
+        top_lay, alarm_lay = QVBoxLayout(top_box), QVBoxLayout(alarm_box)
+        for lay in (top_lay, alarm_lay):
+            lay.setContentsMargins(0, 0, 0, 0)
+        top_lay.addWidget(self.top_label)
+        top_lay.addWidget(self.top_view, 1)
+        alarm_lay.addWidget(self.alarm_label)
+        alarm_lay.addWidget(self.alarm_view, 1)
+        alarm_lay.addWidget(self.ack_button)
+        self.tables = QSplitter(self)
+        self.tables.setChildrenCollapsible(False)
+        self.tables.addWidget(top_box)
+        self.tables.addWidget(alarm_box)
+
         grid = QGridLayout(self)
-        grid.addLayout(tiles, 0, 0, 1, 2)
-        grid.addWidget(QLabel(self.tr("Top consumers today")), 1, 0)
-        grid.addWidget(QLabel(self.tr("Active alarms")), 1, 1)
-        grid.addWidget(self.top_view, 2, 0)
-        grid.addWidget(self.alarm_view, 2, 1)
-        grid.addWidget(self.ack_button, 3, 1)
+        grid.addLayout(tiles, 0, 0)
+        grid.addWidget(self.tables, 1, 0)
+        grid.setRowStretch(1, 1)
 
         self.timer = QTimer(self)
         self.timer.setInterval(60_000)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+
+    SIDE_BY_SIDE_FROM = 1000  # px of the overview's width
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        wide = event.size().width() >= self.SIDE_BY_SIDE_FROM
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.tables.orientation() != orientation:
+            self.tables.setOrientation(orientation)
 
     def _name_columns(self) -> None:
         self.top_model.setHorizontalHeaderLabels([self.tr("Building"), self.tr("Resource"), self.tr("Today"),
@@ -77,6 +112,8 @@ class CityOverview(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             self._name_columns()
+            self.top_label.setText(self.tr("Top consumers today"))
+            self.alarm_label.setText(self.tr("Active alarms"))
             if self._last is not None:
                 self._show(*self._last)
 
@@ -88,8 +125,10 @@ class CityOverview(QWidget):
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.verticalHeader().hide()
         header = view.horizontalHeader()
+        # Every column as wide as its longest text (short building names, their full ones in the
+        # tooltip); the last takes what is left. A stretched name column was squeezed to "…".
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         return view
 
     # ------------------------------------------------------------------ loading
@@ -123,10 +162,12 @@ class CityOverview(QWidget):
             self.tiles[r.resource].setText(text)
         self.top_model.removeRows(0, self.top_model.rowCount())
         for c in overview.top:
-            row = [QStandardItem(c.site), QStandardItem(self.labels.resource(c.resource)),
+            row = [_site_item(c.site), QStandardItem(self.labels.resource(c.resource)),
                    QStandardItem(f"{c.used:.2f} {self.labels.unit(c.unit)}"),
                    QStandardItem("—" if c.baseline is None else f"{c.baseline:.2f} {self.labels.unit(c.unit)}")]
             row[0].setData(c.device)
+            row[2].setToolTip(self.labels.resource(c.resource))
+            row[3].setToolTip(self.labels.resource(c.resource))
             self.top_model.appendRow(row)
         self.set_alarms(alarms)
 
@@ -139,7 +180,7 @@ class CityOverview(QWidget):
             sev.setForeground(QColor(SEVERITY_COLORS.get(a.severity, "#e5484d")))
             sev.setData(a.id)
             since = a.raised_at.astimezone(CITY_TZ).strftime("%d.%m %H:%M")  # city time, as on the chart
-            self.alarm_model.appendRow([sev, QStandardItem(a.site), QStandardItem(self.labels.alarm_type(a.type)),
+            self.alarm_model.appendRow([sev, _site_item(a.site), QStandardItem(self.labels.alarm_type(a.type)),
                                         QStandardItem(since), QStandardItem(self.labels.state(a.state))])
 
     def selected_alarm(self):
