@@ -93,7 +93,7 @@ class CityOverview(QWidget):
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
 
-    SIDE_BY_SIDE_FROM = 1000  # px of the overview's width
+    SIDE_BY_SIDE_FROM = 1400  # px of the overview's width: two tables of four and five columns
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
