@@ -142,7 +142,7 @@ def duration(seconds: float) -> str:
 
 
 # Legal forms that say nothing to a dispatcher: "МУП «Водоканал»" is "Водоканал" at a glance.
-_LEGAL_FORM = re.compile(r"^(?:МУП|МКУ|МБУ|МАУ|МКП|МП|ГУП|ГБУ|ГКУ|ФГУП|МБДОУ|МДОУ|МБОУ|МКОУ|ООО|АО|ОАО|ПАО|ЗАО)\s+«(.+)»$")
+_LEGAL_FORM = re.compile(r"^(?:МУП|МКУ|МБУ|МАУ|МКП|МП|ГУП|ГБУ|ГКУ|ФГУП|МБДОУ|МДОУ|МБОУ|МКОУ|ОБУЗ|ОКУ|ОБУ|ООО|АО|ОАО|ПАО|ЗАО)\s+«([^»]+)»(.*)$")
 # Whose it is, where the console's city makes it obvious: "… администрации", "… г. Курчатова", "… России".
 _OWNER_TAIL = re.compile(r"\s+(?:администрации(?:\s+города)?|г\.\s*\S+|России)(?=\s*«|$)")
 # The abbreviations everyone in a Russian city uses: "Средняя общеобразовательная школа № 9" is "СОШ № 9".
@@ -160,8 +160,8 @@ def org_short(name: str) -> str:
     for long, abbr in _ABBREVIATIONS:
         name = name.replace(long, abbr)
     m = _LEGAL_FORM.match(name)
-    if m:
-        return m.group(1)
+    if m:  # "ОБУЗ «Курчатовская ЦРБ», поликлиника" → "Курчатовская ЦРБ, поликлиника"
+        return m.group(1) + m.group(2)
     short = _OWNER_TAIL.sub("", name)
     if len(short) > ORG_SHORT_MAX and "«" in short:
         short = short[:short.index("«")].rstrip()
