@@ -1,8 +1,9 @@
-"""Render the console's two workspaces (dispatcher, supervisor) on the Kurchatov demo city.
+"""Render the console's workspaces on the Kurchatov demo city: the dispatcher's, the supervisor's
+and "All panels" with the energy panel in front (the role workspaces do not show it).
 
     xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python tools/console_screenshots.py [WIDTHxHEIGHT]
 
-Writes docs/screenshots/console-<workspace>-<lang>[-<width>].png. A throwaway SQLite backend
+Writes docs/screenshots/console-<workspace>-<lang>[-<width>].png (workspace "energy": All panels). A throwaway SQLite backend
 is seeded with seed_demo and served on a free port; the real MainWindow logs in as the demo
 supervisor (who has both workspaces). Another client posts a critical incident, so the alert,
 the pinned strip and the card show as an operator would see them. SC_SHOT_LANG=en: English.
@@ -100,13 +101,24 @@ def main() -> int:
         if card is not None:
             _wait(qapp, lambda: card.details is not None and card.incident and card.incident.id == crit.id, 15)
         _wait(qapp, lambda: False, 10)  # let the map, charts and video tiles draw
-        for workspace in ("dispatcher", "supervisor"):
+        for workspace, shot in (("dispatcher", "dispatcher"), ("supervisor", "supervisor"), ("all", "energy")):
             window.switch_workspace(workspace)
             window.resize(width, height)
             window.reset_layout()
+            if shot == "energy":
+                # "All panels" shares the screen among every panel; here the operator has closed the
+                # video wall and its archive (they have their own workspaces), brought the energy
+                # tab to the front and dragged its separator to give it half the height.
+                for name in ("video_wall", "archive"):
+                    if name in window.docks:
+                        window.docks[name].close()
+                energy = window.docks["energy"]
+                energy.raise_()
+                _wait(qapp, lambda: False, 1)  # the workspace's own sizes first
+                window.resizeDocks([energy], [int(height * 0.5)], Qt.Orientation.Vertical)
             ctx.bus.incident_selected.emit(crit.id)
             _wait(qapp, lambda: False, 4)
-            out = ROOT / "docs" / "screenshots" / f"console-{workspace}-{lang}{suffix}.png"
+            out = ROOT / "docs" / "screenshots" / f"console-{shot}-{lang}{suffix}.png"
             out.parent.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(out))
             print(f"saved {out}: window {window.width()}x{window.height()}, "

@@ -29,7 +29,7 @@
     </message>
     <message>
         <source>Since</source>
-        <translation>С</translation>
+        <translation>Начало</translation>
     </message>
     <message>
         <source>State</source>

@@ -475,6 +475,14 @@
         <source>Log a new incident (Ctrl+N)</source>
         <translation>Зарегистрировать новое происшествие (Ctrl+N)</translation>
     </message>
+    <message>
+        <source>Right-click to choose the columns</source>
+        <translation>Правый щелчок — выбрать столбцы</translation>
+    </message>
+    <message>
+        <source>Fit the columns to the panel</source>
+        <translation>Подогнать столбцы под панель</translation>
+    </message>
 </context>
 <context>
     <name>IncidentTableModel</name>

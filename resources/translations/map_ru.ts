@@ -11,6 +11,14 @@
 <context>
     <name>MapPanel</name>
     <message>
+        <source>Area</source>
+        <translation>Область</translation>
+    </message>
+    <message>
+        <source>Filter incidents to an area drawn on the map</source>
+        <translation>Показывать происшествия только в области, нарисованной на карте</translation>
+    </message>
+    <message>
         <source>Rectangle</source>
         <translation>Прямоугольник</translation>
     </message>
@@ -41,6 +49,14 @@
     <message>
         <source>Show the whole city</source>
         <translation>Показать весь город</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Экспорт</translation>
+    </message>
+    <message>
+        <source>Save the current view as a picture or a standalone map</source>
+        <translation>Сохранить текущий вид как картинку или отдельную карту</translation>
     </message>
     <message>
         <source>Export PNG…</source>

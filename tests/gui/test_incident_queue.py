@@ -160,16 +160,27 @@ def test_alert_sound_respects_the_setting(live_server, make_ctx, qtbot):
 
 
 def test_address_column_stretches_but_never_collapses(live_server, make_ctx, qtbot):
-    from widgets.incidents.model import ADDRESS
+    from widgets.incidents.model import ADDRESS, ASSIGNEE, SOURCE
 
     panel = _queue(make_ctx(live_server), qtbot)
     panel.show()
     header = panel.view.horizontalHeader()
     panel.resize(1800, 500)
     qtbot.waitUntil(lambda: header.sectionSize(ADDRESS) > 300, timeout=5_000)  # wide: it takes the spare room
-    panel.resize(700, 500)
-    qtbot.waitUntil(lambda: header.sectionResizeMode(ADDRESS) == header.ResizeMode.Interactive, timeout=5_000)
-    assert header.sectionSize(ADDRESS) >= panel.ADDRESS_MIN  # narrow: the table scrolls sideways instead
+    panel.resize(640, 500)
+    # Narrow: the low-value columns give way, the address keeps its room and nothing scrolls sideways.
+    qtbot.waitUntil(lambda: header.isSectionHidden(SOURCE) and header.isSectionHidden(ASSIGNEE), timeout=5_000)
+    assert header.sectionSize(ADDRESS) >= panel.ADDRESS_MIN
+    qtbot.waitUntil(lambda: panel.view.horizontalScrollBar().maximum() == 0, timeout=5_000)
+    # The operator may want a column back all the same: then the table scrolls sideways.
+    panel.choose_column(SOURCE, True)
+    assert not header.isSectionHidden(SOURCE) and header.sectionSize(SOURCE) > 0
+    assert header.sectionSize(ADDRESS) >= panel.ADDRESS_MIN
+    qtbot.waitUntil(lambda: panel.view.horizontalScrollBar().maximum() > 0, timeout=5_000)
+    panel.resize(1800, 500)
+    qtbot.waitUntil(lambda: not header.isSectionHidden(ASSIGNEE), timeout=5_000)  # wide again: all back
+    panel.reset_columns()
+    assert not header.isSectionHidden(SOURCE)
 
 
 def test_russian_titles_and_cells_fit_their_columns_and_short_names_carry_the_full_one(live_server, make_ctx,
@@ -187,7 +198,7 @@ def test_russian_titles_and_cells_fit_their_columns_and_short_names_carry_the_fu
     try:
         ctx = make_ctx(live_server)
         panel = _queue(ctx, qtbot)
-        panel.resize(1100, 600)
+        panel.resize(1300, 600)  # room for every column
         panel.show()
         qtbot.waitUntil(lambda: panel.proxy.rowCount() == len(CATEGORY_NAMES), timeout=10_000)
         header = panel.view.horizontalHeader()
@@ -195,7 +206,7 @@ def test_russian_titles_and_cells_fit_their_columns_and_short_names_carry_the_fu
 
         bold = QFont(panel.view.font())
         bold.setBold(True)
-        fm, cells = header.fontMetrics(), QFontMetrics(bold)  # bold: the widest a cell is drawn
+        fm = header.fontMetrics()
         for col in range(COLUMN_COUNT):
             title = panel.model.headerData(col, Qt.Orientation.Horizontal)
             assert header.sectionSize(col) >= fm.horizontalAdvance(title) + 20, (title, header.sectionSize(col))
@@ -203,6 +214,8 @@ def test_russian_titles_and_cells_fit_their_columns_and_short_names_carry_the_fu
                 continue
             for row in range(panel.proxy.rowCount()):
                 text = panel.proxy.index(row, col).data()
+                bold_cell = panel.proxy.index(row, col).data(Qt.ItemDataRole.FontRole) is not None
+                cells = QFontMetrics(bold if bold_cell else panel.view.font())  # as the cell is drawn
                 assert cells.horizontalAdvance(text) + CELL_PADDING <= header.sectionSize(col), (title, text)
         # "Heating, water and sewerage" is a word in the table and the whole name in the tooltip.
         row = next(r for r in range(panel.proxy.rowCount())

@@ -120,3 +120,127 @@ def test_first_start_fills_the_screen(live_server, make_ctx, qtbot):
     qtbot.addWidget(window)
     assert window.geometry() == QGuiApplication.primaryScreen().availableGeometry()
     window.close()
+
+
+def _cut_cells(panel) -> list[str]:
+    """Visible queue cells whose text is wider than their column and that carry no tooltip with it."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from widgets.incidents.model import ASSIGNEE, INCIDENT_ROLE
+    from widgets.incidents.panel import CELL_PADDING
+
+    view, header = panel.view, panel.view.horizontalHeader()
+    bold = QFont(view.font())
+    bold.setBold(True)
+    plain, titles = QFontMetrics(view.font()), header.fontMetrics()
+    cut = []
+    for col in range(header.count()):
+        if header.isSectionHidden(col):
+            continue
+        title = panel.model.headerData(col, Qt.Orientation.Horizontal)
+        if titles.horizontalAdvance(title) + 20 > header.sectionSize(col):
+            cut.append(f"title {title!r}: {header.sectionSize(col)} px")
+        for row in range(panel.proxy.rowCount()):
+            index = panel.proxy.index(row, col)
+            text = index.data()
+            cells = QFontMetrics(bold) if index.data(Qt.ItemDataRole.FontRole) is not None else plain
+            tooltip = index.data(Qt.ItemDataRole.ToolTipRole) or ""
+            inc = index.data(INCIDENT_ROLE)
+            full = panel.model.service_names.get(inc.assignee, text) if col == ASSIGNEE and inc.assignee else text
+            if cells.horizontalAdvance(text) + CELL_PADDING > header.sectionSize(col) and full not in tooltip:
+                cut.append(f"{title} {text!r}: {header.sectionSize(col)} px")
+    return cut
+
+
+def _unreachable_map_actions(map_panel) -> list[str]:
+    """Map toolbar actions that are neither a visible button inside the toolbar nor in a visible button's menu."""
+    from PySide6.QtWidgets import QToolButton
+
+    bar = map_panel.toolbar
+    reachable = []
+    for action in bar.actions():
+        w = bar.widgetForAction(action)
+        if w is None or not w.isVisible() or w.geometry().right() > bar.width():
+            continue
+        reachable.append(action)
+        if isinstance(w, QToolButton):
+            if w.defaultAction() is not None:
+                reachable.append(w.defaultAction())
+            if w.menu() is not None:
+                reachable += w.menu().actions()
+    named = (map_panel.act_rect, map_panel.act_polygon, map_panel.act_clear, map_panel.act_city,
+             map_panel.act_png, map_panel.act_html)
+    return [a.text() for a in named if a not in reachable]
+
+
+@pytest.mark.parametrize(("role", "language"), [("dispatcher", "ru"), ("supervisor", "ru"), ("supervisor", "en")],
+                         indirect=["language"])
+def test_at_1920_the_queue_never_scrolls_sideways_and_no_text_is_cut(live_server, make_ctx, qtbot, qapp, role,
+                                                                     language):
+    """At 1920×1080 in every role workspace: no sideways scroll in the queue, every visible cell and
+    title fits its column or carries its full text in the tooltip, a short name for a long official
+    one, the filter bar whole, every map tool a click away."""
+    from app import theme
+    from app.mainwindow import MainWindow
+    from backend.incidents.models import CityService
+    from resources.city.kurchatov import CITY_SERVICES
+    from tests.gui.incident_helpers import make_incident, other_client
+    from tests.gui.test_filter_bar import _texts_cut
+    from widgets.common import incident_labels as labels
+    from widgets.incidents.model import ASSIGNEE
+
+    with live_server.backend.sessionmaker() as s:  # the city's own services, with its longest names
+        for code, name, phone, cats in CITY_SERVICES:
+            if s.get(CityService, code) is None:
+                s.add(CityService(code=code, name=name, phone=phone, categories=cats, active=True))
+        s.commit()
+    other = other_client(live_server)
+    for i, (code, name, *_rest) in enumerate(CITY_SERVICES):
+        inc = make_incident(other, category=("landscaping", "traffic_lights", "utilities")[i % 3],
+                            priority=("critical", "high", "medium", "low")[i % 4],
+                            address="г. Курчатов, пр. Коммунистический, 15")
+        other.assign(inc.id, code, version=inc.version)
+    theme.apply(qapp, "dark")
+    try:
+        ctx = make_ctx(live_server, role=role)
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        window.show()
+        queue = window.panels["incidents"]
+        qtbot.waitUntil(lambda: queue.proxy.rowCount() == len(CITY_SERVICES)
+                        and len(queue.model.service_names) == len(CITY_SERVICES), timeout=10_000)
+        for ws in [w.name for w in window.workspaces if w.name != "all"]:
+            window.switch_workspace(ws)
+            window.resize(1920, 1080)
+            window.reset_layout()
+            qtbot.wait(100)
+            assert queue.isVisible(), ws
+            bar = queue.view.horizontalScrollBar()
+            assert bar.maximum() == 0, (ws, "the queue scrolls sideways", bar.maximum())
+            assert _cut_cells(queue) == [], (ws, _cut_cells(queue))
+            assert _texts_cut(queue.filter_bar) == [], (ws, _texts_cut(queue.filter_bar))
+            map_panel = window.panels.get("map")
+            if map_panel is not None and map_panel.isVisible():
+                assert _unreachable_map_actions(map_panel) == [], (ws, _unreachable_map_actions(map_panel))
+        # The columns the width put away come back from the header's menu; then it may scroll.
+        header = queue.view.horizontalHeader()
+        if header.isSectionHidden(ASSIGNEE):
+            menu = queue._columns_menu()
+            next(a for a in menu.actions() if a.text() == queue.model.headerData(ASSIGNEE, Qt.Orientation.Horizontal)
+                 ).trigger()
+            assert not header.isSectionHidden(ASSIGNEE)
+            queue.reset_columns()
+        # An official name is a short one in its cell, the full one in the tooltip.
+        window.resize(2560, 1440)
+        window.reset_layout()
+        qtbot.wait(100)
+        assert not header.isSectionHidden(ASSIGNEE)
+        long_name = "ОГИБДД МО МВД «Курчатовский»"
+        row = next(r for r in range(queue.proxy.rowCount())
+                   if queue.proxy.index(r, ASSIGNEE).data() == labels.org_short(long_name))
+        assert labels.org_short(long_name) != long_name
+        assert long_name in queue.proxy.index(row, ASSIGNEE).data(Qt.ItemDataRole.ToolTipRole)
+        assert _cut_cells(queue) == [] and queue.view.horizontalScrollBar().maximum() == 0
+        window.close()
+    finally:
+        qapp.setStyleSheet("")

@@ -5,8 +5,9 @@ The strings are literal so the translation tool finds them; context "IncidentLab
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+import re
 
+from PySide6.QtCore import QCoreApplication
 
 
 translate = QCoreApplication.translate  # lupdate finds translate("IncidentLabels", "literal")
@@ -138,3 +139,30 @@ def duration(seconds: float) -> str:
     if hours:
         return translate("IncidentLabels", "{0} h {1} m").format(hours, f"{minutes:02d}")
     return translate("IncidentLabels", "{0} m").format(minutes)
+
+
+# Legal forms that say nothing to a dispatcher: "МУП «Водоканал»" is "Водоканал" at a glance.
+_LEGAL_FORM = re.compile(r"^(?:МУП|МКУ|МБУ|МАУ|МКП|МП|ГУП|ГБУ|ГКУ|ФГУП|МБДОУ|МДОУ|МБОУ|МКОУ|ОБУЗ|ОКУ|ОБУ|ООО|АО|ОАО|ПАО|ЗАО)\s+«([^»]+)»(.*)$")
+# Whose it is, where the console's city makes it obvious: "… администрации", "… г. Курчатова", "… России".
+_OWNER_TAIL = re.compile(r"\s+(?:администрации(?:\s+города)?|г\.\s*\S+|России)(?=\s*«|$)")
+# The abbreviations everyone in a Russian city uses: "Средняя общеобразовательная школа № 9" is "СОШ № 9".
+_ABBREVIATIONS = (("Средняя общеобразовательная школа", "СОШ"), ("Основная общеобразовательная школа", "ООШ"))
+ORG_SHORT_MAX = 22  # characters; longer than this a name drops its quoted part
+
+
+def org_short(name: str) -> str:
+    """A service's or organisation's name for a table cell; the full one goes in its tooltip.
+
+    "МУП «Горэлектросеть»" → "Горэлектросеть", "Управление ЖКХ администрации" → "Управление ЖКХ",
+    "ОГИБДД МО МВД «Курчатовский»" → "ОГИБДД МО МВД", "ЕДДС г. Курчатова" → "ЕДДС".
+    """
+    name = " ".join(name.split())
+    for long, abbr in _ABBREVIATIONS:
+        name = name.replace(long, abbr)
+    m = _LEGAL_FORM.match(name)
+    if m:  # "ОБУЗ «Курчатовская ЦРБ», поликлиника" → "Курчатовская ЦРБ, поликлиника"
+        return m.group(1) + m.group(2)
+    short = _OWNER_TAIL.sub("", name)
+    if len(short) > ORG_SHORT_MAX and "«" in short:
+        short = short[:short.index("«")].rstrip()
+    return short or name

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from backend_client.energy import EnergyApi
+from widgets.common.incident_labels import org_short
 from widgets.common.server_texts import server_text
 from widgets.energy.chart import CITY_UTC_OFFSET_S, SEVERITY_COLORS
 from widgets.energy.labels import Labels
@@ -17,6 +18,13 @@ from widgets.energy.labels import Labels
 
 CITY_TZ = timezone(timedelta(seconds=CITY_UTC_OFFSET_S))
 ALARM_COLUMN = 2  # the alarm's kind and, below it, what the rule saw: it takes the spare width
+
+
+def _site_item(site: str) -> QStandardItem:
+    """"Детский сад № 7" in the cell, "МБДОУ «Детский сад № 7»" in its tooltip."""
+    item = QStandardItem(org_short(site))
+    item.setToolTip(site)
+    return item
 
 
 class CityOverview(QWidget):
@@ -39,6 +47,7 @@ class CityOverview(QWidget):
             box = QGroupBox(self.labels.resource(resource))
             lay = QVBoxLayout(box)
             lab = QLabel("—")
+            lab.setWordWrap(True)  # "expected 2 739.3 (+0%)" takes a second line in a narrow dock
             lab.setObjectName(f"today_{resource}")
             lay.addWidget(lab)
             self.tiles[resource] = lab
@@ -47,6 +56,8 @@ class CityOverview(QWidget):
         self.top_model = QStandardItemModel(0, 4, self)
         self.top_view = self._table(self.top_model, 0)
         self.top_view.doubleClicked.connect(self._open_top)
+        # The unit names the resource (кВт·ч, Гкал, м³); the name itself is in the value's tooltip.
+        self.top_view.setColumnHidden(1, True)
 
         self.alarm_model = QStandardItemModel(0, 5, self)
         self._name_columns()
@@ -59,18 +70,42 @@ class CityOverview(QWidget):
         self.ack_button = QPushButton(self.tr("Acknowledge"))
         self.ack_button.clicked.connect(self.acknowledge_selected)
 
+        # Side by side when wide; one above the other in a narrower dock, so that neither table
+        # squeezes its building names to "…" (the 1920 px "All panels" workspace).
+        self.top_label = QLabel(self.tr("Top consumers today"))
+        self.alarm_label = QLabel(self.tr("Active alarms"))
+        top_box, alarm_box = QWidget(), QWidget()
+        top_lay, alarm_lay = QVBoxLayout(top_box), QVBoxLayout(alarm_box)
+        for lay in (top_lay, alarm_lay):
+            lay.setContentsMargins(0, 0, 0, 0)
+        top_lay.addWidget(self.top_label)
+        top_lay.addWidget(self.top_view, 1)
+        alarm_lay.addWidget(self.alarm_label)
+        alarm_lay.addWidget(self.alarm_view, 1)
+        alarm_lay.addWidget(self.ack_button)
+        self.tables = QSplitter(self)
+        self.tables.setChildrenCollapsible(False)
+        self.tables.addWidget(top_box)
+        self.tables.addWidget(alarm_box)
+
         grid = QGridLayout(self)
-        grid.addLayout(tiles, 0, 0, 1, 2)
-        grid.addWidget(QLabel(self.tr("Top consumers today")), 1, 0)
-        grid.addWidget(QLabel(self.tr("Active alarms")), 1, 1)
-        grid.addWidget(self.top_view, 2, 0)
-        grid.addWidget(self.alarm_view, 2, 1)
-        grid.addWidget(self.ack_button, 3, 1)
+        grid.addLayout(tiles, 0, 0)
+        grid.addWidget(self.tables, 1, 0)
+        grid.setRowStretch(1, 1)
 
         self.timer = QTimer(self)
         self.timer.setInterval(60_000)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+
+    SIDE_BY_SIDE_FROM = 1400  # px of the overview's width: two tables of four and five columns
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        wide = event.size().width() >= self.SIDE_BY_SIDE_FROM
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.tables.orientation() != orientation:
+            self.tables.setOrientation(orientation)
 
     def _name_columns(self) -> None:
         self.top_model.setHorizontalHeaderLabels([self.tr("Building"), self.tr("Resource"), self.tr("Today"),
@@ -82,6 +117,8 @@ class CityOverview(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             self._name_columns()
+            self.top_label.setText(self.tr("Top consumers today"))
+            self.alarm_label.setText(self.tr("Active alarms"))
             if self._last is not None:
                 self._show(self._last[0], self.alarms)
 
@@ -93,8 +130,10 @@ class CityOverview(QWidget):
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.verticalHeader().hide()
         header = view.horizontalHeader()
+        # Every column as wide as its longest text (short building names, their full ones in the
+        # tooltip); the last takes what is left. A stretched name column was squeezed to "…".
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         return view
 
     # ------------------------------------------------------------------ loading
@@ -128,10 +167,12 @@ class CityOverview(QWidget):
             self.tiles[r.resource].setText(text)
         self.top_model.removeRows(0, self.top_model.rowCount())
         for c in overview.top:
-            row = [QStandardItem(c.site), QStandardItem(self.labels.resource(c.resource)),
+            row = [_site_item(c.site), QStandardItem(self.labels.resource(c.resource)),
                    QStandardItem(f"{c.used:.2f} {self.labels.unit(c.unit)}"),
                    QStandardItem("—" if c.baseline is None else f"{c.baseline:.2f} {self.labels.unit(c.unit)}")]
             row[0].setData(c.device)
+            row[2].setToolTip(self.labels.resource(c.resource))
+            row[3].setToolTip(self.labels.resource(c.resource))
             self.top_model.appendRow(row)
         self.set_alarms(alarms)
 
@@ -146,9 +187,8 @@ class CityOverview(QWidget):
             since = a.raised_at.astimezone(CITY_TZ).strftime("%d.%m %H:%M")  # city time, as on the chart
             what = QStandardItem(f"{self.labels.alarm_type(a.type)}\n{self.alarm_details(a)}")
             what.setToolTip(what.text())
-            site = QStandardItem(a.site)
-            site.setToolTip(a.site)
-            self.alarm_model.appendRow([sev, site, what, QStandardItem(since), QStandardItem(self.labels.state(a.state))])
+            self.alarm_model.appendRow([sev, _site_item(a.site), what, QStandardItem(since),
+                                        QStandardItem(self.labels.state(a.state))])
 
     def alarm_details(self, alarm) -> str:
         """What the rule saw, in the current language (the server's English for codes unknown here)."""

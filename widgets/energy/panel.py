@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFileDialog, QHBoxLayout
 from backend_client.energy import EnergyApi
 from widgets.common.palette import STATE_COLORS
 from widgets.common.paths import suggested_path
+from widgets.common.incident_labels import org_short
 from widgets.energy.chart import CITY_UTC_OFFSET_S, SEVERITY_COLORS, EnergyChart
 from widgets.energy.labels import Labels
 from widgets.energy.overview import CityOverview
@@ -87,17 +88,22 @@ class EnergyPanel(QWidget):
         self.compare = QCheckBox(self.tr("Previous period"))
         self.compare.setChecked(True)
         self.compare.toggled.connect(lambda _: self.reload())
-        bar.addWidget(self.compare)
         bar.addStretch(1)
+        # The comparison and the export on a second row: in one row with the periods they made the
+        # panel wider than its dock in the 1920 px "All panels" workspace.
+        bar2 = QHBoxLayout()
+        bar2.addWidget(self.compare)
+        bar2.addStretch(1)
         self.export_button = QPushButton(self.tr("Export CSV…"))
         self.export_button.clicked.connect(self._ask_export)
-        bar.addWidget(self.export_button)
+        bar2.addWidget(self.export_button)
 
         chart_page = QWidget()
         lay = QVBoxLayout(chart_page)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.title)
         lay.addLayout(bar)
+        lay.addLayout(bar2)
         lay.addWidget(self.chart, 1)
 
         self.overview = CityOverview(ctx, self)
@@ -108,11 +114,16 @@ class EnergyPanel(QWidget):
         self.tabs.addTab(self.overview, self.tr("City overview"))
         self.tabs.addTab(chart_page, self.tr("Chart"))
 
-        split = QSplitter(self)
+        split = self.split = QSplitter(self)
         split.addWidget(self.tree)
         split.addWidget(self.tabs)
-        split.setStretchFactor(1, 3)
-        split.setSizes([380, 1000])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        self._tree_dragged = False
+        split.splitterMoved.connect(lambda *_: setattr(self, "_tree_dragged", True))
+        split.setChildrenCollapsible(False)
+        # The tree keeps room for its title and a building's name; it was squeezed to "Здания и".
+        self.tree.setMinimumWidth(self.tree.fontMetrics().horizontalAdvance("Здания и счётчики") + 24)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)
@@ -127,6 +138,15 @@ class EnergyPanel(QWidget):
     def _name_chart(self) -> None:
         self.tree_model.setHorizontalHeaderLabels([self.tr("Buildings and meters")])
         self.chart.name_series(self.tr("Consumption"), self.tr("Expected"), self.tr("Previous period"))
+
+    TREE_SHARE = 0.26
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._tree_dragged:  # the tree a quarter, the overview and chart the rest
+            width = self.split.width()
+            tree = max(self.tree.minimumWidth(), int(width * self.TREE_SHARE))
+            self.split.setSizes([tree, max(0, width - tree)])
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -169,17 +189,19 @@ class EnergyPanel(QWidget):
             if group is None:
                 group = groups[site.kind] = QStandardItem(self.labels.kind(site.kind))
                 group.setData(site.kind, KIND_ROLE)
+                group.setToolTip(group.text())  # a narrow tree elides it
                 group.setEditable(False)
                 self.tree_model.appendRow(group)
-            node = QStandardItem(site.name)
+            node = QStandardItem(org_short(site.name))
             node.setEditable(False)
-            node.setToolTip(site.address)
+            node.setToolTip(f"{site.name}\n{site.address}")
             group.appendRow(node)
             for d in site.devices:
                 self.devices[d.uid] = (d, site)
                 leaf = QStandardItem(self._leaf_text(d))
                 leaf.setEditable(False)
                 leaf.setData(d.uid, DEVICE_ROLE)
+                leaf.setToolTip(leaf.text())
                 node.appendRow(leaf)
                 self._leaves[d.uid] = leaf
         if self.device is not None and self.device.uid in self.devices:

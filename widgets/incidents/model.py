@@ -351,7 +351,7 @@ class IncidentTableModel(QAbstractTableModel):
         cached = self._display.get(row)
         if cached is None:
             inc = self.items[row]
-            assignee = self.service_names.get(inc.assignee, inc.assignee) if inc.assignee else "—"
+            assignee = labels.org_short(self.service_names.get(inc.assignee, inc.assignee)) if inc.assignee else "—"
             address = labels.short_address(inc.address) or f"{inc.lat:.5f}, {inc.lon:.5f}"
             cached = ("● " + labels.priority_short(inc.priority), inc.number, labels.category_short(inc.category),
                       labels.status_name(inc.status), address, "", "", assignee, labels.source_name(inc.source))
@@ -399,7 +399,7 @@ class IncidentTableModel(QAbstractTableModel):
             # The cell's full text first (a short name or an elided cell), then the incident.
             inc = self.items[row]
             full = {CATEGORY: labels.category_name(inc.category), ADDRESS: inc.address,
-                    ASSIGNEE: self._text_row(row)[ASSIGNEE], SOURCE: labels.source_name(inc.source),
+                    ASSIGNEE: self.service_names.get(inc.assignee, inc.assignee) if inc.assignee else None, SOURCE: labels.source_name(inc.source),
                     STATUS: labels.status_name(inc.status)}.get(col)
             summary = (f"{inc.number} · {labels.priority_name(inc.priority)} · {labels.category_name(inc.category)}\n"
                        f"{inc.address}\n{inc.description[:400]}")

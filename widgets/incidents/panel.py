@@ -20,9 +20,14 @@ from widgets.incidents.toast import CreatedToast
 
 COLUMN_WIDTHS = {PRIORITY: 96, NUMBER: 78, CATEGORY: 164, STATUS: 88, ADDRESS: 220, AGE: 92, SLA: 96,
                  ASSIGNEE: 150, SOURCE: 80}
+ASSIGNEE_MAX = 190
 HEADER_PADDING = 34  # the sort arrow and the section's margins
 CELL_PADDING = 14
 HEADER_KEY = "incidents.queue_header"  # in settings.extra
+COLUMNS_KEY = "incidents.queue_columns"  # the operator's own shown/hidden columns, in settings.extra
+# Given up first, in this order, when the panel is too narrow for every column at its width:
+# the table never scrolls sideways; the header's menu brings a column back.
+LOW_VALUE_COLUMNS = (SOURCE, ASSIGNEE, AGE, CATEGORY)
 OVERDUE_REFILTER_TICKS = 30  # who is overdue changes with the clock; re-filter every 30 s
 
 
@@ -50,6 +55,8 @@ class IncidentQueuePanel(QWidget):
         self._ticks = 0
         self._form = None
         self._addresses = None  # the city's house list, indexed off the GUI thread once
+        self._widths: dict[int, int] = {}  # the width a column hidden for want of room comes back at
+        self._chosen: dict[int, bool] = {}
 
         self.alert = CriticalAlert(ctx.settings, self)
         self.alert.acknowledged.connect(self._alert_acknowledged)
@@ -90,6 +97,13 @@ class IncidentQueuePanel(QWidget):
         saved = ctx.settings.extra.get(HEADER_KEY)
         if saved:  # the operator's column order, widths and sort survive a restart
             header.restoreState(QByteArray.fromBase64(saved.encode()))
+        self._exact = not saved  # fit the columns to their contents until the operator has widths of their own
+        # {column: shown} as the operator chose in the header's menu; other columns follow the width.
+        self._chosen: dict[int, bool] = {int(k): bool(v) for k, v in ctx.settings.extra.get(COLUMNS_KEY, {}).items()
+                                         if str(k).isdigit() and int(k) < self.model.columnCount()}
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.setToolTip(self.tr("Right-click to choose the columns"))
         self.fit_headers()
         self.view.setItemDelegateForColumn(NUMBER, _MiddleElide(self.view))
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -133,6 +147,7 @@ class IncidentQueuePanel(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             self.model.retranslate()
+            self._exact = True
             self.fit_headers()  # the new titles' widths
             self._update_counts()
             self.strip.tick()
@@ -150,6 +165,7 @@ class IncidentQueuePanel(QWidget):
 
     def shutdown(self) -> None:
         self.ctx.settings.extra[HEADER_KEY] = bytes(self.view.horizontalHeader().saveState().toBase64()).decode()
+        self.ctx.settings.extra[COLUMNS_KEY] = {str(c): shown for c, shown in self._chosen.items()}
         self.timer.stop()
         self.alert.acknowledge()
 
@@ -231,6 +247,7 @@ class IncidentQueuePanel(QWidget):
 
     def _services_loaded(self, services) -> None:
         self.model.set_service_names({s.code: s.name for s in services})
+        self.fit_headers()  # the widest short name
 
     def _open_from_strip(self, incident_id: int) -> None:
         self.select_incident(incident_id, emit=True)
@@ -319,21 +336,32 @@ class IncidentQueuePanel(QWidget):
         fm = header.fontMetrics()
         bold = QFont(self.view.font())
         bold.setBold(True)
-        cells = QFontMetrics(bold)  # the priority and a new incident's status are bold
+        bold_cells = QFontMetrics(bold)  # the priority, a new incident's status and an overdue countdown are bold
+        plain_cells = QFontMetrics(self.view.font())
         longest = {CATEGORY: [labels.category_short(c) for c in CATEGORY_NAMES],
                    STATUS: [labels.status_name(s) for s in STATUSES],
                    SOURCE: [labels.source_name(s) for s in SOURCES],
                    PRIORITY: ["● " + labels.priority_short(p) for p in PRIORITIES],
-                   NUMBER: ["И-000000"]}
+                   NUMBER: ["И-000000"],
+                   # The clock columns' widest: a day-long and an hour-long countdown, overdue.
+                   AGE: [labels.duration(99 * 86400 + 23 * 3600), labels.duration(23 * 3600 + 59 * 60)],
+                   SLA: ["−" + labels.duration(99 * 86400 + 23 * 3600), "−" + labels.duration(23 * 3600 + 59 * 60)],
+                   ASSIGNEE: [labels.org_short(n) for n in self.model.service_names.values()] or ["—"]}
         for col in range(self.model.columnCount()):
             if col == ADDRESS:
                 continue
             title = self.model.headerData(col, Qt.Orientation.Horizontal)
             need = fm.horizontalAdvance(title) + HEADER_PADDING
+            cells = bold_cells if col in (PRIORITY, STATUS, SLA) else plain_cells
             for text in longest.get(col, ()):
                 need = max(need, cells.horizontalAdvance(text) + CELL_PADDING)
-            if header.sectionSize(col) < need:
+            if col == ASSIGNEE:
+                need = min(need, ASSIGNEE_MAX)  # a longer short name elides, its full name in the tooltip
+            if header.isSectionHidden(col):
+                self._widths[col] = max(self._widths.get(col, COLUMN_WIDTHS[col]), need)
+            elif header.sectionSize(col) < need or (self._exact and header.sectionSize(col) != need):
                 header.resizeSection(col, need)
+        self._fit_address(self.view.viewport().width())
 
     def _created(self, inc) -> None:
         """Say it was made, with its number, where the eye is, and offer the way to it."""
@@ -352,8 +380,63 @@ class IncidentQueuePanel(QWidget):
             self._fit_address(event.size().width())
         return super().eventFilter(obj, event)
 
+    def _fit_columns(self, width: int) -> None:
+        """Hide the low-value columns the width has no room for; show them again when it has."""
+        header = self.view.horizontalHeader()
+        hidden = {c for c, shown in self._chosen.items() if not shown}
+        room = width - self.ADDRESS_MIN
+
+        def size(c: int) -> int:  # a hidden section reports 0; it comes back at its last width
+            return header.sectionSize(c) if not header.isSectionHidden(c) else self._widths.get(c, COLUMN_WIDTHS[c])
+
+        for col in LOW_VALUE_COLUMNS:
+            if sum(size(c) for c in range(header.count()) if c != ADDRESS and c not in hidden) <= room:
+                break
+            if self._chosen.get(col) is None:
+                hidden.add(col)
+        for col in range(header.count()):
+            if header.isSectionHidden(col) != (col in hidden):
+                if col in hidden:
+                    self._widths[col] = header.sectionSize(col)
+                header.setSectionHidden(col, col in hidden)
+                if col not in hidden and col in self._widths:
+                    header.resizeSection(col, self._widths[col])
+
+    def _header_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = self._columns_menu()
+        menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _columns_menu(self):
+        """Every column, ticked if shown: the way back to a column the width put away."""
+        from PySide6.QtWidgets import QMenu
+
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        for col in range(header.count()):
+            title = self.model.headerData(col, Qt.Orientation.Horizontal)
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(col))
+            action.setEnabled(col not in (PRIORITY, NUMBER, ADDRESS))  # what the queue is without
+            action.toggled.connect(lambda on, c=col: self.choose_column(c, on))
+        menu.addSeparator()
+        menu.addAction(self.tr("Fit the columns to the panel"), self.reset_columns)
+        return menu
+
+    def choose_column(self, col: int, shown: bool) -> None:
+        self._chosen[col] = shown
+        self._fit_address(self.view.viewport().width())
+
+    def reset_columns(self) -> None:
+        self._chosen.clear()
+        self._fit_address(self.view.viewport().width())
+
     def _fit_address(self, width: int) -> None:
         """Stretch the address column into spare width, but never squeeze it to nothing."""
+        self._fit_columns(width)
         header = self.view.horizontalHeader()
         others = sum(header.sectionSize(c) for c in range(header.count())
                      if c != ADDRESS and not header.isSectionHidden(c))

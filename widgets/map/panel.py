@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup, QDrag, QGuiApplication
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QToolButton, QVBoxLayout, QWidget
 
 from backend_client.schemas.incidents import IncidentOut
 from widgets.common.bus import MAP_POINT
@@ -142,33 +142,56 @@ class MapPanel(QWidget):
         self.bridge.draw_cancelled.connect(self._uncheck_draw)
         self.bridge.page_error.connect(lambda text: log.warning("map page: %s", text))
 
-        self.act_rect = QAction(self.tr("Rectangle"), self, checkable=True,
-                                toolTip=self.tr("Draw a rectangle to filter incidents to an area"))
-        self.act_polygon = QAction(self.tr("Polygon"), self, checkable=True,
-                                   toolTip=self.tr("Draw a polygon to filter incidents to an area "
-                                                   "(double-click or Enter to finish)"))
+        self.act_rect = QAction(self, checkable=True)
+        self.act_polygon = QAction(self, checkable=True)
         group = QActionGroup(self)
         group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         for act in (self.act_rect, self.act_polygon):
             group.addAction(act)
         self.act_rect.toggled.connect(lambda on: self._draw("rect" if on else None))
         self.act_polygon.toggled.connect(lambda on: self._draw("polygon" if on else None))
-        self.act_clear = QAction(self.tr("Clear area"), self, toolTip=self.tr("Show incidents everywhere again"),
-                                 triggered=lambda: self.set_area(None, notify=True))
+        self.act_clear = QAction(self, triggered=lambda: self.set_area(None, notify=True))
         self.act_clear.setEnabled(False)
-        self.act_city = QAction(self.tr("Whole city"), self, toolTip=self.tr("Show the whole city"),
-                                triggered=self.show_city)
-        self.act_png = QAction(self.tr("Export PNG…"), self, triggered=self._ask_export_png,
-                               toolTip=self.tr("Save the current view as a picture"))
-        self.act_html = QAction(self.tr("Export HTML…"), self, triggered=self._ask_export_html,
-                                toolTip=self.tr("Save the current view as a standalone map for a report"))
-        for act in (self.act_rect, self.act_polygon, self.act_clear):
-            self.toolbar.addAction(act)
-        self.toolbar.addSeparator()
+        self.act_city = QAction(self, triggered=self.show_city)
+        self.act_png = QAction(self, triggered=self._ask_export_png)
+        self.act_html = QAction(self, triggered=self._ask_export_html)
+        # Two drop-downs and a button: in Russian the seven labels side by side were wider than
+        # the map's dock, and QToolBar put the rest out of sight.
+        self.area_button = self._menu_button("mapAreaButton", (self.act_rect, self.act_polygon, None, self.act_clear))
+        self.export_button = self._menu_button("mapExportButton", (self.act_png, self.act_html))
+        self.toolbar.addWidget(self.area_button)
         self.toolbar.addAction(self.act_city)
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.act_png)
-        self.toolbar.addAction(self.act_html)
+        self.toolbar.addWidget(self.export_button)
+        self._label_toolbar()
+
+    def _menu_button(self, name: str, actions) -> QToolButton:
+        button = QToolButton(self.toolbar)
+        button.setObjectName(name)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        for act in actions:
+            menu.addSeparator() if act is None else menu.addAction(act)
+        button.setMenu(menu)
+        return button
+
+    def _label_toolbar(self) -> None:
+        self.area_button.setText(self.tr("Area"))
+        self.area_button.setToolTip(self.tr("Filter incidents to an area drawn on the map"))
+        self.act_rect.setText(self.tr("Rectangle"))
+        self.act_rect.setToolTip(self.tr("Draw a rectangle to filter incidents to an area"))
+        self.act_polygon.setText(self.tr("Polygon"))
+        self.act_polygon.setToolTip(self.tr("Draw a polygon to filter incidents to an area "
+                                            "(double-click or Enter to finish)"))
+        self.act_clear.setText(self.tr("Clear area"))
+        self.act_clear.setToolTip(self.tr("Show incidents everywhere again"))
+        self.act_city.setText(self.tr("Whole city"))
+        self.act_city.setToolTip(self.tr("Show the whole city"))
+        self.export_button.setText(self.tr("Export"))
+        self.export_button.setToolTip(self.tr("Save the current view as a picture or a standalone map"))
+        self.act_png.setText(self.tr("Export PNG…"))
+        self.act_png.setToolTip(self.tr("Save the current view as a picture"))
+        self.act_html.setText(self.tr("Export HTML…"))
+        self.act_html.setToolTip(self.tr("Save the current view as a standalone map for a report"))
 
     def _layer_titles(self) -> dict[str, str]:
         return {name: QCoreApplication.translate("Layers", d.title) for name, d in self.layer_defs.items()}
@@ -225,6 +248,7 @@ class MapPanel(QWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
+            self._label_toolbar()
             self._relabel_page()
 
     def _relabel_page(self) -> None:
