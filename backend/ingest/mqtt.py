@@ -37,7 +37,13 @@ __all__ = ["MqttIngest", "make_client", "mqtt_service", "parse_mqtt_url"]
 log = logging.getLogger(__name__)
 TOPIC_ROOT = "city/telemetry"
 MAX_BACKOFF_S = 5.0  # between attempts while the database is away
-DB_UNAVAILABLE = (OperationalError, InterfaceError)
+DB_UNAVAILABLE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+try:  # PostgreSQL's COPY path works on the driver's connection: its errors come unwrapped
+    import psycopg
+
+    DB_UNAVAILABLE += (psycopg.OperationalError, psycopg.InterfaceError)
+except ImportError:  # SQLite-only installations
+    pass
 
 
 def stable_client_id(*parts: object) -> str:

@@ -267,3 +267,34 @@ def test_a_client_works_in_a_process_holding_over_1024_descriptors(mqtt_url):
         for fd in held:
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_driver_level_database_error_is_waited_out_not_counted_lost(backend):
+    """PostgreSQL's COPY path raises psycopg's own OperationalError (unwrapped by SQLAlchemy) while the
+    database restarts: the batch must be kept and written once it is back, never given up as
+    write_failed (it was, and acked: the soak lost a dozen readings at each PostgreSQL restart)."""
+    import psycopg
+
+    from backend.ingest.mqtt import MqttIngest
+    from backend.telemetry.ingest import TelemetryWriter
+    from backend.telemetry.models import Reading
+
+    uid = f"pg-{uuid.uuid4().hex[:6]}"
+    add_meter(backend, uid)
+    writer = TelemetryWriter(backend.sessionmaker)
+    real_ingest, failures = writer.ingest, [2]
+
+    def ingest_during_a_restart(batch, **kw):
+        if failures[0]:
+            failures[0] -= 1
+            raise psycopg.OperationalError("terminating connection due to administrator command")
+        return real_ingest(batch, **kw)
+
+    writer.ingest = ingest_during_a_restart
+    svc = MqttIngest("mqtt://127.0.0.1:1", writer)  # never started: only its writing is used here
+    now = int(time.time() * 1000) // 1000 * 1000
+    batch = [(uid, json.dumps({"ts": now - i * 1000, "values": {"kwh": i}}).encode()) for i in range(12)]
+    assert svc._write(batch) is True
+    assert writer.stats["write_retries"] == 2 and writer.stats["rejected.write_failed"] == 0
+    with backend.sessionmaker() as s:
+        assert s.query(Reading).count() == 12
