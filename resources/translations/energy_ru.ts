@@ -36,6 +36,10 @@
         <translation>Состояние</translation>
     </message>
     <message>
+        <source>Acknowledged: {0}</source>
+        <translation>Квитировано: {0}</translation>
+    </message>
+    <message>
         <source>Acknowledge</source>
         <translation>Квитировать</translation>
     </message>

@@ -105,6 +105,8 @@ def test_city_overview_and_acknowledge(qtbot, panel):
     ov.acknowledge_selected()
     qtbot.waitUntil(lambda: any(a.type == "water_leak" and a.state == "active_ack" for a in ov.alarms),
                     timeout=20_000)
+    # The result shows where the operator's eye is, beside the button, naming what was acknowledged.
+    assert ov.ack_result.text().startswith("✓") and ov.labels.alarm_type("water_leak") in ov.ack_result.text()
 
 
 def test_live_tail_from_the_server_event_stream(qtbot, make_ctx, energy_server):

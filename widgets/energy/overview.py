@@ -82,7 +82,18 @@ class CityOverview(QWidget):
         top_lay.addWidget(self.top_view, 1)
         alarm_lay.addWidget(self.alarm_label)
         alarm_lay.addWidget(self.alarm_view, 1)
-        alarm_lay.addWidget(self.ack_button)
+        # The result of acknowledging, beside the button the operator just pressed (and in the status
+        # bar); it clears itself after a while.
+        self.ack_result = QLabel()
+        self.ack_result.setObjectName("ackResult")
+        self.ack_result.setWordWrap(True)
+        self._ack_clear = QTimer(self)
+        self._ack_clear.setSingleShot(True)
+        self._ack_clear.timeout.connect(self.ack_result.clear)
+        ack_row = QHBoxLayout()
+        ack_row.addWidget(self.ack_button)
+        ack_row.addWidget(self.ack_result, 1)
+        alarm_lay.addLayout(ack_row)
         self.tables = QSplitter(self)
         self.tables.setChildrenCollapsible(False)
         self.tables.addWidget(top_box)
@@ -202,8 +213,21 @@ class CityOverview(QWidget):
         alarm = self.selected_alarm()
         if alarm is None or alarm.state != "active_unack":
             return
-        self.ctx.tasks.run(self.api.acknowledge, alarm.id, on_done=lambda _: self.refresh(),
-                           what="acknowledge alarm")
+        what = f"{self.labels.alarm_type(alarm.type)} · {org_short(alarm.site)}"
+
+        def done(_) -> None:
+            text = self.tr("Acknowledged: {0}").format(what)
+            self._show_ack_result(text, ok=True)
+            self.refresh()
+
+        # A failure goes to the error sink the operator sees (status bar, translated), as elsewhere.
+        self.ctx.tasks.run(self.api.acknowledge, alarm.id, on_done=done, what="acknowledge alarm")
+
+    def _show_ack_result(self, text: str, *, ok: bool) -> None:
+        self.ack_result.setText(("✓ " if ok else "⚠ ") + text)
+        self.ack_result.setStyleSheet(f"color: {'#46a758' if ok else '#e5484d'};")
+        self.ctx.bus.status_message.emit(text)
+        self._ack_clear.start(8000)
 
     def _open_top(self, index) -> None:
         uid = self.top_model.item(index.row(), 0).data()
