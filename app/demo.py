@@ -60,8 +60,52 @@ def read_demo_credentials(path: Path) -> dict[str, str]:
     return creds
 
 
-def _interrupt(_signum, _frame) -> None:
-    raise KeyboardInterrupt
+class _Children:
+    """The processes sc-demo started, stopped in reverse order however the demo ends.
+
+    SIGTERM ends the demo like Ctrl+C, by raising KeyboardInterrupt in the main thread. One that
+    landed after a child's exec but before the child was recorded here would leave that child
+    running after sc-demo exits, so while a child is being started the interrupt is held, and it
+    is raised as soon as the child is on the list.
+    """
+
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen] = []
+        self._starting = False
+        self._held = False
+        self._interrupted = False
+
+    def interrupt(self, _signum, _frame) -> None:
+        if self._interrupted:  # a second SIGTERM must not cut the stopping of the children short
+            return
+        if self._starting:
+            self._held = True
+            return
+        self._interrupted = True
+        raise KeyboardInterrupt
+
+    def start(self, cmd: list[str], **kw) -> subprocess.Popen:
+        self._starting = True
+        try:
+            proc = subprocess.Popen(cmd, **kw)
+            self.procs.append(proc)
+        finally:
+            self._starting = False
+        if self._held:
+            self._held = False
+            self._interrupted = True
+            raise KeyboardInterrupt
+        return proc
+
+    def stop(self) -> None:
+        for p in reversed(self.procs):
+            p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # SIGTERM ends the demo like Ctrl+C: the finally below stops the server and the simulator
     # (the desktop, once running, closes its windows on either, then returns here).
-    signal.signal(signal.SIGTERM, _interrupt)
+    children = _Children()
+    signal.signal(signal.SIGTERM, children.interrupt)
 
     demo_dir = Path(platformdirs.user_data_dir("situation-center", appauthor=False)) / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
@@ -89,16 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     if "SC_MQTT_URL" not in env and _port_open(1883):
         env["SC_MQTT_URL"] = "mqtt://127.0.0.1:1883"  # live meter readings through the local broker
     print(f"sc-demo: starting the backend on {url} (database {env['SC_DATABASE_URL']})", flush=True)
-    server = subprocess.Popen([sys.executable, "-m", "backend.cli", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env)
-    procs = [server]
     try:
+        server = children.start([sys.executable, "-m", "backend.cli", "--host", "127.0.0.1", "--port", str(port)],
+                                env=env)
         _wait_healthy(url, server)
         creds = read_demo_credentials(creds_file)
-        sim = subprocess.Popen([sys.executable, "-m", "citysim", "--server", url, "--user", "dispatcher",
-                                "--complaint-interval", str(args.complaint_interval)],
-                               env={**env, "SC_SIM_PASSWORD": creds["dispatcher"]})
-        procs.append(sim)
+        children.start([sys.executable, "-m", "citysim", "--server", url, "--user", "dispatcher",
+                        "--complaint-interval", str(args.complaint_interval)],
+                       env={**env, "SC_SIM_PASSWORD": creds["dispatcher"]})
         if args.no_client:
             print("sc-demo: running; Ctrl+C stops", flush=True)
             server.wait()
@@ -115,13 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        for p in reversed(procs):
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        children.stop()
 
 
 if __name__ == "__main__":

@@ -52,16 +52,22 @@ def main(argv: list[str] | None = None) -> int:
         # measures charts have a history when the desktop opens.
         parts.append(TrafficSimulator(mqtt_url=args.mqtt_url, server_url=args.server, user=args.user,
                                       password=password, backfill_hours=3))
+    # The handlers come before the first start: a SIGTERM while the city starts up (the traffic
+    # backfill takes seconds) must still stop what has started, the camera server's child included.
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    started = []  # what was started, even if it failed half-way, is stopped
     for p in parts:
+        if stop.is_set():
+            break
+        started.append(p)
         try:
             p.start()
         except Exception:  # a city system that cannot run (e.g. a port taken) must not stop the rest
             logging.exception("%s could not start", type(p).__name__)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
-    for p in reversed(parts):
+    for p in reversed(started):
         try:
             p.stop()
         except Exception:

@@ -29,6 +29,19 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
+def _describe(pids: list[int]) -> str:
+    """Which processes, in what state (a zombie or one stuck in the kernel reads differently)."""
+    out = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/status").read_text().split("\n")[2]
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        out.append(f"{pid} ({state}): {cmdline[:160]}")
+    return "; ".join(out)
+
+
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to find the launched processes")
 def test_sigterm_to_sc_demo_stops_the_server_and_the_simulator(tmp_path):
     port = free_port()
@@ -49,8 +62,8 @@ def test_sigterm_to_sc_demo_stops_the_server_and_the_simulator(tmp_path):
         demo.send_signal(signal.SIGTERM)
         assert demo.wait(30) != 0  # interrupted, not a normal end
         deadline = time.monotonic() + 15
-        while _processes_mentioning(f"--port {port}") or _processes_mentioning(f"--server {url}"):
-            assert time.monotonic() < deadline, "the server or the simulator outlived sc-demo"
+        while left := _processes_mentioning(f"--port {port}") + _processes_mentioning(f"--server {url}"):
+            assert time.monotonic() < deadline, f"outlived sc-demo: {_describe(left)}"
             time.sleep(0.2)
         with pytest.raises(requests.ConnectionError):
             requests.get(f"{url}/api/v1/health", timeout=2)
@@ -59,3 +72,33 @@ def test_sigterm_to_sc_demo_stops_the_server_and_the_simulator(tmp_path):
             demo.kill()
         for pid in _processes_mentioning(f"--port {port}") + _processes_mentioning(f"--server {url}"):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_sigterm_while_a_child_is_being_started_still_stops_that_child(monkeypatch):
+    """The signal lands after the child's exec, before sc-demo has recorded it: the race that
+    once left a simulator running after sc-demo exited."""
+    from app import demo
+
+    real_popen = subprocess.Popen
+
+    def popen_then_sigterm(cmd, **kw):
+        proc = real_popen(cmd, **kw)
+        os.kill(os.getpid(), signal.SIGTERM)  # Python runs the handler here, before Popen returns
+        return proc
+
+    children = demo._Children()
+    previous = signal.signal(signal.SIGTERM, children.interrupt)
+    monkeypatch.setattr(demo.subprocess, "Popen", popen_then_sigterm)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            children.start([sys.executable, "-c", "import time; time.sleep(60)"])
+        assert len(children.procs) == 1
+        child = children.procs[0]
+        children.stop()
+        assert child.poll() is not None
+        children.interrupt(signal.SIGTERM, None)  # a second SIGTERM while stopping is ignored
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for p in children.procs:
+            if p.poll() is None:
+                p.kill()
