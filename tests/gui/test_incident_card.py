@@ -69,6 +69,30 @@ def test_card_actions_change_the_server_state(live_server, make_ctx, qtbot, tmp_
     assert not card.error.isVisible()
 
 
+def test_ctrl_enter_sends_the_comment_while_an_assignment_is_still_on_its_way(live_server, make_ctx, qtbot):
+    """The server has the assignment but its answer has not reached the card yet: the comment typed
+    meanwhile still goes (it once did nothing, leaving the text in the box with no message), and
+    pressing Ctrl+Enter twice sends it once."""
+    from PySide6.QtCore import Qt
+
+    add_services(live_server)
+    other = other_client(live_server)
+    inc = make_incident(other, category="utilities")
+    ctx = make_ctx(live_server)
+    card = _card(ctx, qtbot)
+    card.show()
+    _show(ctx, card, qtbot, inc.id)
+    card._busy(True)  # as between sending the assignment and handling its answer
+    card.comment_edit.setFocus()
+    card.comment_edit.setPlainText("Бригада выехала")
+    qtbot.keyClick(card.comment_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(card.comment_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: card.comment_edit.toPlainText() == "", timeout=10_000)
+    assert [c.text for c in other.comments(inc.id)] == ["Бригада выехала"]
+    assert not card.error.isVisible()
+    assert not card.status_buttons["acknowledged"].isEnabled()  # the assignment's own wait is untouched
+
+
 def test_illegal_transition_and_stale_version_show_the_server_message(live_server, make_ctx, qtbot):
     other = other_client(live_server)
     inc = make_incident(other)

@@ -216,6 +216,7 @@ class IncidentCardPanel(QWidget):
         cl.setContentsMargins(4, 4, 4, 4)
         self.comment_list = QListWidget()
         self.comment_list.setWordWrap(True)
+        self.commenting = False
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setObjectName("commentEdit")
         self.comment_edit.setPlaceholderText(self.tr("Comment for the shift and the services… (Ctrl+Enter sends)"))
@@ -224,7 +225,8 @@ class IncidentCardPanel(QWidget):
         self.comment_button = QPushButton(self.tr("Add comment"))
         self.comment_button.clicked.connect(lambda: self.request_comment(self.comment_edit.toPlainText()))
         for keys in ("Ctrl+Return", "Ctrl+Enter"):  # sends from the box itself, whatever else has shortcuts
-            QShortcut(QKeySequence(keys), self.comment_edit, self.comment_button.click,
+            QShortcut(QKeySequence(keys), self.comment_edit,
+                      lambda: self.request_comment(self.comment_edit.toPlainText()),
                       context=Qt.ShortcutContext.WidgetShortcut)
         cl.addWidget(self.comment_list, 1)
         comment_row = QHBoxLayout()
@@ -541,8 +543,9 @@ class IncidentCardPanel(QWidget):
     # ------------------------------------------------------------ actions
     def _busy(self, on: bool) -> None:
         self.busy = on
-        for w in (*self.status_buttons.values(), self.assign_button, self.priority_button, self.comment_button,
-                  self.attach_button):
+        # Not the comment button: a comment needs no version, so it goes while an assignment or a status
+        # change is still on its way (a dispatcher types the comment right after assigning).
+        for w in (*self.status_buttons.values(), self.assign_button, self.priority_button, self.attach_button):
             w.setEnabled(not on)
         self._enable_duplicate()
 
@@ -630,18 +633,32 @@ class IncidentCardPanel(QWidget):
                                     on_error=self._show_error)
 
     def request_comment(self, text: str) -> None:
-        if self.incident is None:
+        if self.incident is None or self.commenting:  # Ctrl+Enter pressed twice sends one comment
             return
         if not text.strip():
-            self._show_error(self.tr("Write the comment first."))
+            self.error.setText(self.tr("Write the comment first."))
+            self.error.show()
             return
 
-        def done(_comment) -> None:
-            self.comment_edit.clear()
-            self._ok()
+        def finished() -> None:
+            self.commenting = False
+            self.comment_button.setEnabled(True)
 
-        self._busy(True)
-        self.gateway.add_comment(self.incident.id, text.strip(), on_done=done, on_error=self._show_error)
+        def done(_comment) -> None:
+            finished()
+            if self.comment_edit.toPlainText() == text:  # what was typed since stays in the box
+                self.comment_edit.clear()
+            self.error.hide()
+            self._reload.start()
+
+        def failed(exc) -> None:
+            finished()
+            self.error.setText(error_text(exc))
+            self.error.show()
+
+        self.commenting = True
+        self.comment_button.setEnabled(False)
+        self.gateway.add_comment(self.incident.id, text.strip(), on_done=done, on_error=failed)
 
     def attach_file(self, path: str) -> None:
         if self.incident is None or not path:
