@@ -123,6 +123,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PoolTimeout)
     async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection of this process stayed busy for the pool's whole wait (a
+        # database restart or an overload): the request was not run, so "try again" is the truth.
         log.warning("no database connection free within the pool timeout")
         return ErrorResponse(request, error_body("busy", "The server is busy; try again in a moment."), 503,
                             headers={"Retry-After": "2"})
@@ -154,15 +156,6 @@ def install(app: FastAPI) -> None:
         log.warning("database unavailable: %s", type(exc.orig or exc).__name__)
         return ErrorResponse(request, error_body("database_unavailable",
                                        "The database is not answering; try again in a moment."),
-                            503, headers={"Retry-After": "2"})
-
-    @app.exception_handler(PoolTimeout)
-    async def _pool_exhausted(_: Request, exc: PoolTimeout) -> JSONResponse:
-        # Every database connection of this process stayed busy for the pool's whole wait (a
-        # database restart or an overload): the request was not run, so "try again" is the truth.
-        log.warning("database connection pool exhausted")
-        return JSONResponse(error_body("database_busy", "The server is too busy to reach the database; "
-                                                        "try again in a moment."),
                             503, headers={"Retry-After": "2"})
 
     @app.exception_handler(Exception)

