@@ -70,6 +70,7 @@ def quit_on_signals(app) -> None:
 
     def stop(signum, _frame) -> None:
         logging.getLogger(__name__).info("%s: closing the desktop", signal.Signals(signum).name)
+        app._sc_stop_requested = True  # for run_loop: before exec() there is no loop to quit
         app.closeAllWindows()
         app.quit()
 
@@ -77,6 +78,15 @@ def quit_on_signals(app) -> None:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     app._quit_on_signals = (rsock, wsock, notifier)  # alive as long as the application
+
+
+def run_loop(app) -> int:
+    """app.exec(), unless SIGINT or SIGTERM came while the desktop was starting: QApplication.quit()
+    does nothing before exec(), so such a signal would otherwise be lost and the window stay."""
+    if getattr(app, "_sc_stop_requested", False):
+        app.closeAllWindows()  # the windows made since save their layout like any closing
+        return 0
+    return app.exec()
 
 
 def build_context(client, user, settings, *, online: bool = True):
@@ -202,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         window.show()
     else:
         window.showMaximized()  # first start on a control-room screen: all of it
-    code = app.exec()
+    code = run_loop(app)
     ctx.events.stop()
     ctx.incidents.shutdown()
     ctx.tasks.shutdown()

@@ -85,3 +85,38 @@ def test_sigterm_and_ctrl_c_close_the_windows_and_end_the_loop(signame):
     done = subprocess.run([sys.executable, "-c", SIGNAL_CHILD, signame], cwd=root, capture_output=True, text=True,
                           timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)})
     assert done.stdout.split() == ["closed"] and done.returncode == 0, (done.stdout, done.stderr[-2000:])
+
+
+EARLY_SIGNAL_CHILD = r"""
+import os, signal, sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from app.main import quit_on_signals, run_loop
+
+class Window(QWidget):
+    def closeEvent(self, event):
+        print("closed", flush=True)
+        super().closeEvent(event)
+
+app = QApplication(sys.argv[:1])
+quit_on_signals(app)
+os.kill(os.getpid(), signal.SIGTERM)  # while the desktop starts: its window does not exist yet
+time.sleep(0.05)
+window = Window()
+window.show()
+QTimer.singleShot(5_000, lambda: (print("still running", flush=True), app.exit(3)))
+sys.exit(run_loop(app))
+"""
+
+
+def test_a_sigterm_during_start_up_still_ends_the_desktop():
+    """QApplication.quit() before exec() does nothing: the signal must not be lost with it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", EARLY_SIGNAL_CHILD], cwd=root, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)})
+    assert done.stdout.split() == ["closed"] and done.returncode == 0, (done.stdout, done.stderr[-2000:])
