@@ -181,15 +181,24 @@ class Telemetry:
         self.client.max_queued_messages_set(0)
         self.uids = uids
         self.rate = rate
-        self.acked = 0
+        self.acked = 0  # readings, not messages: a message packs several
+        self._lock = threading.Lock()
+        self._in_flight: dict[int, int] = {}  # message id → readings in it
+        self._early: set[int] = set()
+        self.client.on_publish = self._on_publish
         self.per_second: Counter = Counter()  # ts second → readings published then
         self._last_ts: dict[str, int] = {}
-        self.client.on_publish = self._on_publish
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
-    def _on_publish(self, *args) -> None:
-        self.acked += 1
+    def _on_publish(self, client, userdata, mid, *args) -> None:
+        # Called by paho under its own lock: publish() is never called under ours, so no deadlock.
+        with self._lock:
+            n = self._in_flight.pop(mid, None)
+            if n is None:  # acknowledged before publish() returned in the other thread
+                self._early.add(mid)
+            else:
+                self.acked += n
 
     def start(self) -> None:
         host, port = self.client._sc_addr
@@ -213,7 +222,13 @@ class Telemetry:
                 by_dev[uid].append({"ts": ts, "values": {"kwh": round(random.random() * 10, 3)}})
                 self.per_second[ts // 1000] += 1
             for uid, items in by_dev.items():
-                self.client.publish(f"city/telemetry/{uid}", json.dumps(items), qos=1)
+                mid = self.client.publish(f"city/telemetry/{uid}", json.dumps(items), qos=1).mid
+                with self._lock:
+                    if mid in self._early:
+                        self._early.discard(mid)
+                        self.acked += len(items)
+                    else:
+                        self._in_flight[mid] = len(items)
             nxt += tick
             time.sleep(max(0.0, nxt - time.monotonic()))
 
@@ -261,6 +276,17 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
         time.sleep(2)
         mem_start = {i.port: i.rss_kb() for i in instances}
         mem_since = {i.port: 0.0 for i in instances}
+        mem_samples: dict[int, list[tuple[float, int]]] = {i.port: [] for i in instances}  # since the last start
+
+        def sample_memory() -> None:
+            """Each instance's RSS every minute, so warming up can be told from a leak."""
+            while not stop.wait(60):
+                for inst in instances:
+                    try:
+                        if inst.alive:
+                            mem_samples[inst.port].append((time.monotonic() - t0, inst.rss_kb()))
+                    except (OSError, ValueError):
+                        pass
         with engine.connect() as conn:
             start_id = conn.scalar(text("SELECT coalesce(max(id), 0) FROM events"))
         desks = [Desktop(n, urls, start_id, stats, stop, pace_s) for n in range(desktops)]
@@ -271,6 +297,7 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
         telemetry = Telemetry(broker.url, uids, readings_per_s)
         telemetry.start()
         t0 = time.monotonic()
+        threading.Thread(target=sample_memory, daemon=True).start()
         log(f"soak: {desktops} desktops, {readings_per_s} readings/s, {seconds:.0f} s, instances {urls}")
 
         def wait_duties(survivor: Instance, what: str, since: float, timeout: float = 60) -> None:
@@ -335,6 +362,7 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
                 inst.start(timeout=120)
                 mem_start[inst.port] = inst.rss_kb()  # memory is compared from its new start
                 mem_since[inst.port] = time.monotonic() - t0
+                mem_samples[inst.port] = []
                 windows.append((what, t_fail - 1, time.monotonic() + 5))
             elif what == "broker":
                 log(f"  {t_fail - t0:6.1f} s  broker restart")
@@ -430,6 +458,7 @@ def run(*, seconds: float, desktops: int, readings_per_s: int, kill_every: float
             "readings_missing_at_broker_restart": missing_broker,
             "broker_gaps_s": [round((b - a) / 1000, 2) for a, b in broker_gaps],
             "handovers": handovers, "mem_start_kb": mem_start, "mem_end_kb": mem_end, "mem_since_s": mem_since,
+            "mem_samples_kb": mem_samples,
             "windows": [(w, round(s - t0, 1), round(e - t0, 1)) for w, s, e in windows],
             "loadavg": os.getloadavg(),
         }
@@ -475,6 +504,9 @@ def report(r: dict, log=print) -> None:
         a, b = r["mem_start_kb"][port], r["mem_end_kb"][port]
         log(f"server :{port} RSS {a / 1024:.0f} MiB at {r['mem_since_s'][port]:.0f} s (its last start) → "
             f"{b / 1024:.0f} MiB at the end ({(b - a) / max(a, 1) * 100:+.0f} %)")
+        samples = r.get("mem_samples_kb", {}).get(port, [])
+        if samples:
+            log("  each minute since: " + ", ".join(f"{kb / 1024:.0f}" for _, kb in samples) + " MiB")
     log(f"failure windows (s from start): {r['windows']}")
 
 
